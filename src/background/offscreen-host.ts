@@ -1,0 +1,142 @@
+import {
+  EnginePortClient,
+  OFFSCREEN_PATH,
+  PagewiseError,
+  STOPPED_STATE,
+  type CallOptions,
+  type EngineCommandName,
+  type EnginePayload,
+  type EngineResult,
+  type EngineState,
+  type FramePort,
+} from '../protocol';
+import { readSettings } from './settings';
+
+/** How long to wait for a freshly created offscreen document to connect back. */
+const CONNECT_TIMEOUT_MS = 15_000;
+
+/**
+ * Owns the offscreen document that hosts the engine: creates it on demand, keeps it while calls are in
+ * flight, closes it after the idle timeout, and fails every waiting call with a clear error if it dies.
+ */
+export class OffscreenHost {
+  private client: EnginePortClient | null = null;
+  private starting: Promise<EnginePortClient> | null = null;
+  private connectWaiters: Array<(client: EnginePortClient) => void> = [];
+  private inFlight = 0;
+  private idleTimer: ReturnType<typeof setTimeout> | undefined;
+  private state: EngineState = STOPPED_STATE;
+  private readonly stateListeners = new Set<(state: EngineState) => void>();
+
+  get currentState(): EngineState {
+    return this.state;
+  }
+
+  onState(listener: (state: EngineState) => void): () => void {
+    this.stateListeners.add(listener);
+    return () => this.stateListeners.delete(listener);
+  }
+
+  /** Called when the offscreen document connects its port (on creation, or again after the worker restarted). */
+  attach(port: FramePort): void {
+    this.client?.disconnect();
+    const client = new EnginePortClient(
+      port,
+      () => new PagewiseError('engine-crashed', 'The engine stopped while working on this request. Try again.'),
+    );
+    this.client = client;
+    client.onState((state) => this.setState(state));
+    port.onDisconnect.addListener(() => {
+      if (this.client !== client) return;
+      this.client = null;
+      this.setState(STOPPED_STATE);
+    });
+    for (const resolve of this.connectWaiters.splice(0)) resolve(client);
+    this.scheduleIdleClose();
+  }
+
+  async call<N extends EngineCommandName>(
+    command: N,
+    payload: EnginePayload<N>,
+    options: CallOptions<N> = {},
+  ): Promise<EngineResult<N>> {
+    this.inFlight++;
+    clearTimeout(this.idleTimer);
+    try {
+      const client = await this.ensure();
+      return await client.call(command, payload, options);
+    } finally {
+      this.inFlight--;
+      this.scheduleIdleClose();
+    }
+  }
+
+  /** Closes the document now (the options page's "unload model", and the idle timer). */
+  async close(): Promise<void> {
+    clearTimeout(this.idleTimer);
+    // Closing the document drops its port, which fails anything still pending with a clear error.
+    if (await hasOffscreenDocument()) await chrome.offscreen.closeDocument();
+    this.client = null;
+    this.setState(STOPPED_STATE);
+  }
+
+  private ensure(): Promise<EnginePortClient> {
+    if (this.client && !this.client.isClosed) return Promise.resolve(this.client);
+    this.starting ??= this.start().finally(() => {
+      this.starting = null;
+    });
+    return this.starting;
+  }
+
+  private async start(): Promise<EnginePortClient> {
+    const connected = new Promise<EnginePortClient>((resolve) => this.connectWaiters.push(resolve));
+    if (!(await hasOffscreenDocument())) {
+      await chrome.offscreen.createDocument({
+        url: OFFSCREEN_PATH,
+        reasons: [chrome.offscreen.Reason.WORKERS],
+        justification: 'Runs the on-device language model (onnxruntime-web) for summaries, translation and form filling.',
+      });
+    }
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () => reject(new PagewiseError('engine-unavailable', 'The engine did not start in time. Try again.')),
+        CONNECT_TIMEOUT_MS,
+      );
+    });
+    try {
+      return await Promise.race([connected, timeout]);
+    } catch (error) {
+      // A document that never connected is useless; remove it so the next call starts clean.
+      if (await hasOffscreenDocument()) await chrome.offscreen.closeDocument();
+      throw error;
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  private scheduleIdleClose(): void {
+    clearTimeout(this.idleTimer);
+    if (this.inFlight > 0 || !this.client) return;
+    void readSettings().then(({ engineIdleSeconds }) => {
+      if (this.inFlight > 0) return;
+      clearTimeout(this.idleTimer);
+      this.idleTimer = setTimeout(() => {
+        if (this.inFlight === 0) void this.close();
+      }, engineIdleSeconds * 1000);
+    });
+  }
+
+  private setState(state: EngineState): void {
+    this.state = state;
+    for (const listener of this.stateListeners) listener(state);
+  }
+}
+
+export async function hasOffscreenDocument(): Promise<boolean> {
+  const contexts = await chrome.runtime.getContexts({
+    contextTypes: [chrome.runtime.ContextType.OFFSCREEN_DOCUMENT],
+    documentUrls: [chrome.runtime.getURL(OFFSCREEN_PATH)],
+  });
+  return contexts.length > 0;
+}

@@ -1,0 +1,23 @@
+import * as v from 'valibot';
+import { WireErrorSchema } from './errors';
+
+/**
+ * What the UI shows about the engine. `phase` drives the badge; the other fields explain it.
+ * The service worker derives `stopped` itself when no offscreen host is running.
+ */
+export const ENGINE_PHASES = ['stopped', 'no-model', 'downloading', 'loading', 'ready', 'busy', 'error'] as const;
+export type EnginePhase = (typeof ENGINE_PHASES)[number];
+
+export const EngineStateSchema = v.object({
+  phase: v.picklist(ENGINE_PHASES),
+  /** Model id when one is selected, e.g. "LiquidAI/LFM2.5-8B-A1B-ONNX". */
+  modelId: v.optional(v.string()),
+  /** 0..1 while downloading or loading. */
+  progress: v.optional(v.pipe(v.number(), v.minValue(0), v.maxValue(1))),
+  error: v.optional(WireErrorSchema),
+  /** Requests the host is working on right now. */
+  inFlight: v.pipe(v.number(), v.integer(), v.minValue(0)),
+});
+export type EngineState = v.InferOutput<typeof EngineStateSchema>;
+
+export const STOPPED_STATE: EngineState = { phase: 'stopped', inFlight: 0 };

@@ -1,0 +1,53 @@
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { launchExtension, type LaunchedExtension } from './harness/launch-extension';
+import { startPageServer, type PageServer } from './harness/page-server';
+import { readyTabId } from './harness/engine-client';
+
+describe('the built extension in Chromium', () => {
+  let ext: LaunchedExtension;
+  let server: PageServer;
+
+  beforeAll(async () => {
+    server = await startPageServer({
+      '/article.html': '<!doctype html><html lang="en"><title>A plain article</title><p>Hello from the page.</p></html>',
+    });
+    ext = await launchExtension();
+  });
+  afterAll(async () => {
+    await ext?.close();
+    await server?.close();
+  });
+
+  test('its service worker starts from the built manifest', async () => {
+    expect(ext.extensionId).toMatch(/^[a-p]{32}$/);
+    const manifest = await ext.worker.evaluate(() => chrome.runtime.getManifest());
+    expect(manifest.manifest_version).toBe(3);
+    expect(manifest.name).toBe('Pagewise');
+  });
+
+  test('a content script on a 127.0.0.1 page reaches the worker, and the worker reaches it back', async () => {
+    const page = await ext.context.newPage();
+    await page.goto(`${server.origin}/article.html`);
+    // content -> worker: the hello the content script sends when it starts is recorded for its tab.
+    const tabId = await readyTabId(ext.worker, `${server.origin}/article.html`);
+    const ready = await ext.worker.evaluate(async (id) => (await chrome.storage.session.get(`tab:${id}`))[`tab:${id}`], tabId);
+    expect(ready).toMatchObject({ title: 'A plain article', lang: 'en', url: `${server.origin}/article.html` });
+
+    // worker -> content: the worker asks the tab, the content script answers with what it sees.
+    const reply = await ext.worker.evaluate(
+      (id) => chrome.tabs.sendMessage(id, { channel: 'pagewise/v1', command: 'page.ping', payload: {} }),
+      tabId,
+    );
+    expect(reply).toMatchObject({ ok: true, result: { page: { title: 'A plain article', lang: 'en' } } });
+    await page.close();
+  });
+
+  test('the side panel, popup and options pages load and show the engine state', async () => {
+    for (const path of ['ui/sidepanel/sidepanel.html', 'ui/popup/popup.html', 'ui/options/options.html']) {
+      const page = await ext.openExtensionPage(path);
+      const badge = page.locator('#engine-state [data-role="phase"]');
+      await expect.poll(() => badge.textContent(), { timeout: 10_000 }).toBe('Engine stopped (starts when needed)');
+      await page.close();
+    }
+  });
+});

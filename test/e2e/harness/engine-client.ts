@@ -1,0 +1,87 @@
+import type { Page } from 'playwright-core';
+
+export type CallOutcome =
+  | { ok: true; result: unknown; events: unknown[] }
+  | { ok: false; error: { code: string; message: string }; events: unknown[] };
+
+/**
+ * Talks to the engine from an extension page exactly as a UI would: a `pagewise/ui` port and raw frames.
+ * Written against the wire format on purpose, so these tests notice if the protocol drifts.
+ */
+export async function startEngineCall(page: Page, command: string, payload: unknown): Promise<string> {
+  return page.evaluate(
+    ({ command, payload }) => {
+      type Calls = Map<string, Promise<unknown>>;
+      const w = window as unknown as { __pagewiseCalls?: Calls; __pagewiseNext?: number };
+      w.__pagewiseCalls ??= new Map();
+      const id = `t${(w.__pagewiseNext = (w.__pagewiseNext ?? 0) + 1)}`;
+      const port = chrome.runtime.connect({ name: 'pagewise/ui' });
+      const events: unknown[] = [];
+      const done = new Promise((resolve) => {
+        port.onMessage.addListener((frame: { kind: string; id?: string; result?: unknown; error?: unknown; event?: unknown }) => {
+          if (frame.id !== id) return;
+          if (frame.kind === 'event') events.push(frame.event);
+          if (frame.kind === 'result') resolve({ ok: true, result: frame.result, events });
+          if (frame.kind === 'error') resolve({ ok: false, error: frame.error, events });
+          if (frame.kind === 'result' || frame.kind === 'error') port.disconnect();
+        });
+        port.onDisconnect.addListener(() =>
+          resolve({ ok: false, error: { code: 'port-closed', message: 'UI port closed' }, events }),
+        );
+      });
+      port.postMessage({ kind: 'request', id, command, payload });
+      w.__pagewiseCalls.set(id, done);
+      return id;
+    },
+    { command, payload },
+  );
+}
+
+export async function awaitEngineCall(page: Page, id: string): Promise<CallOutcome> {
+  return page.evaluate(
+    (id) => (window as unknown as { __pagewiseCalls: Map<string, Promise<unknown>> }).__pagewiseCalls.get(id),
+    id,
+  ) as Promise<CallOutcome>;
+}
+
+export async function callEngine(page: Page, command: string, payload: unknown): Promise<CallOutcome> {
+  return awaitEngineCall(page, await startEngineCall(page, command, payload));
+}
+
+/** Whether the offscreen document exists right now, asked of Chrome from the service worker. */
+export function offscreenExists(worker: import('playwright-core').Worker): Promise<boolean> {
+  return worker.evaluate(async () => {
+    const contexts = await chrome.runtime.getContexts({ contextTypes: [chrome.runtime.ContextType.OFFSCREEN_DOCUMENT] });
+    return contexts.length > 0;
+  });
+}
+
+export async function waitFor(check: () => Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (await check()) return;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what}`);
+}
+
+/**
+ * The id of the tab showing `url`, as its content script reported it to the worker. (The extension has no
+ * `tabs` permission, so Chrome does not show it tab URLs; the content script's hello is what it knows.)
+ */
+export async function readyTabId(worker: import('playwright-core').Worker, url: string): Promise<number> {
+  let tabId: number | undefined;
+  await waitFor(
+    async () => {
+      tabId = await worker.evaluate(async (url) => {
+        const entries = Object.entries(await chrome.storage.session.get(null));
+        const entry = entries.find(([key, value]) => key.startsWith('tab:') && (value as { url?: string }).url === url);
+        return entry ? Number(entry[0].slice(4)) : undefined;
+      }, url);
+      return tabId !== undefined;
+    },
+    10_000,
+    `the content script hello from ${url}`,
+  );
+  return tabId!;
+}

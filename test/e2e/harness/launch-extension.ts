@@ -1,0 +1,66 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { chromium, type BrowserContext, type Page, type Worker } from 'playwright-core';
+
+export const DIST = resolve(import.meta.dirname, '../../../dist');
+export const CHROMIUM = process.env['PAGEWISE_CHROMIUM'] ?? '/usr/bin/chromium';
+
+export interface LaunchedExtension {
+  context: BrowserContext;
+  extensionId: string;
+  worker: Worker;
+  userDataDir: string;
+  /** Opens one of the extension's own pages (e.g. `ui/options/options.html`) in a tab. */
+  openExtensionPage(path: string): Promise<Page>;
+  close(options?: { keepProfile?: boolean }): Promise<void>;
+}
+
+export interface LaunchOptions {
+  webgpu?: boolean;
+  /** Reuse a profile (to test what survives a browser restart). */
+  userDataDir?: string;
+}
+
+/**
+ * Starts Debian's Chromium with the built extension loaded, headless, with the flags DESIGN.md lists for
+ * these machines (no background networking: the sandbox refuses it and it only adds noise).
+ */
+export async function launchExtension(options: LaunchOptions = {}): Promise<LaunchedExtension> {
+  const userDataDir = options.userDataDir ?? (await mkdtemp(join(tmpdir(), 'pagewise-profile-')));
+  const args = [
+    `--disable-extensions-except=${DIST}`,
+    `--load-extension=${DIST}`,
+    '--no-sandbox',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--disable-sync',
+    '--no-first-run',
+    '--disable-quic',
+    '--disable-dev-shm-usage',
+  ];
+  if (options.webgpu) args.push('--enable-unsafe-webgpu', '--enable-features=Vulkan', '--use-angle=swiftshader', '--use-vulkan=swiftshader');
+  const context = await chromium.launchPersistentContext(userDataDir, {
+    executablePath: CHROMIUM,
+    headless: true,
+    args,
+    ignoreDefaultArgs: ['--disable-extensions', '--disable-component-extensions-with-background-pages'],
+  });
+  const worker = context.serviceWorkers()[0] ?? (await context.waitForEvent('serviceworker', { timeout: 30_000 }));
+  const extensionId = new URL(worker.url()).host;
+  return {
+    context,
+    extensionId,
+    worker,
+    userDataDir,
+    async openExtensionPage(path) {
+      const page = await context.newPage();
+      await page.goto(`chrome-extension://${extensionId}/${path}`);
+      return page;
+    },
+    async close({ keepProfile = false } = {}) {
+      await context.close();
+      if (!keepProfile) await rm(userDataDir, { recursive: true, force: true });
+    },
+  };
+}
