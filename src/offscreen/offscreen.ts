@@ -39,8 +39,9 @@ const handlers: EngineHandlers = {
 function connect(): void {
   const current = chrome.runtime.connect({ name: PORT_NAMES.engineHost });
   port = current;
-  serveEnginePort(current, handlers, (n) => {
-    inFlight = n;
+  serveEnginePort(current, handlers, (running) => {
+    // Asking for the state is not work; it must not make the engine look busy.
+    inFlight = running.filter((command) => command !== 'engine.get-state').length;
     post({ kind: 'state', state: currentState() });
   });
   current.onDisconnect.addListener(() => {

@@ -24,8 +24,13 @@ export type EngineHandlers = {
  * Answers engine command frames arriving on `port` with `handlers`. Each call gets an AbortSignal that a
  * `cancel` frame or the port closing aborts, so work stops when nobody is waiting for it.
  */
-export function serveEnginePort(port: FramePort, handlers: EngineHandlers, onCallsChanged?: (n: number) => void): void {
-  const running = new Map<string, AbortController>();
+export function serveEnginePort(
+  port: FramePort,
+  handlers: EngineHandlers,
+  onCallsChanged?: (running: readonly string[]) => void,
+): void {
+  const running = new Map<string, { command: string; controller: AbortController }>();
+  const changed = (): void => onCallsChanged?.([...running.values()].map((call) => call.command));
   let open = true;
   const post = (frame: HostFrame): void => {
     if (!open) return;
@@ -38,9 +43,9 @@ export function serveEnginePort(port: FramePort, handlers: EngineHandlers, onCal
 
   port.onDisconnect.addListener(() => {
     open = false;
-    for (const controller of running.values()) controller.abort();
+    for (const call of running.values()) call.controller.abort();
     running.clear();
-    onCallsChanged?.(0);
+    changed();
   });
 
   port.onMessage.addListener((message) => {
@@ -48,16 +53,16 @@ export function serveEnginePort(port: FramePort, handlers: EngineHandlers, onCal
     if (!parsed.success) return;
     const frame = parsed.output;
     if (frame.kind === 'cancel') {
-      running.get(frame.id)?.abort();
+      running.get(frame.id)?.controller.abort();
       return;
     }
     if (running.has(frame.id)) return;
     const controller = new AbortController();
-    running.set(frame.id, controller);
-    onCallsChanged?.(running.size);
+    running.set(frame.id, { command: frame.command, controller });
+    changed();
     void runCall(frame.command, frame.payload, frame.id, controller.signal, handlers, post).finally(() => {
       running.delete(frame.id);
-      onCallsChanged?.(running.size);
+      changed();
     });
   });
 }
