@@ -31,7 +31,7 @@ function toAttribute(value: AttributeInput): AttributeValue {
 
 export interface OpOptions {
   domain?: string;
-  /** Names for the outputs; defaults to one generated name. */
+  /** Names for the outputs ('' leaves an optional output unused); defaults to one generated name. */
   outputs?: readonly string[];
   /** How many outputs to generate names for, when `outputs` is not given. */
   outputCount?: number;
@@ -110,7 +110,7 @@ export class GraphBuilder {
   op(opType: string, inputs: readonly string[], attributes: Readonly<Record<string, AttributeInput>> = {}, options: OpOptions = {}): string[] {
     const name = options.name ? this.claim(options.name) : this.uniqueName(opType);
     const outputs = options.outputs
-      ? options.outputs.map((o) => this.claim(o))
+      ? options.outputs.map((o) => (o === '' ? o : this.claim(o)))
       : Array.from({ length: options.outputCount ?? 1 }, (_, i) => this.uniqueName(`${name}/output_${i}`));
     const converted: Record<string, AttributeValue> = {};
     for (const [key, value] of Object.entries(attributes)) converted[key] = toAttribute(value);

@@ -1,0 +1,31 @@
+// What each export dtype stores, shared by the exporter and the reference so both see the same numbers.
+import { roundToHalf } from './float16';
+import { dequantizeInt4, quantizeInt4, type QuantizedMatrix } from './quantization';
+
+export type ExportDtype = 'q4f16' | 'q4' | 'fp32';
+
+export const EXPORT_DTYPES: readonly ExportDtype[] = ['q4f16', 'q4', 'fp32'];
+
+/** Element type of activations and of every unquantized float the graph stores. */
+export function activationType(dtype: ExportDtype): 'float32' | 'float16' {
+  return dtype === 'q4f16' ? 'float16' : 'float32';
+}
+
+export function isQuantized(dtype: ExportDtype): boolean {
+  return dtype !== 'fp32';
+}
+
+export function quantizeLinear(weights: Float32Array, rows: number, cols: number, dtype: ExportDtype): QuantizedMatrix {
+  return quantizeInt4(weights, rows, cols, activationType(dtype));
+}
+
+/** A Linear weight [rows, cols] as the exported graph will compute with it. */
+export function storedLinear(weights: Float32Array, rows: number, cols: number, dtype: ExportDtype): Float64Array {
+  if (isQuantized(dtype)) return dequantizeInt4(quantizeLinear(weights, rows, cols, dtype));
+  return Float64Array.from(weights);
+}
+
+/** A float tensor (norm, conv, router) as stored in the graph's activation type. */
+export function storedFloat(values: Float32Array, dtype: ExportDtype): Float64Array {
+  return activationType(dtype) === 'float16' ? Float64Array.from(values, roundToHalf) : Float64Array.from(values);
+}
