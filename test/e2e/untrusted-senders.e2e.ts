@@ -1,0 +1,86 @@
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import type { Page } from 'playwright-core';
+import { readyTabId } from './harness/engine-client';
+import { ContentWorld } from './harness/content-world';
+import { launchExtension, type LaunchedExtension } from './harness/launch-extension';
+import { startPageServer, type PageServer } from './harness/page-server';
+
+const rejections = (ext: LaunchedExtension): Promise<Array<{ reason: string; from: string }>> =>
+  ext.worker.evaluate(() => [...(globalThis as unknown as { pagewise: { rejectedMessages(): unknown[] } }).pagewise.rejectedMessages()]) as never;
+
+describe('messages from pages and subverted content scripts', () => {
+  let ext: LaunchedExtension;
+  let server: PageServer;
+  let page: Page;
+  let url: string;
+
+  beforeAll(async () => {
+    server = await startPageServer({ '/hostile.html': '<!doctype html><title>Hostile page</title><p>Nothing to see.</p>' });
+    ext = await launchExtension();
+    page = await ext.context.newPage();
+    url = `${server.origin}/hostile.html`;
+    await page.goto(url);
+    await readyTabId(ext.worker, url);
+  });
+  afterAll(async () => {
+    await ext?.close();
+    await server?.close();
+  });
+
+  test('the page cannot reach the extension: no runtime messaging, and window.postMessage is ignored', async () => {
+    const reach = await page.evaluate(async (extensionId) => {
+      const runtime = (globalThis as { chrome?: { runtime?: { sendMessage?: unknown } } }).chrome?.runtime;
+      if (typeof runtime?.sendMessage !== 'function') return 'no runtime messaging';
+      try {
+        await (runtime.sendMessage as (id: string, m: unknown) => Promise<unknown>)(extensionId, { channel: 'pagewise/v1' });
+        return 'reached';
+      } catch {
+        return 'refused';
+      }
+    }, ext.extensionId);
+    expect(reach).not.toBe('reached');
+
+    // Forged protocol messages posted to the window, claiming another URL and an extension sender.
+    await page.evaluate(() => {
+      const forged = { channel: 'pagewise/v1', command: 'content.hello', payload: { url: 'https://bank.example/', title: 'Bank', lang: 'en' } };
+      window.postMessage(forged, '*');
+      window.postMessage({ ...forged, sender: { id: 'pagewise', url: 'chrome-extension://pagewise/' } }, '*');
+      window.postMessage({ kind: 'request', id: '1', command: 'engine.self-test', payload: { backend: 'wasm' } }, '*');
+    });
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    const stored = await ext.worker.evaluate(async () => Object.values(await chrome.storage.session.get(null)));
+    expect(stored).toHaveLength(1);
+    expect(stored[0]).toMatchObject({ url, title: 'Hostile page' });
+    const offscreen = await ext.worker.evaluate(async () => (await chrome.runtime.getContexts({ contextTypes: [chrome.runtime.ContextType.OFFSCREEN_DOCUMENT] })).length);
+    expect(offscreen).toBe(0);
+  });
+
+  test('a subverted content script cannot open UI or engine-host ports', async () => {
+    const world = await ContentWorld.attach(ext.context, page);
+    for (const name of ['pagewise/ui', 'pagewise/engine-host']) {
+      const outcome = await world.evaluate<string>(`new Promise((resolve) => {
+        const port = chrome.runtime.connect({ name: ${JSON.stringify(name)} });
+        port.onMessage.addListener(() => resolve('answered'));
+        port.onDisconnect.addListener(() => resolve('disconnected'));
+        port.postMessage({ kind: 'request', id: 'evil', command: 'engine.self-test', payload: { backend: 'wasm' } });
+      })`);
+      expect(outcome).toBe('disconnected');
+    }
+    const refused = await rejections(ext);
+    expect(refused).toContainEqual(expect.objectContaining({ reason: 'port "pagewise/ui" from a content-script sender', from: url }));
+    expect(refused).toContainEqual(expect.objectContaining({ reason: 'port "pagewise/engine-host" from a content-script sender', from: url }));
+  });
+
+  test('a subverted content script can send only content commands, with valid payloads', async () => {
+    const world = await ContentWorld.attach(ext.context, page);
+    const engineCommand = await world.evaluate(`chrome.runtime.sendMessage({ channel: 'pagewise/v1', command: 'engine.self-test', payload: { backend: 'wasm' } })`);
+    expect(engineCommand).toMatchObject({ ok: false, error: { code: 'unknown-command' } });
+    const oversized = await world.evaluate(`chrome.runtime.sendMessage({ channel: 'pagewise/v1', command: 'content.hello', payload: { url: location.href, title: 'x'.repeat(100000), lang: 'en' } })`);
+    expect(oversized).toMatchObject({ ok: false, error: { code: 'bad-message' } });
+    const garbage = await world.evaluate(`chrome.runtime.sendMessage({ toString: 1, __proto__: { channel: 'pagewise/v1' } })`);
+    expect(garbage).toMatchObject({ ok: false, error: { code: 'bad-message' } });
+    // None of it started the engine.
+    const offscreen = await ext.worker.evaluate(async () => (await chrome.runtime.getContexts({ contextTypes: [chrome.runtime.ContextType.OFFSCREEN_DOCUMENT] })).length);
+    expect(offscreen).toBe(0);
+  });
+});
