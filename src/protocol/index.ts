@@ -7,3 +7,4 @@ export * from './port-client';
 export * from './port-server';
 export * from './one-shot';
 export * from './trusted-sender';
+export * from './commands/host-commands';
