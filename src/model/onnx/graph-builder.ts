@@ -54,13 +54,12 @@ export class GraphBuilder {
 
   constructor(readonly name: string) {}
 
-  /** A fresh value name starting with `prefix`, unique in this graph. */
+  /** A fresh value name starting with `prefix`, not yet used in this graph (it is taken when used). */
   uniqueName(prefix: string): string {
     let n = this.counters.get(prefix) ?? 0;
     let candidate = n === 0 ? prefix : `${prefix}_${n}`;
     while (this.names.has(candidate)) candidate = `${prefix}_${++n}`;
     this.counters.set(prefix, n + 1);
-    this.names.add(candidate);
     return candidate;
   }
 
@@ -99,7 +98,7 @@ export class GraphBuilder {
   constant(prefix: string, elementType: ElementType, dims: readonly number[], data: TypedArray): string {
     const name = this.uniqueName(prefix);
     this.addInitializer({ name, elementType, dims, rawData: bytesOf(data) });
-    return name;
+    return this.claim(name);
   }
 
   constInt64(prefix: string, values: readonly number[], dims: readonly number[] = [values.length]): string {
@@ -108,10 +107,10 @@ export class GraphBuilder {
 
   /** Adds a node and returns its output names. An empty string in `inputs` marks an omitted optional input. */
   op(opType: string, inputs: readonly string[], attributes: Readonly<Record<string, AttributeInput>> = {}, options: OpOptions = {}): string[] {
-    const name = options.name ? this.claim(options.name) : this.uniqueName(opType);
+    const name = this.claim(options.name ?? this.uniqueName(opType));
     const outputs = options.outputs
       ? options.outputs.map((o) => (o === '' ? o : this.claim(o)))
-      : Array.from({ length: options.outputCount ?? 1 }, (_, i) => this.uniqueName(`${name}/output_${i}`));
+      : Array.from({ length: options.outputCount ?? 1 }, (_, i) => this.claim(this.uniqueName(`${name}/output_${i}`)));
     const converted: Record<string, AttributeValue> = {};
     for (const [key, value] of Object.entries(attributes)) converted[key] = toAttribute(value);
     this.nodes.push({ opType, domain: options.domain ?? '', name, inputs, outputs, attributes: converted });

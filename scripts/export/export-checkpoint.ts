@@ -1,0 +1,49 @@
+// Checkpoint folder → transformers.js layout: config.json, generation_config.json, tokenizer files and
+// onnx/model_<dtype>.onnx with chunked external data.
+import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { ConfigError, parseConfig } from '../../src/model/config';
+import { buildLfm2Graph } from '../../src/model/export/lfm2-graph';
+import type { ExportDtype } from '../../src/model/export-dtype';
+import { encodeGraph } from '../../src/model/onnx/graph-builder';
+import { CheckpointReader } from './checkpoint-reader';
+import { ChunkedDataSink, DEFAULT_CHUNK_BYTES } from './chunked-data-sink';
+
+export type ExportTarget = 'gpu' | 'cpu';
+
+export interface ExportRequest {
+  checkpoint: string;
+  out: string;
+  dtype: ExportDtype;
+  target?: ExportTarget;
+  chunkBytes?: number;
+}
+
+const TOKENIZER_FILES = ['tokenizer.json', 'tokenizer_config.json', 'special_tokens_map.json', 'chat_template.jinja'];
+
+export function exportCheckpoint(request: ExportRequest): { modelFile: string; dataFiles: string[] } {
+  const configPath = join(request.checkpoint, 'config.json');
+  if (!existsSync(configPath)) throw new ConfigError(`${request.checkpoint}: no config.json`);
+  const raw = JSON.parse(readFileSync(configPath, 'utf8')) as Record<string, unknown>;
+  const config = parseConfig(raw);
+  if (request.dtype === 'fp32' && config.moe) {
+    throw new ConfigError('fp32 export of lfm2_moe is not supported: experts are exported as QMoE (int4); the float MoE op has no WebGPU kernel');
+  }
+  const reader = new CheckpointReader(request.checkpoint);
+  mkdirSync(join(request.out, 'onnx'), { recursive: true });
+  const modelName = `model_${request.dtype}.onnx`;
+  const sink = new ChunkedDataSink(join(request.out, 'onnx'), `${modelName}_data`, request.chunkBytes ?? DEFAULT_CHUNK_BYTES);
+  try {
+    const graph = buildLfm2Graph(config, reader, sink, { dtype: request.dtype, accuracyLevel: request.target === 'cpu' ? 4 : 0 });
+    writeFileSync(join(request.out, 'onnx', modelName), encodeGraph(graph));
+  } finally {
+    sink.close();
+  }
+  // transformers.js reads layer_types to name the caches, so it is always written out explicitly.
+  writeFileSync(join(request.out, 'config.json'), JSON.stringify({ ...raw, layer_types: config.layerTypes }, null, 2));
+  const generation = join(request.checkpoint, 'generation_config.json');
+  if (existsSync(generation)) copyFileSync(generation, join(request.out, 'generation_config.json'));
+  else writeFileSync(join(request.out, 'generation_config.json'), JSON.stringify({ bos_token_id: config.bosTokenId, eos_token_id: config.eosTokenId, pad_token_id: config.padTokenId }, null, 2));
+  for (const f of TOKENIZER_FILES) if (existsSync(join(request.checkpoint, f))) copyFileSync(join(request.checkpoint, f), join(request.out, f));
+  return { modelFile: join(request.out, 'onnx', modelName), dataFiles: sink.files.map((f) => join(request.out, 'onnx', f)) };
+}

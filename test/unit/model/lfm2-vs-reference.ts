@@ -1,0 +1,67 @@
+// Compares an exported graph with the Float64 reference: a whole prompt, 32+ cached decode steps, and a
+// left-padded batch of two prompts of different lengths. Shared by the node, WASM and WebGPU test files.
+import type * as ortTypes from 'onnxruntime-common';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseConfig, type Lfm2Config } from '../../../src/model/config';
+import type { ExportDtype } from '../../../src/model/export-dtype';
+import { Lfm2Reference } from '../../../src/model/reference/lfm2-reference';
+import { CheckpointReader } from '../../../scripts/export/checkpoint-reader';
+import type { TestModel } from '../../../scripts/export/test-models';
+import { argmax, OrtDecoder, relativeError } from './ort-decoder';
+
+export const PROMPTS = [
+  [1, 6, 300, 17, 401, 88, 120, 7, 6, 250, 99],
+  [1, 6, 42, 310, 77],
+];
+export const DECODE_STEPS = 34;
+
+export interface Comparison {
+  /** Largest ‖ort − ref‖ / ‖ref‖ over every compared logits row. */
+  maxRelativeError: number;
+  /** Greedy tokens chosen from the reference, and whether ORT's argmax agreed at every step. */
+  tokens: number[][];
+  greedyAgrees: boolean;
+}
+
+export function loadModel(model: TestModel): Lfm2Config {
+  return parseConfig(JSON.parse(readFileSync(join(model.dir, 'config.json'), 'utf8')));
+}
+
+export async function compareWithReference(
+  ort: { Tensor: typeof ortTypes.Tensor },
+  session: ortTypes.InferenceSession,
+  model: TestModel,
+  dtype: ExportDtype,
+  prompts: number[][],
+  steps: number,
+  positionShift = 0,
+): Promise<Comparison> {
+  const config = loadModel(model);
+  const reference = new Lfm2Reference(config, new CheckpointReader(model.checkpoint), dtype);
+  const decoder = new OrtDecoder(ort, session, config, dtype === 'q4f16' ? 'float16' : 'float32', positionShift);
+  const states = prompts.map(() => reference.newState());
+  let maxRelativeError = 0;
+  let greedyAgrees = true;
+  const check = (ortRow: Float32Array, refRow: Float64Array) => {
+    maxRelativeError = Math.max(maxRelativeError, relativeError(ortRow, refRow));
+    if (argmax(ortRow) !== argmax(refRow)) greedyAgrees = false;
+  };
+  const ortPrompt = await decoder.prefill(prompts);
+  const tokens = prompts.map(() => [] as number[]);
+  let next = prompts.map((p, row) => {
+    const refRows = reference.forward(p, states[row]!);
+    refRows.forEach((r, t) => check(ortPrompt[row]![t]!, r));
+    return argmax(refRows[refRows.length - 1]!);
+  });
+  for (let step = 0; step < steps; step++) {
+    next.forEach((t, row) => tokens[row]!.push(t));
+    const ortRows = await decoder.step(next);
+    next = next.map((t, row) => {
+      const [refRow] = reference.forward([t], states[row]!);
+      check(ortRows[row]!, refRow!);
+      return argmax(refRow!);
+    });
+  }
+  return { maxRelativeError, tokens, greedyAgrees };
+}
