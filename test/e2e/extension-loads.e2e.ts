@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { launchExtension, type LaunchedExtension } from './harness/launch-extension';
-import { startPageServer, type PageServer } from './harness/page-server';
+import { startPageServer, type PageServer } from '../../scripts/lib/page-server';
 import { readyTabId } from './harness/engine-client';
 
 describe('the built extension in Chromium', () => {

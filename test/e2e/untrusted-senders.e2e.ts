@@ -3,7 +3,7 @@ import type { Page } from 'playwright-core';
 import { readyTabId } from './harness/engine-client';
 import { ContentWorld } from './harness/content-world';
 import { launchExtension, type LaunchedExtension } from './harness/launch-extension';
-import { startPageServer, type PageServer } from './harness/page-server';
+import { startPageServer, type PageServer } from '../../scripts/lib/page-server';
 
 const rejections = (ext: LaunchedExtension): Promise<Array<{ reason: string; from: string }>> =>
   ext.worker.evaluate(() => [...(globalThis as unknown as { pagewise: { rejectedMessages(): unknown[] } }).pagewise.rejectedMessages()]) as never;

@@ -1,10 +1,8 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { chromium, type BrowserContext, type Page, type Worker } from 'playwright-core';
-
-export const DIST = resolve(import.meta.dirname, '../../../dist');
-export const CHROMIUM = process.env['PAGEWISE_CHROMIUM'] ?? '/usr/bin/chromium';
+import { CHROMIUM, extensionLaunchArgs, IGNORED_DEFAULT_ARGS } from '../../../scripts/lib/chromium';
 
 export interface LaunchedExtension {
   context: BrowserContext;
@@ -28,23 +26,12 @@ export interface LaunchOptions {
  */
 export async function launchExtension(options: LaunchOptions = {}): Promise<LaunchedExtension> {
   const userDataDir = options.userDataDir ?? (await mkdtemp(join(tmpdir(), 'pagewise-profile-')));
-  const args = [
-    `--disable-extensions-except=${DIST}`,
-    `--load-extension=${DIST}`,
-    '--no-sandbox',
-    '--disable-background-networking',
-    '--disable-component-update',
-    '--disable-sync',
-    '--no-first-run',
-    '--disable-quic',
-    '--disable-dev-shm-usage',
-  ];
-  if (options.webgpu) args.push('--enable-unsafe-webgpu', '--enable-features=Vulkan', '--use-angle=swiftshader', '--use-vulkan=swiftshader');
+  const args = extensionLaunchArgs({ webgpu: options.webgpu ?? false });
   const context = await chromium.launchPersistentContext(userDataDir, {
     executablePath: CHROMIUM,
     headless: true,
     args,
-    ignoreDefaultArgs: ['--disable-extensions', '--disable-component-extensions-with-background-pages'],
+    ignoreDefaultArgs: IGNORED_DEFAULT_ARGS,
   });
   const worker = context.serviceWorkers()[0] ?? (await context.waitForEvent('serviceworker', { timeout: 30_000 }));
   const extensionId = new URL(worker.url()).host;
