@@ -84,7 +84,7 @@ describe('parseToolCalls on random and mutated model output', () => {
           expect(JSON.parse(JSON.stringify(call.arguments))).toEqual(call.arguments);
         }
       } catch (error) {
-        if (!(error instanceof ToolCallSyntaxError)) throw new Error(`non-typed error for ${JSON.stringify(text)}: ${String(error)}`);
+        if (!(error instanceof ToolCallSyntaxError)) throw new Error(`non-typed error for ${JSON.stringify(text)}: ${String(error)}`, { cause: error });
       }
     }
     expect(parsed).toBeGreaterThan(100);
