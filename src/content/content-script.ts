@@ -1,8 +1,11 @@
+import browser from 'webextension-polyfill';
 import { callOneShot, contentCommands, dispatchOneShot, pageCommands, type Handlers, type PageInfo } from '../protocol';
 
 /**
  * Runs in every http(s) page, in Chrome's isolated world. It answers only the extension (never
  * `window.postMessage`: the page can post anything) and never turns model output into HTML.
+ * It uses webextension-polyfill because it is the part of Pagewise that runs unchanged in other browsers,
+ * and the polyfill's promise-returning listeners replace Chrome's `sendResponse` + `return true` dance.
  */
 const startedAt = Date.now();
 
@@ -18,13 +21,12 @@ const handlers: Handlers<typeof pageCommands, undefined> = {
   'page.ping': async () => ({ page: pageInfo(), startedAt }),
 };
 
-chrome.runtime.onMessage.addListener((message: unknown, sender, sendResponse) => {
+browser.runtime.onMessage.addListener((message: unknown, sender: browser.Runtime.MessageSender) => {
   // Only the service worker talks to content scripts: same extension, and not from any tab.
-  if (sender.id !== chrome.runtime.id || sender.tab) return false;
-  void dispatchOneShot(pageCommands, handlers, message, undefined).then(sendResponse);
-  return true;
+  if (sender.id !== browser.runtime.id || sender.tab) return undefined;
+  return dispatchOneShot(pageCommands, handlers, message, undefined);
 });
 
-void callOneShot((message) => chrome.runtime.sendMessage(message), contentCommands, 'content.hello', pageInfo()).catch(
+void callOneShot((message) => browser.runtime.sendMessage(message), contentCommands, 'content.hello', pageInfo()).catch(
   (error: unknown) => console.debug('Pagewise could not reach its service worker', error),
 );
