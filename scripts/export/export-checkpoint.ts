@@ -39,8 +39,12 @@ export function exportCheckpoint(request: ExportRequest): { modelFile: string; d
   } finally {
     sink.close();
   }
-  // transformers.js reads layer_types to name the caches, so it is always written out explicitly.
-  writeFileSync(join(request.out, 'config.json'), JSON.stringify({ ...raw, layer_types: config.layerTypes }, null, 2));
+  // transformers.js reads layer_types to name the caches, and learns how many external data chunks each
+  // model file has from transformers.js_config.use_external_data_format (kept across dtypes exported here).
+  const outConfig = join(request.out, 'config.json');
+  const previous = existsSync(outConfig) ? (JSON.parse(readFileSync(outConfig, 'utf8')) as Record<string, Record<string, Record<string, number>>>) : {};
+  const chunks = { ...previous['transformers.js_config']?.use_external_data_format, [modelName]: sink.files.length };
+  writeFileSync(outConfig, JSON.stringify({ ...raw, layer_types: config.layerTypes, 'transformers.js_config': { use_external_data_format: chunks } }, null, 2));
   const generation = join(request.checkpoint, 'generation_config.json');
   if (existsSync(generation)) copyFileSync(generation, join(request.out, 'generation_config.json'));
   else writeFileSync(join(request.out, 'generation_config.json'), JSON.stringify({ bos_token_id: config.bosTokenId, eos_token_id: config.eosTokenId, pad_token_id: config.padTokenId }, null, 2));
