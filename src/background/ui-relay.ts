@@ -1,5 +1,7 @@
 import * as v from 'valibot';
-import { ClientFrameSchema, isEngineCommandName, PagewiseError, toWireError, type HostFrame } from '../protocol';
+import * as p from '../protocol';
+import { ClientFrameSchema, isEngineCommandName, isTabCommandName, PagewiseError, toWireError, type HostFrame } from '../protocol';
+import { tabHandlers } from './tab-commands';
 import type { OffscreenHost } from './offscreen-host';
 
 /**
@@ -38,16 +40,24 @@ export function relayUiPort(port: chrome.runtime.Port, host: OffscreenHost): voi
     }
     const controller = new AbortController();
     running.set(id, controller);
-    // The host validates the payload against the command table; the worker only routes.
-    host
-      .call(command, payload as never, {
-        signal: controller.signal,
-        onEvent: (event: unknown) => post({ kind: 'event', id, event }),
-      })
+    const answer = isTabCommandName(command)
+      ? answerTabCommand(command, payload)
+      : // The host validates the payload against the command table; the worker only routes.
+        host.call(command, payload as never, {
+          signal: controller.signal,
+          onEvent: (event: unknown) => post({ kind: 'event', id, event }),
+        });
+    answer
       .then(
         (result) => post({ kind: 'result', id, result }),
         (error: unknown) => post({ kind: 'error', id, error: toWireError(error) }),
       )
       .finally(() => running.delete(id));
   });
+}
+
+async function answerTabCommand(command: p.TabCommandName, payload: unknown): Promise<unknown> {
+  const input = v.safeParse(p.engineCommands[command].payload, payload);
+  if (!input.success) throw new PagewiseError('bad-message', `Invalid payload for "${command}".`);
+  return tabHandlers[command](input.output);
 }

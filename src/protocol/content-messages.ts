@@ -6,7 +6,7 @@ import { EngineStateSchema } from './engine-state';
  * pages, so everything arriving from one is validated against these schemas and checked for its sender.
  */
 
-const PageInfoSchema = v.object({
+export const PageInfoSchema = v.object({
   url: v.pipe(v.string(), v.maxLength(8192)),
   title: v.pipe(v.string(), v.maxLength(2048)),
   /** The page's declared language (`<html lang>`), empty when it declares none. */

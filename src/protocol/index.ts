@@ -8,3 +8,4 @@ export * from './port-server';
 export * from './one-shot';
 export * from './trusted-sender';
 export * from './commands/host-commands';
+export * from './commands/tab-commands';

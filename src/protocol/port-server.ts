@@ -4,6 +4,7 @@ import {
   isEngineCommandName,
   type EngineCommandName,
   type EngineEvent,
+  type HostCommandName,
   type EnginePayload,
   type EngineResult,
 } from './engine-commands';
@@ -17,7 +18,7 @@ export interface CallContext<N extends EngineCommandName> {
 }
 
 export type EngineHandlers = {
-  [N in EngineCommandName]: (payload: EnginePayload<N>, ctx: CallContext<N>) => Promise<EngineResult<N>>;
+  [N in HostCommandName]: (payload: EnginePayload<N>, ctx: CallContext<N>) => Promise<EngineResult<N>>;
 };
 
 /**
@@ -76,13 +77,13 @@ async function runCall(
   post: (frame: HostFrame) => void,
 ): Promise<void> {
   try {
-    if (!isEngineCommandName(command)) throw new PagewiseError('unknown-command', `Unknown command "${command}".`);
+    if (!isEngineCommandName(command) || !Object.hasOwn(handlers, command)) throw new PagewiseError('unknown-command', `Unknown command "${command}".`);
     const spec = engineCommands[command];
     const input = v.safeParse(spec.payload, payload);
     if (!input.success) {
       throw new PagewiseError('bad-message', `Invalid payload for "${command}": ${v.summarize(input.issues)}`);
     }
-    const handler = handlers[command] as (p: unknown, ctx: CallContext<EngineCommandName>) => Promise<unknown>;
+    const handler = handlers[command as HostCommandName] as (p: unknown, ctx: CallContext<EngineCommandName>) => Promise<unknown>;
     const result = await handler(input.output, {
       signal,
       emit: (event) => post({ kind: 'event', id, event }),

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { launchExtension, type LaunchedExtension } from './harness/launch-extension';
 import { startPageServer, type PageServer } from '../../scripts/lib/page-server';
-import { readyTabId } from './harness/engine-client';
+import { callEngine, readyTabId } from './harness/engine-client';
 
 describe('the built extension in Chromium', () => {
   let ext: LaunchedExtension;
@@ -39,6 +39,19 @@ describe('the built extension in Chromium', () => {
       tabId,
     );
     expect(reply).toMatchObject({ ok: true, result: { page: { title: 'A plain article', lang: 'en' } } });
+    await page.close();
+  });
+
+  test('a UI learns which page the active tab shows, through the worker and the content script', async () => {
+    const page = await ext.context.newPage();
+    await page.goto(`${server.origin}/article.html`);
+    await page.bringToFront();
+    const tabId = await readyTabId(ext.worker, `${server.origin}/article.html`);
+    const panel = await ext.openExtensionPage('ui/sidepanel/sidepanel.html');
+    await page.bringToFront();
+    const outcome = await callEngine(panel, 'tab.describe-active', {});
+    expect(outcome).toMatchObject({ ok: true, result: { tabId, page: { title: 'A plain article', lang: 'en' } } });
+    await panel.close();
     await page.close();
   });
 

@@ -1,0 +1,21 @@
+import * as v from 'valibot';
+import { PageInfoSchema } from '../content-messages';
+
+/**
+ * Commands a UI makes about the tab it works on. The service worker answers them itself, asking the tab's
+ * content script; they never reach the engine host.
+ */
+export const tabCommands = {
+  /** The active tab of the window the UI belongs to, as its content script sees it. */
+  'tab.describe-active': {
+    payload: v.object({}),
+    result: v.object({ tabId: v.number(), page: PageInfoSchema }),
+    event: v.never(),
+  },
+} as const;
+
+export type TabCommandName = keyof typeof tabCommands;
+
+export function isTabCommandName(name: string): name is TabCommandName {
+  return Object.hasOwn(tabCommands, name);
+}
