@@ -1,12 +1,8 @@
 import { PagewiseError, type Backend } from '../../protocol';
-import { EngineConnection } from '../shared/engine-connection';
-import { renderEngineState } from '../shared/engine-state-view';
-import { localizeDocument, t } from '../shared/i18n';
+import { t } from '../shared/i18n';
+import { startUiPage } from '../shared/ui-page';
 
-localizeDocument();
-const connection = new EngineConnection();
-const stateView = document.getElementById('engine-state')!;
-connection.onState((state) => renderEngineState(stateView, state));
+const connection = startUiPage();
 
 const idleInput = document.getElementById('idle-seconds') as HTMLInputElement;
 void chrome.storage.local.get('engineIdleSeconds').then(({ engineIdleSeconds }) => {

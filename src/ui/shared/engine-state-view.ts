@@ -1,16 +1,32 @@
 import type { EngineState } from '../../protocol';
+import type { EngineConnection } from './engine-connection';
 import { t } from './i18n';
 
-/** Renders the engine state into a badge element: a phase label, a progress bar when there is progress. */
-export function renderEngineState(container: HTMLElement, state: EngineState): void {
+/**
+ * The engine state badge every UI page shows: a phase label, a progress bar when there is progress, and a
+ * detail line (the model, or what went wrong). Pages provide an empty `.engine-state` element.
+ */
+export function mountEngineState(container: HTMLElement, connection: EngineConnection): void {
+  const label = document.createElement('span');
+  const progress = document.createElement('progress');
+  const detail = document.createElement('span');
+  label.dataset['role'] = 'phase';
+  detail.dataset['role'] = 'detail';
+  progress.max = 1;
+  progress.hidden = true;
+  container.replaceChildren(label, progress, detail);
+  container.setAttribute('aria-live', 'polite');
+  connection.onState((state) => render(container, state, { label, progress, detail }));
+}
+
+function render(
+  container: HTMLElement,
+  state: EngineState,
+  parts: { label: HTMLElement; progress: HTMLProgressElement; detail: HTMLElement },
+): void {
   container.dataset['phase'] = state.phase;
-  const label = container.querySelector<HTMLElement>('[data-role="phase"]');
-  const detail = container.querySelector<HTMLElement>('[data-role="detail"]');
-  const progress = container.querySelector<HTMLProgressElement>('progress');
-  if (label) label.textContent = t(`enginePhase_${state.phase.replace('-', '_')}`);
-  if (detail) detail.textContent = state.error?.message ?? state.modelId ?? '';
-  if (progress) {
-    progress.hidden = state.progress === undefined;
-    if (state.progress !== undefined) progress.value = state.progress;
-  }
+  parts.label.textContent = t(`enginePhase_${state.phase.replace('-', '_')}`);
+  parts.detail.textContent = state.error?.message ?? state.modelId ?? '';
+  parts.progress.hidden = state.progress === undefined;
+  if (state.progress !== undefined) parts.progress.value = state.progress;
 }

@@ -1,9 +1,4 @@
-import { EngineConnection } from '../shared/engine-connection';
-import { renderEngineState } from '../shared/engine-state-view';
-import { localizeDocument } from '../shared/i18n';
+import { startUiPage } from '../shared/ui-page';
 
-localizeDocument();
-const connection = new EngineConnection();
-const stateView = document.getElementById('engine-state')!;
-connection.onState((state) => renderEngineState(stateView, state));
+startUiPage();
 document.getElementById('open-options')!.addEventListener('click', () => void chrome.runtime.openOptionsPage());
