@@ -1,0 +1,29 @@
+// The model's recurrent state after some tokens: KV caches of the attention layers and the conv states of the
+// conv layers, keyed by graph input name. Tensors may live on the GPU; a state is shared between the running
+// loop and the prefix cache, so it is reference-counted and frees its tensors when the last holder lets go.
+import type { OrtTensor } from './ort-types';
+
+export class CacheState {
+  private refs = 1;
+
+  constructor(
+    readonly tensors: ReadonlyMap<string, OrtTensor>,
+    /** How many tokens the state has absorbed. */
+    readonly length: number,
+  ) {}
+
+  get released(): boolean {
+    return this.refs <= 0;
+  }
+
+  retain(): this {
+    if (this.refs <= 0) throw new Error('CacheState used after release');
+    this.refs++;
+    return this;
+  }
+
+  release(): void {
+    if (--this.refs !== 0) return;
+    for (const tensor of this.tensors.values()) tensor.dispose();
+  }
+}

@@ -1,0 +1,83 @@
+// The model's own chat format: its tokenizer and its chat_template, rendered by transformers.js (which runs
+// @huggingface/jinja), so the engine follows whatever template the model ships (LFM2.5 dates the system prompt
+// and lists tools as JSON; older LFM2 templates wrap them in <|tool_list_start|>).
+import { PreTrainedTokenizer } from '@huggingface/transformers';
+import type { JsonValue } from './tool-call-parser';
+import type { ModelFiles } from './model-source';
+
+export interface ToolCallMessage {
+  name: string;
+  arguments: Record<string, JsonValue>;
+}
+
+export interface ChatMessage {
+  role: 'system' | 'user' | 'assistant' | 'tool';
+  content: string;
+  /** An assistant turn's thinking; the template keeps it only where the model expects it. */
+  thinking?: string;
+  toolCalls?: ToolCallMessage[];
+}
+
+export interface ToolDefinition {
+  name: string;
+  description: string;
+  /** JSON schema of the arguments object. */
+  parameters: Record<string, unknown>;
+}
+
+/** Control strings the tokenizer would turn into special tokens; page text must not be able to forge them. */
+const CONTROL = /<\|[a-z_]+\|>|<\/?think>/g;
+
+export class ChatFormat {
+  private readonly tokenizer: PreTrainedTokenizer;
+  /** Tokens that end the assistant's turn. */
+  readonly stopTokenIds: ReadonlySet<number>;
+
+  constructor(files: ModelFiles) {
+    this.tokenizer = new PreTrainedTokenizer(files.tokenizer, files.tokenizerConfig);
+    const ids = new Set<number>();
+    for (const source of [files.generationConfig.eos_token_id, files.config.eos_token_id]) {
+      for (const id of [source].flat()) if (typeof id === 'number') ids.add(id);
+    }
+    for (const token of ['<|im_end|>', '<|endoftext|>']) {
+      const id = this.tokenId(token);
+      if (id !== undefined) ids.add(id);
+    }
+    this.stopTokenIds = ids;
+  }
+
+  /** The prompt for `messages`, ending with the assistant's turn opening. */
+  prompt(messages: readonly ChatMessage[], tools: readonly ToolDefinition[] = [], addGenerationPrompt = true): number[] {
+    const conversation = messages.map((m) => ({
+      role: m.role,
+      content: neutralize(m.content),
+      ...(m.thinking !== undefined ? { thinking: neutralize(m.thinking) } : {}),
+      ...(m.toolCalls ? { tool_calls: m.toolCalls.map((c) => ({ type: 'function', function: { name: c.name, arguments: c.arguments } })) } : {}),
+    }));
+    const text = this.tokenizer.apply_chat_template(conversation, {
+      tools: tools.length > 0 ? tools.map((t) => ({ ...t })) : null,
+      add_generation_prompt: addGenerationPrompt,
+      tokenize: false,
+    }) as string;
+    return this.encode(text);
+  }
+
+  encode(text: string): number[] {
+    return this.tokenizer.encode(text, { add_special_tokens: false });
+  }
+
+  /** Text of `ids`; markers that are not special (<think>, tool-call markers) stay, control tokens go. */
+  decode(ids: readonly number[]): string {
+    return this.tokenizer.decode([...ids], { skip_special_tokens: true });
+  }
+
+  tokenId(token: string): number | undefined {
+    const ids = this.tokenizer.encode(token, { add_special_tokens: false });
+    return ids.length === 1 ? ids[0] : undefined;
+  }
+}
+
+/** Breaks control strings in untrusted text with a zero-width space so they tokenize as plain text. */
+export function neutralize(text: string): string {
+  return text.replace(CONTROL, (match) => `${match[0]}\u200b${match.slice(1)}`);
+}
