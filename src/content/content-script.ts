@@ -1,5 +1,6 @@
 import browser from 'webextension-polyfill';
 import { callOneShot, contentCommands, dispatchOneShot, pageCommands, type Handlers, type PageInfo } from '../protocol';
+import { pageExtractHandlers } from './page-extract-feature';
 
 /**
  * Runs in every http(s) page, in Chrome's isolated world. It answers only the extension (never
@@ -19,6 +20,7 @@ function pageInfo(): PageInfo {
 
 const handlers: Handlers<typeof pageCommands, undefined> = {
   'page.ping': async () => ({ page: pageInfo(), startedAt }),
+  ...pageExtractHandlers,
 };
 
 browser.runtime.onMessage.addListener((message: unknown, sender: browser.Runtime.MessageSender) => {

@@ -14,6 +14,54 @@ export const PageInfoSchema = v.object({
 });
 export type PageInfo = v.InferOutput<typeof PageInfoSchema>;
 
+/**
+ * Bounds on an extracted page. The page is hostile and may be huge; the schema rejects anything larger, and
+ * the extractor cuts to fit (and says so in `truncated`) rather than sending what would be refused.
+ */
+export const EXTRACT_LIMITS = {
+  blockChars: 4000,
+  blocks: 4000,
+  headings: 400,
+  headingChars: 300,
+  /** About 100K tokens of text: more than any summary needs, small enough to pass between contexts. */
+  totalChars: 400_000,
+  selectionChars: 100_000,
+} as const;
+
+const HeadingSchema = v.object({
+  level: v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(6)),
+  text: v.pipe(v.string(), v.maxLength(EXTRACT_LIMITS.headingChars)),
+});
+
+const BlockSchema = v.object({
+  text: v.pipe(v.string(), v.minLength(1), v.maxLength(EXTRACT_LIMITS.blockChars)),
+  /** Index in `headings` of the section the block sits in; -1 before the first heading. */
+  section: v.pipe(v.number(), v.integer(), v.minValue(-1), v.maxValue(EXTRACT_LIMITS.headings - 1)),
+});
+
+/** The readable content of a page: what summaries and questions work on. Plain text only, never HTML. */
+export const ExtractedPageSchema = v.pipe(
+  v.object({
+    ...PageInfoSchema.entries,
+    /** `article`: reader-mode extraction; `visible-text`: the fallback for pages reader mode rejects. */
+    source: v.picklist(['article', 'visible-text']),
+    headings: v.pipe(v.array(HeadingSchema), v.maxLength(EXTRACT_LIMITS.headings)),
+    blocks: v.pipe(v.array(BlockSchema), v.maxLength(EXTRACT_LIMITS.blocks)),
+    /** What the user had selected, empty when nothing. */
+    selection: v.pipe(v.string(), v.maxLength(EXTRACT_LIMITS.selectionChars)),
+    /** The page had more text than the limits allow; the rest was left out. */
+    truncated: v.boolean(),
+  }),
+  v.check(
+    (page) => page.blocks.reduce((sum, block) => sum + block.text.length, 0) <= EXTRACT_LIMITS.totalChars,
+    'The page text is over the size limit.',
+  ),
+  v.check((page) => page.blocks.every((block) => block.section < page.headings.length), 'A block names a missing section.'),
+);
+export type ExtractedPage = v.InferOutput<typeof ExtractedPageSchema>;
+export type PageHeading = ExtractedPage['headings'][number];
+export type PageBlock = ExtractedPage['blocks'][number];
+
 /** Content script -> service worker. */
 export const contentCommands = {
   /** Sent once when the content script starts, so the worker knows the tab can be worked on. */
@@ -28,6 +76,11 @@ export const pageCommands = {
   'page.ping': {
     payload: v.object({}),
     result: v.object({ page: PageInfoSchema, startedAt: v.number() }),
+  },
+  /** The page's readable text, headings and the user's selection (see ExtractedPageSchema). */
+  'page.extract': {
+    payload: v.object({}),
+    result: ExtractedPageSchema,
   },
 } as const;
 

@@ -1,0 +1,123 @@
+import { EXTRACT_LIMITS, type PageBlock, type PageHeading } from '../../protocol/content-messages';
+
+/**
+ * Turns a DOM subtree into headings and plain-text blocks (paragraphs, list items, table rows), each block
+ * tagged with the section it sits in. Text is read with textContent only; nothing here builds HTML.
+ * Output stays inside EXTRACT_LIMITS: long blocks are cut at sentence or word ends, and collection stops
+ * (marking `truncated`) when the page has more than the limits allow.
+ */
+export interface CollectedText {
+  headings: PageHeading[];
+  blocks: PageBlock[];
+  truncated: boolean;
+}
+
+/** Elements that start a new line of text; everything else is read as part of the surrounding block. */
+const BLOCK_TAGS = new Set([
+  'ADDRESS', 'ARTICLE', 'ASIDE', 'BLOCKQUOTE', 'BODY', 'CAPTION', 'DD', 'DETAILS', 'DIV', 'DL', 'DT', 'FIELDSET',
+  'FIGCAPTION', 'FIGURE', 'FOOTER', 'FORM', 'HEADER', 'HGROUP', 'LI', 'MAIN', 'NAV', 'OL', 'P', 'PRE', 'SECTION',
+  'SUMMARY', 'TABLE', 'TBODY', 'TD', 'TFOOT', 'TH', 'THEAD', 'TR', 'UL',
+]);
+const HEADING = /^H([1-6])$/;
+const BLOCK_SELECTOR = [...BLOCK_TAGS, 'H1', 'H2', 'H3', 'H4', 'H5', 'H6'].join(',').toLowerCase();
+
+export function collectText(root: Element, skip: (element: Element) => boolean): CollectedText {
+  const out: CollectedText = { headings: [], blocks: [], truncated: false };
+  let totalChars = 0;
+  let section = -1;
+  let buffer = '';
+  let preformatted = false;
+
+  const full = (): boolean => out.truncated;
+  const addBlock = (text: string): void => {
+    for (const piece of splitLong(text, EXTRACT_LIMITS.blockChars)) {
+      if (out.blocks.length >= EXTRACT_LIMITS.blocks || totalChars + piece.length > EXTRACT_LIMITS.totalChars) {
+        out.truncated = true;
+        return;
+      }
+      out.blocks.push({ text: piece, section });
+      totalChars += piece.length;
+    }
+  };
+  const flush = (): void => {
+    const text = preformatted ? buffer.replace(/^\n+|\s+$/g, '') : normalize(buffer);
+    buffer = '';
+    if (text && !full()) addBlock(text);
+  };
+
+  const walk = (parent: Node): void => {
+    for (const child of Array.from(parent.childNodes)) {
+      if (full()) return;
+      if (child.nodeType === 3) {
+        buffer += child.nodeValue ?? '';
+        continue;
+      }
+      if (child.nodeType !== 1) continue;
+      const element = child as Element;
+      if (skip(element)) continue;
+      const tag = element.tagName.toUpperCase();
+      const heading = HEADING.exec(tag);
+      if (heading) {
+        flush();
+        const text = normalize(element.textContent ?? '').slice(0, EXTRACT_LIMITS.headingChars);
+        if (!text) continue;
+        if (out.headings.length >= EXTRACT_LIMITS.headings) {
+          out.truncated = true;
+          return;
+        }
+        out.headings.push({ level: Number(heading[1]), text });
+        section = out.headings.length - 1;
+      } else if (tag === 'BR') {
+        buffer += '\n';
+      } else if (tag === 'TR' && !element.querySelector('table')) {
+        flush();
+        const cells = Array.from(element.children).filter((cell) => !skip(cell));
+        buffer = cells.map((cell) => normalize(cell.textContent ?? '')).filter(Boolean).join(' | ');
+        flush();
+      } else if (tag === 'PRE') {
+        flush();
+        preformatted = true;
+        buffer = element.textContent ?? '';
+        flush();
+        preformatted = false;
+      } else if (BLOCK_TAGS.has(tag) || element.querySelector(BLOCK_SELECTOR)) {
+        flush();
+        walk(element);
+        flush();
+      } else {
+        walk(element);
+      }
+    }
+  };
+
+  walk(root);
+  flush();
+  return out;
+}
+
+/** Collapses runs of whitespace the way a browser renders them (line breaks from <br> survive). */
+function normalize(text: string): string {
+  return text
+    .split('\n')
+    .map((line) => line.replace(/\s+/g, ' ').trim())
+    .filter(Boolean)
+    .join('\n');
+}
+
+/** Cuts `text` into pieces of at most `max` characters, preferring sentence ends, then spaces. */
+export function splitLong(text: string, max: number): string[] {
+  const pieces: string[] = [];
+  let rest = text;
+  while (rest.length > max) {
+    const window = rest.slice(0, max);
+    const sentence = Math.max(...['. ', '! ', '? ', '。', '।', '؟ ', '\n'].map((end) => window.lastIndexOf(end)));
+    const space = window.lastIndexOf(' ');
+    let cut = sentence > max / 2 ? sentence + 1 : space > max / 2 ? space : max;
+    // Never cut a surrogate pair in half: the piece would not be valid text.
+    if (/[\uD800-\uDBFF]/.test(rest.charAt(cut - 1))) cut--;
+    pieces.push(rest.slice(0, cut).trim());
+    rest = rest.slice(cut).trim();
+  }
+  if (rest) pieces.push(rest);
+  return pieces.filter(Boolean);
+}
