@@ -1,0 +1,83 @@
+// A loaded model ready to answer: its chat format, its decoder session and the prefix cache. Requests run
+// one at a time (one session, one set of caches); a request cancelled while queued never starts.
+import { parseConfig } from '../model/config';
+import { ChatFormat, type ChatMessage, type ToolDefinition } from './chat-format';
+import { DecoderSession } from './decoder-session';
+import { generate, type GenerationEvent, type GenerationResult } from './generation';
+import { limitsFor, samplingFor, type GenerationLimits } from './generation-options';
+import type { ModelFiles, ModelGraph, ModelSource } from './model-source';
+import type { OrtApi, OrtSession } from './ort-types';
+import { PrefixCache } from './prefix-cache';
+import type { SamplingOptions } from './sampling';
+
+export interface EngineRequest extends Partial<GenerationLimits> {
+  messages: readonly ChatMessage[];
+  tools?: readonly ToolDefinition[];
+  sampling?: Partial<SamplingOptions>;
+}
+
+export interface EngineLoadOptions {
+  ort: OrtApi;
+  source: ModelSource;
+  dtype: string;
+  /** Creates the ORT session where the host wants it (execution providers, output locations). */
+  createSession: (graph: ModelGraph) => Promise<OrtSession>;
+  signal?: AbortSignal;
+}
+
+export class Engine {
+  private queue: Promise<unknown> = Promise.resolve();
+  private readonly cache = new PrefixCache();
+
+  private constructor(
+    readonly modelId: string,
+    readonly chat: ChatFormat,
+    readonly decoder: DecoderSession,
+    private readonly files: ModelFiles,
+  ) {}
+
+  static async load(options: EngineLoadOptions): Promise<Engine> {
+    const files = await options.source.files();
+    const config = parseConfig(files.config);
+    const graph = await options.source.graph(options.dtype, options.signal);
+    options.signal?.throwIfAborted();
+    const session = await options.createSession(graph);
+    try {
+      return new Engine(options.source.id, new ChatFormat(files), new DecoderSession(options.ort, session, config), files);
+    } catch (error) {
+      await session.release();
+      throw error;
+    }
+  }
+
+  generate(request: EngineRequest, signal?: AbortSignal, onEvent?: (event: GenerationEvent) => void): Promise<GenerationResult> {
+    const run = this.queue.then(() => {
+      const prompt = this.chat.prompt(request.messages, request.tools);
+      return generate(this.decoder, this.chat, this.cache, {
+        prompt,
+        boundaries: this.sharedBoundaries(request, prompt),
+        sampling: samplingFor(this.files.generationConfig, request.sampling),
+        limits: limitsFor(request),
+        ...(signal ? { signal } : {}),
+        ...(onEvent ? { onEvent } : {}),
+      });
+    });
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  /** Drops the cached prefixes (their GPU memory included) and the session. */
+  async dispose(): Promise<void> {
+    await this.queue;
+    this.cache.clear();
+    await this.decoder.session.release();
+  }
+
+  /** The conversation before its last user turn: what a follow-up or a second question on the page shares. */
+  private sharedBoundaries(request: EngineRequest, prompt: readonly number[]): number[] {
+    const lastUser = request.messages.findLastIndex((m) => m.role === 'user');
+    if (lastUser <= 0) return [];
+    const shared = this.chat.prompt(request.messages.slice(0, lastUser), request.tools, false);
+    return shared.every((t, i) => t === prompt[i]) ? [shared.length] : [];
+  }
+}
