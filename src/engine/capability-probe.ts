@@ -1,0 +1,56 @@
+// What this machine offers the engine: a WebGPU adapter and its limits, device memory, cross-origin isolation
+// (which WASM threads need) and cores. Never throws: anything missing is recorded with the reason.
+export interface WebGpuCapability {
+  adapter: string;
+  maxBufferSize: number;
+  maxStorageBufferBindingSize: number;
+  shaderF16: boolean;
+}
+
+export type WebGpuUnavailable = 'no-api' | 'no-adapter' | 'request-failed';
+
+export interface Capabilities {
+  webgpu: WebGpuCapability | { unavailable: WebGpuUnavailable };
+  /** navigator.deviceMemory (GiB, rounded and capped at 8 by browsers); undefined where not exposed. */
+  deviceMemoryGiB?: number;
+  crossOriginIsolated: boolean;
+  cores: number;
+}
+
+interface NavigatorLike {
+  gpu?: { requestAdapter(options?: { powerPreference?: string }): Promise<AdapterLike | null> };
+  deviceMemory?: number;
+  hardwareConcurrency?: number;
+}
+
+interface AdapterLike {
+  features: { has(name: string): boolean };
+  limits: { maxBufferSize: number; maxStorageBufferBindingSize: number };
+  info?: { vendor?: string; architecture?: string; description?: string };
+}
+
+export async function probeCapabilities(nav: NavigatorLike, crossOriginIsolated: boolean): Promise<Capabilities> {
+  const base = {
+    ...(typeof nav.deviceMemory === 'number' ? { deviceMemoryGiB: nav.deviceMemory } : {}),
+    crossOriginIsolated,
+    cores: nav.hardwareConcurrency ?? 1,
+  };
+  if (!nav.gpu) return { ...base, webgpu: { unavailable: 'no-api' } };
+  let adapter: AdapterLike | null;
+  try {
+    adapter = await nav.gpu.requestAdapter({ powerPreference: 'high-performance' });
+  } catch {
+    return { ...base, webgpu: { unavailable: 'request-failed' } };
+  }
+  if (!adapter) return { ...base, webgpu: { unavailable: 'no-adapter' } };
+  const info = adapter.info ?? {};
+  return {
+    ...base,
+    webgpu: {
+      adapter: [info.vendor, info.architecture, info.description].filter(Boolean).join(' ') || 'unknown adapter',
+      maxBufferSize: adapter.limits.maxBufferSize,
+      maxStorageBufferBindingSize: adapter.limits.maxStorageBufferBindingSize,
+      shaderF16: adapter.features.has('shader-f16'),
+    },
+  };
+}
