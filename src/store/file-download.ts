@@ -1,0 +1,190 @@
+import type { IHasher } from 'hash-wasm';
+import { createFileHasher } from './file-hasher';
+import { backoffMs, isRetryableStatus, MAX_CONSECUTIVE_FAILURES, parseRetryAfter, RetryableHttpError, sleep } from './retry-policy';
+import { ChecksumMismatchError, isQuotaError, StorageFullError } from './store-errors';
+import { fileBytesStored, type ModelRecord, type StoredFile, type WeightDb } from './weight-db';
+
+/**
+ * Downloads one file into the store, chunk by chunk, from wherever it stopped last time. One ranged request
+ * streams from the resume offset to the end; every full chunk is hashed, then stored together with the
+ * hasher's state, so a dropped connection, a closed browser or a killed document costs at most one chunk.
+ * Memory stays at about two chunks whatever the file size. The finished file must match its checksum.
+ */
+export type StoreNotice =
+  | { type: 'retrying'; path: string; reason: string; failures: number; waitMs: number }
+  | { type: 'discarded'; path: string; reason: 'checksum' | 'changed'; bytes: number };
+
+export interface FileDownload {
+  db: WeightDb;
+  /** Mutated as chunks land, and persisted with each one. */
+  record: ModelRecord;
+  file: StoredFile;
+  url: string;
+  fetchFn: typeof fetch;
+  signal: AbortSignal;
+  /** A response that sends nothing for this long is abandoned and resumed. */
+  stallMs: number;
+  /** Bytes newly stored (negative when stored bytes were discarded). */
+  onBytes(delta: number): void;
+  onNotice(notice: StoreNotice): void;
+}
+
+/** The file changed on the server under the same URL (new validator or commit): its old bytes are useless. */
+class FileChangedError extends Error {}
+
+const MAX_RESTARTS_AFTER_CHANGE = 1;
+
+export async function downloadFile(job: FileDownload): Promise<void> {
+  const { file, record } = job;
+  let hasher = await createFileHasher(file.digest, file.size, file.hashState);
+  let failures = 0;
+  let restarts = 0;
+  while (fileBytesStored(record, file) < file.size) {
+    try {
+      const progressed = await streamRemainder(job, hasher);
+      failures = progressed ? 0 : failures + 1;
+      if (failures === 0) continue;
+      if (failures >= MAX_CONSECUTIVE_FAILURES) throw new Error(`The download of ${file.path} keeps ending early.`);
+      await sleep(backoffMs(failures), job.signal);
+    } catch (error) {
+      if (job.signal.aborted) throw job.signal.reason;
+      if (isQuotaError(error)) throw new StorageFullError();
+      if (error instanceof FileChangedError) {
+        if (++restarts > MAX_RESTARTS_AFTER_CHANGE) throw new Error(`${file.path} keeps changing on the server.`, { cause: error });
+        await discard(job, 'changed');
+        hasher = await createFileHasher(file.digest, file.size);
+        continue;
+      }
+      const retryable = error instanceof RetryableHttpError || error instanceof TypeError || isStall(error);
+      if (!retryable || ++failures >= MAX_CONSECUTIVE_FAILURES) throw error;
+      const waitMs = backoffMs(failures, error instanceof RetryableHttpError ? error.retryAfterMs : undefined);
+      job.onNotice({ type: 'retrying', path: file.path, reason: error instanceof Error ? error.message : String(error), failures, waitMs });
+      await sleep(waitMs, job.signal);
+    }
+  }
+  if (hasher.digest('hex') !== file.digest.hex) {
+    await discard(job, 'checksum');
+    throw new ChecksumMismatchError(file.path);
+  }
+  file.verified = true;
+  delete file.hashState;
+  await job.db.putModel(record);
+}
+
+async function discard(job: FileDownload, reason: 'checksum' | 'changed'): Promise<void> {
+  const { file, record } = job;
+  const bytes = fileBytesStored(record, file);
+  file.chunks = 0;
+  file.verified = false;
+  delete file.hashState;
+  delete file.etag;
+  await job.db.discardFile(record, file.path);
+  job.onBytes(-bytes);
+  job.onNotice({ type: 'discarded', path: file.path, reason, bytes });
+}
+
+const STALL = 'stalled';
+const isStall = (error: unknown): boolean => error instanceof DOMException && error.message === STALL;
+
+/** One request from the resume offset; returns whether at least one chunk was stored. */
+async function streamRemainder(job: FileDownload, hasher: IHasher): Promise<boolean> {
+  const { file, record } = job;
+  const offset = fileBytesStored(record, file);
+  const stall = new AbortController();
+  let stallTimer: ReturnType<typeof setTimeout> | undefined;
+  const armStallTimer = (): void => {
+    clearTimeout(stallTimer);
+    stallTimer = setTimeout(() => stall.abort(new DOMException(STALL, 'AbortError')), job.stallMs);
+  };
+  armStallTimer();
+  let stored = 0;
+  let pendingWrite: Promise<void> = Promise.resolve();
+  try {
+    const response = await job.fetchFn(job.url, {
+      headers: { Range: `bytes=${offset}-` },
+      signal: AbortSignal.any([job.signal, stall.signal]),
+      credentials: 'omit',
+      // The store is the cache; letting the HTTP cache keep a second copy would double the disk used.
+      cache: 'no-store',
+    });
+    if (isRetryableStatus(response.status)) {
+      await response.body?.cancel();
+      throw new RetryableHttpError(response.status, parseRetryAfter(response.headers.get('retry-after')));
+    }
+    let skip = checkResponse(job, response, offset);
+    const reader = response.body?.getReader();
+    if (!reader) throw new TypeError('The response has no body.');
+    let index = file.chunks;
+    let buffer = new Uint8Array(chunkLength(record, file, index));
+    let filled = 0;
+    for (;;) {
+      armStallTimer();
+      const { done, value } = await reader.read();
+      if (done) break;
+      let piece = value;
+      if (skip > 0) {
+        const dropped = Math.min(skip, piece.length);
+        skip -= dropped;
+        piece = piece.subarray(dropped);
+      }
+      while (piece.length > 0 && buffer.length > 0) {
+        const take = Math.min(piece.length, buffer.length - filled);
+        buffer.set(piece.subarray(0, take), filled);
+        filled += take;
+        piece = piece.subarray(take);
+        if (filled < buffer.length) continue;
+        // The previous chunk must be stored before this one is counted, so the record never runs ahead.
+        await pendingWrite;
+        hasher.update(buffer);
+        file.chunks = index + 1;
+        file.hashState = hasher.save();
+        const blob = new Blob([buffer]);
+        pendingWrite = job.db.putChunk(record, file.path, index, blob);
+        // Awaited before the next chunk or on the way out; this only keeps a failure from going unobserved meanwhile.
+        pendingWrite.catch(() => undefined);
+        stored++;
+        job.onBytes(buffer.length);
+        index++;
+        buffer = new Uint8Array(chunkLength(record, file, index));
+        filled = 0;
+      }
+      if (buffer.length === 0) break;
+    }
+    await pendingWrite;
+    if (buffer.length > 0) await reader.cancel().catch(() => undefined);
+    return stored > 0;
+  } catch (error) {
+    // A chunk already counted must reach the store, or the record in memory runs ahead of the disk.
+    await pendingWrite;
+    if (stored > 0 && !isQuotaError(error) && !(error instanceof FileChangedError) && !job.signal.aborted) return true;
+    throw error;
+  } finally {
+    clearTimeout(stallTimer);
+  }
+}
+
+function chunkLength(record: ModelRecord, file: StoredFile, index: number): number {
+  return Math.max(0, Math.min(record.chunkBytes, file.size - index * record.chunkBytes));
+}
+
+/** Checks status, range and validators; returns how many leading bytes to drop (a server that ignored Range). */
+function checkResponse(job: FileDownload, response: Response, offset: number): number {
+  const { file, record } = job;
+  if (response.status !== 200 && response.status !== 206) {
+    throw new Error(`The server answered ${response.status} for ${file.path}.`);
+  }
+  const commit = response.headers.get('x-repo-commit');
+  if (commit && record.commit && commit !== record.commit) throw new FileChangedError(`Commit ${commit} instead of ${record.commit}.`);
+  const etag = normalizeEtag(response.headers.get('etag'));
+  if (etag && file.etag && etag !== file.etag) throw new FileChangedError(`${file.path} has a new ETag.`);
+  if (etag) file.etag = etag;
+  if (response.status === 200) return offset;
+  const range = /^bytes (\d+)-(\d+)\/(\d+|\*)$/.exec(response.headers.get('content-range') ?? '');
+  if (range && Number(range[1]) !== offset) throw new TypeError(`The server sent bytes from ${range[1]}, not ${offset}.`);
+  if (range && range[3] !== '*' && Number(range[3]) !== file.size) throw new FileChangedError(`${file.path} changed size.`);
+  return 0;
+}
+
+function normalizeEtag(value: string | null): string | undefined {
+  return value ? value.replace(/^W\//, '').replace(/"/g, '') : undefined;
+}

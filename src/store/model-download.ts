@@ -1,0 +1,155 @@
+import { downloadFile, type StoreNotice } from './file-download';
+import { HubClient } from './hub-client';
+import { selectModelFiles, type ModelEntry } from './model-registry';
+import { ProgressMeter, type ProgressFigures } from './progress-meter';
+import { ChecksumMismatchError, StorageFullError } from './store-errors';
+import { fileBytesStored, recordBytesStored, recordTotalBytes, type ModelRecord, type WeightDb } from './weight-db';
+
+/**
+ * A whole model's download: plan it (pin the commit, list the files, compare their size with the free
+ * space), then, with the user's consent for that size, fetch every file that is not yet verified.
+ * Resuming reuses the stored plan, so the same commit and files are fetched whatever the branch does now.
+ */
+export const DEFAULT_CHUNK_BYTES = 16 * 1024 * 1024;
+export const DEFAULT_STALL_MS = 30_000;
+/** A file that fails its checksum is fetched once more before the download gives up on it. */
+const ATTEMPTS_PER_FILE = 2;
+
+export interface StoreDeps {
+  db: WeightDb;
+  fetchFn: typeof fetch;
+  estimate: () => Promise<StorageEstimate>;
+}
+
+export interface SpaceFigures {
+  usageBytes: number;
+  quotaBytes: number;
+  availableBytes: number;
+}
+
+export interface DownloadPlan extends SpaceFigures {
+  commit: string | undefined;
+  totalBytes: number;
+  storedBytes: number;
+  remainingBytes: number;
+  fits: boolean;
+}
+
+export interface DownloadProgress {
+  overall: ProgressFigures;
+  file: { path: string; bytes: number; size: number };
+}
+
+export type DownloadOutcome =
+  | { status: 'verified'; commit: string | undefined; totalBytes: number; fetchedBytes: number }
+  | ({ status: 'quota-exceeded'; neededBytes: number; otherModels: Array<{ id: string; label: string; bytes: number }> } & SpaceFigures);
+
+export interface DownloadRequest {
+  entry: ModelEntry;
+  hubBaseUrl: string;
+  /** The size the user agreed to download; must cover the whole model. */
+  approvedBytes: number;
+  chunkBytes?: number;
+  stallMs?: number;
+  signal: AbortSignal;
+  onProgress(progress: DownloadProgress): void;
+  onNotice(notice: StoreNotice): void;
+}
+
+export async function spaceFigures(estimate: StoreDeps['estimate']): Promise<SpaceFigures> {
+  const { usage = 0, quota = 0 } = await estimate();
+  return { usageBytes: usage, quotaBytes: quota, availableBytes: Math.max(0, quota - usage) };
+}
+
+/** The stored record for `entry`, or a fresh one from the hub's listing (not saved until a download starts). */
+async function recordFor(deps: StoreDeps, entry: ModelEntry, hubBaseUrl: string, chunkBytes: number, signal: AbortSignal): Promise<ModelRecord> {
+  const stored = await deps.db.getModel(entry.id);
+  if (stored) return stored;
+  if (entry.source !== 'hub' || !entry.repo || !entry.revision) throw new Error(`${entry.label} has no files in the store and no hub to fetch them from.`);
+  const hub = new HubClient(entry.baseUrl ?? hubBaseUrl, deps.fetchFn);
+  const commit = await hub.resolveCommit(entry.repo, entry.revision, signal);
+  const files = selectModelFiles(await hub.listFiles(entry.repo, commit, signal), entry.dtype);
+  return {
+    entry,
+    commit,
+    chunkBytes,
+    files: files.map((file) => ({ ...file, chunks: 0, verified: false })),
+    state: 'partial',
+    updatedAt: Date.now(),
+  };
+}
+
+export async function planDownload(
+  deps: StoreDeps,
+  entry: ModelEntry,
+  hubBaseUrl: string,
+  signal: AbortSignal,
+  chunkBytes = DEFAULT_CHUNK_BYTES,
+): Promise<{ record: ModelRecord; plan: DownloadPlan }> {
+  const record = await recordFor(deps, entry, hubBaseUrl, chunkBytes, signal);
+  const totalBytes = recordTotalBytes(record);
+  const storedBytes = recordBytesStored(record);
+  const space = await spaceFigures(deps.estimate);
+  const remainingBytes = totalBytes - storedBytes;
+  return { record, plan: { commit: record.commit, totalBytes, storedBytes, remainingBytes, ...space, fits: remainingBytes <= space.availableBytes } };
+}
+
+async function quotaOutcome(deps: StoreDeps, neededBytes: number, except: string): Promise<DownloadOutcome> {
+  const others = (await deps.db.listModels()).filter((record) => record.entry.id !== except);
+  return {
+    status: 'quota-exceeded',
+    neededBytes,
+    ...(await spaceFigures(deps.estimate)),
+    otherModels: others.map((record) => ({ id: record.entry.id, label: record.entry.label, bytes: recordBytesStored(record) })),
+  };
+}
+
+export async function downloadModel(deps: StoreDeps, request: DownloadRequest): Promise<DownloadOutcome> {
+  const { entry, signal } = request;
+  const { record, plan } = await planDownload(deps, entry, request.hubBaseUrl, signal, request.chunkBytes);
+  if (request.approvedBytes < plan.totalBytes) {
+    throw new Error(`Downloading ${entry.label} needs consent for ${plan.totalBytes} bytes.`);
+  }
+  if (!plan.fits) return quotaOutcome(deps, plan.remainingBytes, entry.id);
+  if (!(await deps.db.getModel(entry.id))) await deps.db.putModel(record);
+
+  const hub = entry.repo ? new HubClient(entry.baseUrl ?? request.hubBaseUrl, deps.fetchFn) : undefined;
+  const meter = new ProgressMeter(plan.storedBytes, plan.totalBytes);
+  let fetchedBytes = 0;
+  try {
+    for (const file of record.files) {
+      if (file.verified) continue;
+      if (!hub || !entry.repo || !record.commit) throw new Error(`${file.path} is missing and ${entry.label} has no hub to fetch it from.`);
+      for (let attempt = 1; ; attempt++) {
+        try {
+          await downloadFile({
+            db: deps.db,
+            record,
+            file,
+            url: hub.resolveUrl(entry.repo, record.commit, file.path),
+            fetchFn: deps.fetchFn,
+            signal,
+            stallMs: request.stallMs ?? DEFAULT_STALL_MS,
+            onBytes: (delta) => {
+              if (delta > 0) fetchedBytes += delta;
+              meter.add(delta);
+              request.onProgress({ overall: meter.figures(), file: { path: file.path, bytes: fileBytesStored(record, file), size: file.size } });
+            },
+            onNotice: request.onNotice,
+          });
+          break;
+        } catch (error) {
+          if (!(error instanceof ChecksumMismatchError) || attempt >= ATTEMPTS_PER_FILE) throw error;
+        }
+      }
+    }
+  } catch (error) {
+    if (!(error instanceof StorageFullError)) throw error;
+    // Nothing half-stored may linger when space ran out: the user gets the figures and the space back.
+    await deps.db.deleteModel(entry.id);
+    return quotaOutcome(deps, plan.totalBytes, entry.id);
+  }
+  record.state = 'verified';
+  await deps.db.putModel(record);
+  return { status: 'verified', commit: record.commit, totalBytes: plan.totalBytes, fetchedBytes };
+}

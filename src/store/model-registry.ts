@@ -1,0 +1,122 @@
+import { hubModelId, isRepoFilePath, isRepoId, isRevision, normalizeBaseUrl } from './model-ids';
+
+/**
+ * The models Pagewise knows. Built-in entries name a hub repository, a revision and a dtype; the exact
+ * file list, sizes and checksums come from the hub's tree at that revision when a download is planned,
+ * and the revision is resolved to a commit sha then and pinned in the stored record, so a branch that
+ * moves later never mixes two versions of a model. Users add entries of their own (another repository
+ * and revision, a mirror, or a folder imported from disk).
+ */
+export type ModelBackend = 'webgpu' | 'wasm';
+
+export interface ModelEntry {
+  id: string;
+  label: string;
+  source: 'hub' | 'local';
+  /** Hub repository and revision (branch, tag or commit); absent for a local import. */
+  repo?: string;
+  revision?: string;
+  /** A mirror that serves the hub's API and resolve URLs; the user's hub setting applies when absent. */
+  baseUrl?: string;
+  /** Which `onnx/model_<dtype>.onnx` graph (and its external data) the entry uses. */
+  dtype: string;
+  backend: ModelBackend;
+  /** For display before the hub has been asked: the published size of the files this entry uses. */
+  approxBytes: number;
+  custom: boolean;
+}
+
+export const BUILT_IN_MODELS: readonly ModelEntry[] = [
+  {
+    id: 'lfm2.5-8b-a1b',
+    label: 'LFM2.5-8B-A1B (q4f16, GPU)',
+    source: 'hub',
+    repo: 'LiquidAI/LFM2.5-8B-A1B-ONNX',
+    revision: 'main',
+    dtype: 'q4f16',
+    backend: 'webgpu',
+    approxBytes: 4_700_000_000,
+    custom: false,
+  },
+  {
+    id: 'lfm2.5-1.2b-instruct',
+    label: 'LFM2.5-1.2B-Instruct (q4, CPU)',
+    source: 'hub',
+    repo: 'LiquidAI/LFM2.5-1.2B-Instruct-ONNX',
+    revision: 'main',
+    dtype: 'q4',
+    backend: 'wasm',
+    approxBytes: 1_250_000_000,
+    custom: false,
+  },
+];
+
+const DTYPE = /^(fp32|fp16|q4|q4f16|q4f32|q8|int8|uint8|bnb4|quantized)$/;
+
+export interface CustomHubModel {
+  repo: string;
+  revision: string;
+  dtype: string;
+  baseUrl?: string;
+  backend: ModelBackend;
+}
+
+/** Checks a user's custom hub entry and gives it its id; throws with a message the UI can show. */
+export function customHubEntry(input: CustomHubModel): ModelEntry {
+  if (!isRepoId(input.repo)) throw new Error(`"${input.repo}" is not a hub repository id (owner/name).`);
+  if (!isRevision(input.revision)) throw new Error(`"${input.revision}" is not a revision (a branch, tag or commit sha).`);
+  if (!DTYPE.test(input.dtype)) throw new Error(`"${input.dtype}" is not a known ONNX dtype.`);
+  const baseUrl = input.baseUrl ? normalizeBaseUrl(input.baseUrl) : undefined;
+  return {
+    id: hubModelId(input.repo, input.dtype, input.revision),
+    label: `${input.repo} (${input.dtype})`,
+    source: 'hub',
+    repo: input.repo,
+    revision: input.revision,
+    ...(baseUrl ? { baseUrl } : {}),
+    dtype: input.dtype,
+    backend: input.backend,
+    approxBytes: 0,
+    custom: true,
+  };
+}
+
+/** An entry for model files imported from a folder on disk (machines that never go online). */
+export function localFolderEntry(folderName: string, dtype: string, backend: ModelBackend): ModelEntry {
+  const name = folderName.replace(/[^A-Za-z0-9_.-]/g, '_').slice(0, 80) || 'folder';
+  if (!DTYPE.test(dtype)) throw new Error(`"${dtype}" is not a known ONNX dtype.`);
+  return { id: `local/${name}#${dtype}`, label: `${folderName} (${dtype})`, source: 'local', dtype, backend, approxBytes: 0, custom: true };
+}
+
+export interface RepoFile {
+  path: string;
+  size: number;
+}
+
+const TEXT_FILES_REQUIRED = ['config.json', 'tokenizer.json', 'tokenizer_config.json'];
+const TEXT_FILES_OPTIONAL = ['generation_config.json', 'chat_template.jinja'];
+
+/**
+ * The files a model entry needs out of a repository listing: configs, tokenizer, the dtype's graph and all of
+ * its external data chunks (`model_<dtype>.onnx_data`, `_data_1`, …). Throws naming whatever is missing.
+ */
+export function selectModelFiles<F extends RepoFile>(files: readonly F[], dtype: string): F[] {
+  const byPath = new Map(files.map((file) => [file.path, file]));
+  const graph = `onnx/model_${dtype}.onnx`;
+  const missing = [...TEXT_FILES_REQUIRED, graph].filter((path) => !byPath.has(path));
+  if (missing.length > 0) throw new Error(`The repository lacks ${missing.join(', ')}.`);
+  const data = new RegExp(`^onnx/model_${dtype}\\.onnx_data(_\\d{1,3})?$`);
+  const selected = [...TEXT_FILES_REQUIRED, ...TEXT_FILES_OPTIONAL, graph]
+    .map((path) => byPath.get(path))
+    .filter((file): file is F => file !== undefined);
+  selected.push(...files.filter((file) => data.test(file.path)).sort((a, b) => externalDataIndex(a.path) - externalDataIndex(b.path)));
+  for (const file of selected) {
+    if (!isRepoFilePath(file.path)) throw new Error(`The repository lists an unusable file name: ${file.path}`);
+  }
+  return selected;
+}
+
+function externalDataIndex(path: string): number {
+  const match = /_data_(\d+)$/.exec(path);
+  return match ? Number(match[1]) : 0;
+}

@@ -1,0 +1,55 @@
+import { createFileHasher } from './file-hasher';
+import { fileBytesStored, type WeightDb } from './weight-db';
+
+/**
+ * Re-reads a stored model chunk by chunk and checks every file against its checksum again (the model
+ * manager's "re-verify"). A file that fails is discarded, and the model is no longer usable until it is
+ * downloaded again; files that pass are kept.
+ */
+export interface VerifyOutcome {
+  verified: boolean;
+  badFiles: string[];
+  missingFiles: string[];
+}
+
+export async function verifyModel(
+  db: WeightDb,
+  id: string,
+  signal: AbortSignal,
+  onProgress: (bytes: number, totalBytes: number) => void,
+): Promise<VerifyOutcome> {
+  const record = await db.getModel(id);
+  if (!record) throw new Error(`${id} is not in the store.`);
+  const totalBytes = record.files.reduce((sum, file) => sum + fileBytesStored(record, file), 0);
+  const badFiles: string[] = [];
+  const missingFiles: string[] = [];
+  let bytes = 0;
+  for (const file of record.files) {
+    if (fileBytesStored(record, file) < file.size) {
+      missingFiles.push(file.path);
+      continue;
+    }
+    const hasher = await createFileHasher(file.digest, file.size);
+    const chunks = await db.getChunks(id, file.path, file.chunks).catch(() => undefined);
+    let intact = chunks !== undefined;
+    for (const [index, chunk] of (chunks ?? []).entries()) {
+      if (signal.aborted) throw signal.reason;
+      if (chunk.size !== Math.min(record.chunkBytes, file.size - index * record.chunkBytes)) intact = false;
+      hasher.update(new Uint8Array(await chunk.arrayBuffer()));
+      bytes += chunk.size;
+      onProgress(bytes, totalBytes);
+    }
+    if (intact && hasher.digest('hex') === file.digest.hex) continue;
+    badFiles.push(file.path);
+    file.chunks = 0;
+    file.verified = false;
+    delete file.hashState;
+    delete file.etag;
+    record.state = 'partial';
+    await db.discardFile(record, file.path);
+  }
+  if (missingFiles.length > 0) record.state = 'partial';
+  await db.putModel(record);
+  return { verified: record.state === 'verified', badFiles, missingFiles };
+}
+

@@ -1,0 +1,127 @@
+import { createStore, del, get, getMany, promisifyRequest, set, setMany, type UseStore } from 'idb-keyval';
+import type { FileDigest } from './hub-client';
+import type { ModelEntry } from './model-registry';
+
+/**
+ * The IndexedDB layout of the weight store, in one object store so that a chunk and the progress it makes
+ * are written in one transaction (a crash leaves either both or neither):
+ * - `['model', id]`: a ModelRecord, the pinned commit, the file list and how far each file has come;
+ * - `['chunk', id, path, index]`: one fixed-size piece of a file, stored as a Blob (Chromium keeps large
+ *   Blobs on disk, so reading a model back does not pull it into memory);
+ * - `['entry', id]`: a custom model entry the user added.
+ */
+export interface StoredFile {
+  path: string;
+  size: number;
+  digest: FileDigest;
+  /** Chunks persisted so far; each is `chunkBytes` long except the last one of the file. */
+  chunks: number;
+  /** The hasher's state after the last persisted chunk, so verification resumes with the download. */
+  hashState?: Uint8Array;
+  /** The validator the server sent for these bytes; a different one on resume means the file changed. */
+  etag?: string;
+  verified: boolean;
+}
+
+export interface ModelRecord {
+  entry: ModelEntry;
+  /** The commit the download is pinned to (absent for a local import). */
+  commit?: string;
+  chunkBytes: number;
+  files: StoredFile[];
+  /** `verified` only once every file's checksum matched; nothing else may be loaded. */
+  state: 'partial' | 'verified';
+  updatedAt: number;
+}
+
+type Key = [string, ...(string | number)[]];
+
+const modelKey = (id: string): Key => ['model', id];
+const chunkKey = (id: string, path: string, index: number): Key => ['chunk', id, path, index];
+// Arrays sort after strings and numbers in IndexedDB, so `[...prefix, []]` bounds every key under a prefix.
+const under = (...prefix: string[]): IDBKeyRange => IDBKeyRange.bound(prefix, [...prefix, []]);
+
+export function fileBytesStored(record: ModelRecord, file: StoredFile): number {
+  return Math.min(file.size, file.chunks * record.chunkBytes);
+}
+
+export function recordBytesStored(record: ModelRecord): number {
+  return record.files.reduce((sum, file) => sum + fileBytesStored(record, file), 0);
+}
+
+export function recordTotalBytes(record: ModelRecord): number {
+  return record.files.reduce((sum, file) => sum + file.size, 0);
+}
+
+export class WeightDb {
+  constructor(private readonly store: UseStore = createStore('pagewise-weights', 'records')) {}
+
+  getModel(id: string): Promise<ModelRecord | undefined> {
+    return get<ModelRecord>(modelKey(id), this.store);
+  }
+
+  putModel(record: ModelRecord): Promise<void> {
+    return set(modelKey(record.entry.id), { ...record, updatedAt: Date.now() }, this.store);
+  }
+
+  listModels(): Promise<ModelRecord[]> {
+    return this.store('readonly', (store) => promisifyRequest(store.getAll(under('model')) as IDBRequest<ModelRecord[]>));
+  }
+
+  /** Stores one chunk and the record that counts it, atomically. */
+  putChunk(record: ModelRecord, path: string, index: number, bytes: Blob): Promise<void> {
+    return setMany(
+      [
+        [chunkKey(record.entry.id, path, index), bytes],
+        [modelKey(record.entry.id), { ...record, updatedAt: Date.now() }],
+      ],
+      this.store,
+    );
+  }
+
+  async getChunks(id: string, path: string, count: number): Promise<Blob[]> {
+    const chunks = await getMany<Blob>(
+      Array.from({ length: count }, (_, index) => chunkKey(id, path, index)),
+      this.store,
+    );
+    return chunks.map((chunk, index) => {
+      if (!chunk) throw new Error(`Chunk ${index} of ${path} is missing from the store.`);
+      return chunk;
+    });
+  }
+
+  /** Drops one file's chunks and saves `record` (which must already count that file as empty). */
+  discardFile(record: ModelRecord, path: string): Promise<void> {
+    return this.store('readwrite', (store) => {
+      store.delete(under('chunk', record.entry.id, path));
+      store.put({ ...record, updatedAt: Date.now() }, modelKey(record.entry.id));
+      return promisifyRequest(store.transaction);
+    });
+  }
+
+  /** Removes a model's record and every chunk it owns. */
+  deleteModel(id: string): Promise<void> {
+    return this.store('readwrite', (store) => {
+      store.delete(under('chunk', id));
+      store.delete(modelKey(id));
+      return promisifyRequest(store.transaction);
+    });
+  }
+
+  /** How many chunks are stored for `id` (or for all models), whatever the records say: finds orphans. */
+  countChunks(id?: string): Promise<number> {
+    return this.store('readonly', (store) => promisifyRequest(store.count(id ? under('chunk', id) : under('chunk'))));
+  }
+
+  getCustomEntries(): Promise<ModelEntry[]> {
+    return this.store('readonly', (store) => promisifyRequest(store.getAll(under('entry')) as IDBRequest<ModelEntry[]>));
+  }
+
+  putCustomEntry(entry: ModelEntry): Promise<void> {
+    return set(['entry', entry.id], entry, this.store);
+  }
+
+  deleteCustomEntry(id: string): Promise<void> {
+    return del(['entry', id], this.store);
+  }
+}

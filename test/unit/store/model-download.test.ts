@@ -1,0 +1,190 @@
+import 'fake-indexeddb/auto';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createStore, set } from 'idb-keyval';
+import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
+import { startLocalHub, writeFixtureModel, type FixtureModel, type LocalHub } from '../../e2e/harness/local-hub';
+import { customHubEntry, type ModelEntry } from '../../../src/store/model-registry';
+import { downloadModel, planDownload, type DownloadRequest, type StoreDeps } from '../../../src/store/model-download';
+import { openModel } from '../../../src/store/open-model';
+import { verifyModel } from '../../../src/store/verify-model';
+import { WeightDb } from '../../../src/store/weight-db';
+import type { StoreNotice } from '../../../src/store/file-download';
+
+const CHUNK = 64 * 1024;
+const REPO = 'pagewise-test/fixture-model';
+let dir: string;
+let model: FixtureModel;
+let hub: LocalHub;
+let dbCount = 0;
+
+function freshDeps(quota = 10 * 1024 ** 3): StoreDeps & { store: ReturnType<typeof createStore> } {
+  const store = createStore(`weights-${++dbCount}`, 'records');
+  return { db: new WeightDb(store), store, fetchFn: fetch, estimate: async () => ({ usage: 0, quota }) };
+}
+
+function entry(): ModelEntry {
+  return customHubEntry({ repo: REPO, revision: 'main', dtype: model.dtype, backend: 'wasm', baseUrl: hub.baseUrl });
+}
+
+function request(overrides: Partial<DownloadRequest> = {}): DownloadRequest & { notices: StoreNotice[] } {
+  const notices: StoreNotice[] = [];
+  return {
+    entry: entry(),
+    hubBaseUrl: 'https://huggingface.co',
+    approvedBytes: Number.MAX_SAFE_INTEGER,
+    chunkBytes: CHUNK,
+    stallMs: 1_000,
+    signal: new AbortController().signal,
+    onProgress: () => undefined,
+    onNotice: (notice) => notices.push(notice),
+    notices,
+    ...overrides,
+  };
+}
+
+/** Every stored file, read back from the store, equals the file the hub serves. */
+async function expectByteIdentical(db: WeightDb, id: string, from = model.dir): Promise<void> {
+  const opened = await openModel(id, db);
+  for (const file of opened.files) {
+    const stored = Buffer.from(await (await file.blob()).arrayBuffer());
+    expect(stored.equals(await readFile(join(from, file.path))), file.path).toBe(true);
+  }
+}
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'pagewise-store-'));
+  model = await writeFixtureModel(join(dir, 'v1'), { width: 512, dataFiles: 3, weightsPerFile: 2 });
+  hub = await startLocalHub({ modelDir: model.dir, repo: REPO });
+});
+afterAll(async () => {
+  await hub.close();
+  await rm(dir, { recursive: true, force: true });
+});
+afterEach(() => hub.setFaults({}));
+
+describe('downloading a model into the store', () => {
+  test('ends with a byte-identical, verified model whatever faults the server injects', async () => {
+    hub.setFaults({ drops: 24, dropSpacing: 200_000, serverErrors: 3, rateLimits: 2, stalls: 2, corruptOnce: ['onnx/model_q4.onnx_data_1'], rate: 0.5, seed: 7 });
+    const deps = freshDeps();
+    const req = request();
+    const outcome = await downloadModel(deps, req);
+    expect(outcome).toMatchObject({ status: 'verified', totalBytes: model.totalBytes });
+    const served = hub.faultsServed();
+    expect(served.drop).toBeGreaterThanOrEqual(20);
+    expect(served.corrupt).toBe(1);
+    for (const kind of ['server-error', 'rate-limit', 'stall'] as const) expect(served[kind], kind).toBeGreaterThanOrEqual(1);
+    expect(req.notices).toContainEqual(expect.objectContaining({ type: 'discarded', reason: 'checksum', path: 'onnx/model_q4.onnx_data_1' }));
+    await expectByteIdentical(deps.db, req.entry.id);
+  });
+
+  test('resumes a stopped download from its last stored chunk, not from zero', async () => {
+    const deps = freshDeps();
+    const stop = new AbortController();
+    const first = request({
+      signal: stop.signal,
+      onProgress: ({ overall }) => {
+        if (overall.bytes > model.totalBytes / 2) stop.abort(new Error('closed'));
+      },
+    });
+    await expect(downloadModel(deps, first)).rejects.toThrow('closed');
+    const record = await deps.db.getModel(first.entry.id);
+    expect(record?.state).toBe('partial');
+    const storedChunks = await deps.db.countChunks(first.entry.id);
+    expect(storedChunks).toBeGreaterThan(0);
+
+    const before = hub.contentRequests().length;
+    const outcome = await downloadModel(deps, request());
+    expect(outcome.status).toBe('verified');
+    if (outcome.status === 'verified') expect(outcome.fetchedBytes).toBeLessThan(model.totalBytes * 0.6);
+    const resumed = hub.contentRequests().slice(before);
+    expect(resumed[0]!.rangeStart).toBeGreaterThan(0);
+    await expectByteIdentical(deps.db, first.entry.id);
+  });
+
+  test('stays on the commit it started with when the branch moves on the server', async () => {
+    const deps = freshDeps();
+    const pinned = hub.commit;
+    const stop = new AbortController();
+    await expect(
+      downloadModel(deps, request({ signal: stop.signal, onProgress: ({ overall }) => overall.bytes > CHUNK * 3 && stop.abort(new Error('closed')) })),
+    ).rejects.toThrow('closed');
+    const v2 = await writeFixtureModel(join(dir, 'v2'), { width: 512, dataFiles: 3, weightsPerFile: 2, seed: 99 });
+    const moved = await hub.moveRevision(v2.dir);
+    expect(moved).not.toBe(pinned);
+    try {
+      const outcome = await downloadModel(deps, request());
+      expect(outcome).toMatchObject({ status: 'verified', commit: pinned });
+      await expectByteIdentical(deps.db, entry().id);
+    } finally {
+      await hub.moveRevision(model.dir);
+    }
+  });
+
+  test('refuses to start without consent for the full size, and stores nothing', async () => {
+    const deps = freshDeps();
+    await expect(downloadModel(deps, request({ approvedBytes: 1000 }))).rejects.toThrow(/consent/);
+    expect(await deps.db.countChunks()).toBe(0);
+  });
+
+  test('a quota too small for the model stops before downloading, with the figures', async () => {
+    const deps = freshDeps(Math.floor(model.totalBytes / 2));
+    const outcome = await downloadModel(deps, request());
+    expect(outcome).toMatchObject({ status: 'quota-exceeded', neededBytes: model.totalBytes, availableBytes: Math.floor(model.totalBytes / 2) });
+    expect(await deps.db.countChunks()).toBe(0);
+    expect(await deps.db.getModel(entry().id)).toBeUndefined();
+  });
+
+  test('the store filling up mid-download stops cleanly and leaves no orphaned chunks', async () => {
+    const deps = freshDeps();
+    let writes = 0;
+    const putChunk = deps.db.putChunk.bind(deps.db);
+    deps.db.putChunk = async (...args) => {
+      if (++writes > 5) throw new DOMException('The quota has been exceeded.', 'QuotaExceededError');
+      return putChunk(...args);
+    };
+    const outcome = await downloadModel(deps, request());
+    expect(outcome.status).toBe('quota-exceeded');
+    expect(await deps.db.countChunks()).toBe(0);
+    expect(await deps.db.getModel(entry().id)).toBeUndefined();
+  });
+
+  test('plans with the hub listing: size, free space, pinned commit', async () => {
+    const deps = freshDeps(1e9);
+    const { plan } = await planDownload(deps, entry(), 'https://huggingface.co', new AbortController().signal);
+    expect(plan).toMatchObject({ commit: hub.commit, totalBytes: model.totalBytes, storedBytes: 0, availableBytes: 1e9, fits: true });
+  });
+});
+
+describe('re-verifying a stored model', () => {
+  test('finds a damaged chunk, discards only that file, and the next download repairs it', async () => {
+    const deps = freshDeps();
+    const req = request();
+    expect((await downloadModel(deps, req)).status).toBe('verified');
+    await set(['chunk', req.entry.id, 'onnx/model_q4.onnx_data_2', 1], new Blob([new Uint8Array(CHUNK)]), deps.store);
+
+    const outcome = await verifyModel(deps.db, req.entry.id, new AbortController().signal, () => undefined);
+    expect(outcome).toEqual({ verified: false, badFiles: ['onnx/model_q4.onnx_data_2'], missingFiles: [] });
+    await expect(openModel(req.entry.id, deps.db)).rejects.toThrow(/not completely downloaded/);
+
+    const before = hub.contentRequests().length;
+    const repaired = await downloadModel(deps, request());
+    expect(repaired.status).toBe('verified');
+    expect(hub.contentRequests().slice(before).map((r) => r.path)).toHaveLength(1);
+    await expectByteIdentical(deps.db, req.entry.id);
+  });
+});
+
+describe('the local hub', () => {
+  test('serves text files with their git blob id and large files through a CDN redirect', async () => {
+    const tree = (await (await fetch(`${hub.baseUrl}/api/models/${REPO}/tree/main?recursive=true`)).json()) as Array<{ path: string; lfs?: unknown }>;
+    expect(tree.find((e) => e.path === 'config.json')?.lfs).toBeUndefined();
+    expect(tree.find((e) => e.path === 'onnx/model_q4.onnx_data')?.lfs).toBeDefined();
+    const response = await fetch(`${hub.baseUrl}/${REPO}/resolve/main/onnx/model_q4.onnx_data`, { headers: { Range: 'bytes=10-19' } });
+    expect(response.status).toBe(206);
+    expect(response.url).toContain('/cdn/');
+    await writeFile(join(dir, 'range.bin'), Buffer.from(await response.arrayBuffer()));
+    expect((await readFile(join(dir, 'range.bin'))).equals((await readFile(join(model.dir, 'onnx/model_q4.onnx_data'))).subarray(10, 20))).toBe(true);
+  });
+});

@@ -1,0 +1,67 @@
+import { describe, expect, test } from 'vitest';
+import { isRepoFilePath, isRepoId, isRevision, normalizeBaseUrl } from '../../../src/store/model-ids';
+import { BUILT_IN_MODELS, customHubEntry, selectModelFiles } from '../../../src/store/model-registry';
+import { ProgressMeter } from '../../../src/store/progress-meter';
+
+describe('what users may type as a model source', () => {
+  test('repository ids, revisions and paths that could escape their place are refused', () => {
+    expect(isRepoId('LiquidAI/LFM2.5-8B-A1B-ONNX')).toBe(true);
+    for (const bad of ['../etc', 'a/b/c', 'a/..', 'a', 'a/b?x=1', 'a/b#c', ' a/b']) expect(isRepoId(bad), bad).toBe(false);
+    expect(isRevision('main')).toBe(true);
+    expect(isRevision('refs/pr/1')).toBe(true);
+    expect(isRevision('0123456789abcdef0123456789abcdef01234567')).toBe(true);
+    for (const bad of ['../main', 'a//b', '', 'x?y']) expect(isRevision(bad), bad).toBe(false);
+    expect(isRepoFilePath('onnx/model_q4.onnx_data_1')).toBe(true);
+    for (const bad of ['../x', '/abs', 'onnx/../../x', 'a\\b']) expect(isRepoFilePath(bad), bad).toBe(false);
+  });
+
+  test('the hub address must be https, except on this computer', () => {
+    expect(normalizeBaseUrl('https://huggingface.co/')).toBe('https://huggingface.co');
+    expect(normalizeBaseUrl('https://mirror.example/hf')).toBe('https://mirror.example/hf');
+    expect(normalizeBaseUrl('http://127.0.0.1:8080')).toBe('http://127.0.0.1:8080');
+    expect(normalizeBaseUrl('http://localhost:9')).toBe('http://localhost:9');
+    expect(() => normalizeBaseUrl('http://mirror.example')).toThrow(/https/);
+    expect(() => normalizeBaseUrl('https://user:pw@mirror.example')).toThrow(/credentials/);
+    expect(() => normalizeBaseUrl('javascript:alert(1)')).toThrow();
+    expect(() => customHubEntry({ repo: 'a/b', revision: 'main', dtype: 'q4', backend: 'wasm', baseUrl: 'ftp://x' })).toThrow();
+  });
+
+  test('built-in models name a repository, a revision and a dtype each', () => {
+    expect(BUILT_IN_MODELS.map((m) => [m.repo, m.dtype, m.backend])).toEqual([
+      ['LiquidAI/LFM2.5-8B-A1B-ONNX', 'q4f16', 'webgpu'],
+      ['LiquidAI/LFM2.5-1.2B-Instruct-ONNX', 'q4', 'wasm'],
+    ]);
+    for (const model of BUILT_IN_MODELS) expect(isRevision(model.revision!)).toBe(true);
+  });
+});
+
+describe('choosing a model’s files from a repository listing', () => {
+  const listing = [
+    'README.md', 'config.json', 'generation_config.json', 'tokenizer.json', 'tokenizer_config.json',
+    'onnx/model.onnx', 'onnx/model.onnx_data', 'onnx/model_q4.onnx', 'onnx/model_q4.onnx_data_10',
+    'onnx/model_q4.onnx_data', 'onnx/model_q4.onnx_data_2', 'onnx/model_q4.onnx_data_1', 'onnx/model_q4f16.onnx',
+  ].map((path) => ({ path, size: 1 }));
+
+  test('takes the dtype’s graph and every external data chunk, in order, and nothing else', () => {
+    expect(selectModelFiles(listing, 'q4').map((f) => f.path)).toEqual([
+      'config.json', 'tokenizer.json', 'tokenizer_config.json', 'generation_config.json', 'onnx/model_q4.onnx',
+      'onnx/model_q4.onnx_data', 'onnx/model_q4.onnx_data_1', 'onnx/model_q4.onnx_data_2', 'onnx/model_q4.onnx_data_10',
+    ]);
+  });
+
+  test('names what is missing', () => {
+    expect(() => selectModelFiles(listing, 'fp16')).toThrow('onnx/model_fp16.onnx');
+  });
+});
+
+describe('progress figures', () => {
+  test('rate over the last seconds and the time left at that rate', () => {
+    let now = 0;
+    const meter = new ProgressMeter(1_000, 11_000, () => now);
+    for (let i = 0; i < 4; i++) {
+      now += 1000;
+      meter.add(1000);
+    }
+    expect(meter.figures()).toEqual({ bytes: 5_000, totalBytes: 11_000, rateBps: 1000, etaSeconds: 6 });
+  });
+});
