@@ -1,6 +1,7 @@
 import { PORT_NAMES, serveEnginePort, type EngineHandlers, type HostFrame } from '../protocol';
 import { EngineStatus } from './engine-status';
 import { hostHandlers } from './handlers/host-handlers';
+import { storeHandlers } from './handlers/store-handlers';
 
 /**
  * The engine host. It connects to the service worker and answers engine commands. If the worker restarts
@@ -12,6 +13,7 @@ const HEARTBEAT_MS = 10_000;
 const status = new EngineStatus();
 const handlers: EngineHandlers = {
   ...hostHandlers(status),
+  ...storeHandlers(status),
 };
 
 let port: chrome.runtime.Port | null = null;

@@ -1,5 +1,6 @@
 import type * as v from 'valibot';
 import { hostCommands } from './commands/host-commands';
+import { storeCommands } from './commands/store-commands';
 import { tabCommands, type TabCommandName } from './commands/tab-commands';
 
 /**
@@ -11,6 +12,7 @@ import { tabCommands, type TabCommandName } from './commands/tab-commands';
  */
 export const engineCommands = {
   ...hostCommands,
+  ...storeCommands,
   ...tabCommands,
 } as const;
 

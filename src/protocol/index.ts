@@ -9,3 +9,4 @@ export * from './one-shot';
 export * from './trusted-sender';
 export * from './commands/host-commands';
 export * from './commands/tab-commands';
+export * from './commands/store-commands';
