@@ -9,10 +9,13 @@ export interface ModelFiles {
   tokenizerConfig: Record<string, unknown>;
 }
 
-/** One external-data file, named as the graph references it (`model_q4.onnx_data`, `…_data_1`). */
+/**
+ * One external-data file, named as the graph references it (`model_q4.onnx_data`, `…_data_1`): its bytes,
+ * or a URL ORT fetches itself (a Blob URL from the weight store keeps peak memory lower).
+ */
 export interface ExternalDataPiece {
   path: string;
-  data: Uint8Array;
+  data: Uint8Array | string;
 }
 
 export interface ModelGraph {

@@ -1,5 +1,6 @@
 import { PORT_NAMES, serveEnginePort, type EngineHandlers, type HostFrame } from '../protocol';
 import { EngineStatus } from './engine-status';
+import { generationHandlers } from './handlers/generation-handlers';
 import { hostHandlers } from './handlers/host-handlers';
 import { storeHandlers } from './handlers/store-handlers';
 
@@ -13,6 +14,7 @@ const HEARTBEAT_MS = 10_000;
 const status = new EngineStatus();
 const handlers: EngineHandlers = {
   ...hostHandlers(status),
+  ...generationHandlers(status),
   ...storeHandlers(status),
 };
 

@@ -1,6 +1,6 @@
 import type * as v from 'valibot';
+import { generationCommands } from './commands/generation-commands';
 import { hostCommands } from './commands/host-commands';
-import { storeCommands } from './commands/store-commands';
 import { tabCommands, type TabCommandName } from './commands/tab-commands';
 
 /**
@@ -12,7 +12,7 @@ import { tabCommands, type TabCommandName } from './commands/tab-commands';
  */
 export const engineCommands = {
   ...hostCommands,
-  ...storeCommands,
+  ...generationCommands,
   ...tabCommands,
 } as const;
 

@@ -8,5 +8,6 @@ export * from './port-server';
 export * from './one-shot';
 export * from './trusted-sender';
 export * from './commands/host-commands';
+export * from './commands/generation-commands';
 export * from './commands/tab-commands';
 export * from './commands/store-commands';

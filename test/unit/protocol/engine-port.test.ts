@@ -3,6 +3,7 @@ import { EnginePortClient, PagewiseError, serveEnginePort, type EngineHandlers }
 import { portPair } from './memory-port';
 
 function handlers(overrides: Partial<EngineHandlers> = {}): EngineHandlers {
+  // Only the commands these tests call; other capabilities' handlers are never reached.
   return {
     'engine.get-state': async () => ({ phase: 'no-model', inFlight: 0 }),
     'engine.self-test': async () => {
@@ -16,7 +17,7 @@ function handlers(overrides: Partial<EngineHandlers> = {}): EngineHandlers {
       return { heldMs: ms };
     },
     ...overrides,
-  };
+  } as EngineHandlers;
 }
 
 describe('engine calls over a port', () => {

@@ -1,0 +1,123 @@
+import * as v from 'valibot';
+
+/** Commands of the generation capability: what this machine can run, loading a model, and generating. */
+
+const ChoiceReasonSchema = v.picklist([
+  'webgpu-no-api',
+  'webgpu-no-adapter',
+  'webgpu-request-failed',
+  'webgpu-buffer-limit',
+  'webgpu-no-f16',
+  'memory-low',
+  'wasm-memory-limit',
+  'wasm-single-thread',
+  'chosen',
+]);
+
+const CandidateSchema = v.object({
+  modelId: v.string(),
+  backend: v.picklist(['webgpu', 'wasm']),
+  dtype: v.picklist(['q4f16', 'q4']),
+  weightBytes: v.number(),
+  largestBufferBytes: v.number(),
+});
+
+const HardwareReportSchema = v.object({
+  webgpu: v.union([
+    v.object({ adapter: v.string(), maxBufferSize: v.number(), maxStorageBufferBindingSize: v.number(), shaderF16: v.boolean() }),
+    v.object({ unavailable: v.picklist(['no-api', 'no-adapter', 'request-failed']) }),
+  ]),
+  deviceMemoryGiB: v.optional(v.number()),
+  crossOriginIsolated: v.boolean(),
+  cores: v.number(),
+  choice: v.object({
+    ok: v.boolean(),
+    candidate: v.optional(CandidateSchema),
+    threads: v.optional(v.number()),
+    reasons: v.array(v.object({ candidate: CandidateSchema, reason: ChoiceReasonSchema })),
+  }),
+});
+export type HardwareReport = v.InferOutput<typeof HardwareReportSchema>;
+
+/**
+ * Where the model comes from: the weight store (the normal case) or, for tests and local development, a
+ * loopback HTTP server in the hub layout. No other origin: weights never come from an arbitrary page.
+ */
+const ModelSourceSchema = v.variant('kind', [
+  v.object({ kind: v.literal('store'), modelId: v.pipe(v.string(), v.maxLength(200)) }),
+  v.object({ kind: v.literal('loopback'), url: v.pipe(v.string(), v.regex(/^http:\/\/(127\.0\.0\.1|localhost)(:\d+)?\//)) }),
+]);
+
+const MessageSchema = v.object({
+  role: v.picklist(['system', 'user', 'assistant', 'tool']),
+  content: v.pipe(v.string(), v.maxLength(2_000_000)),
+  thinking: v.optional(v.string()),
+  toolCalls: v.optional(v.array(v.object({ name: v.string(), arguments: v.record(v.string(), v.unknown()) }))),
+});
+
+const ToolSchema = v.object({ name: v.string(), description: v.string(), parameters: v.record(v.string(), v.unknown()) });
+
+const SamplingSchema = v.object({
+  temperature: v.optional(v.pipe(v.number(), v.minValue(0), v.maxValue(5))),
+  topK: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0))),
+  topP: v.optional(v.pipe(v.number(), v.minValue(0), v.maxValue(1))),
+  repetitionPenalty: v.optional(v.pipe(v.number(), v.minValue(0.5), v.maxValue(3))),
+  seed: v.optional(v.pipe(v.number(), v.integer())),
+});
+
+const GenerateEventSchema = v.variant('type', [
+  v.object({ type: v.literal('prefill'), promptTokens: v.number(), reusedTokens: v.number() }),
+  v.object({ type: v.literal('text'), channel: v.picklist(['answer', 'think', 'tool-call']), text: v.string() }),
+]);
+
+const GenerateResultSchema = v.object({
+  answer: v.string(),
+  thinking: v.string(),
+  toolCallText: v.string(),
+  thinkingUnclosed: v.boolean(),
+  finishReason: v.picklist(['stop', 'length']),
+  tokens: v.array(v.number()),
+  promptTokens: v.number(),
+  reusedTokens: v.number(),
+  ttftMs: v.number(),
+  totalMs: v.number(),
+});
+export type GenerateResult = v.InferOutput<typeof GenerateResultSchema>;
+
+const LoadResultSchema = v.object({ modelId: v.string(), backend: v.picklist(['webgpu', 'wasm']), dtype: v.string(), threads: v.number(), loadMs: v.number() });
+
+export const generationCommands = {
+  /** The capability probe and the model it would choose, with reasons, for the hardware panel. */
+  'engine.hardware': {
+    payload: v.object({}),
+    result: HardwareReportSchema,
+    event: v.never(),
+  },
+  /** Loads a model (replacing any loaded one); backend and dtype default to the probe's choice. */
+  'engine.load': {
+    payload: v.object({
+      source: ModelSourceSchema,
+      backend: v.optional(v.picklist(['webgpu', 'wasm'])),
+      dtype: v.optional(v.picklist(['q4f16', 'q4', 'fp32'])),
+    }),
+    result: LoadResultSchema,
+    event: v.object({ type: v.literal('progress'), stage: v.string(), fraction: v.pipe(v.number(), v.minValue(0), v.maxValue(1)) }),
+  },
+  'engine.unload': {
+    payload: v.object({}),
+    result: v.object({ unloaded: v.boolean() }),
+    event: v.never(),
+  },
+  /** Generates one assistant turn, streaming text by channel; cancel stops it within one decoding step. */
+  'engine.generate': {
+    payload: v.object({
+      messages: v.pipe(v.array(MessageSchema), v.minLength(1), v.maxLength(200)),
+      tools: v.optional(v.array(ToolSchema)),
+      sampling: v.optional(SamplingSchema),
+      maxNewTokens: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1))),
+      maxThinkingTokens: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0))),
+    }),
+    result: GenerateResultSchema,
+    event: GenerateEventSchema,
+  },
+} as const;
