@@ -1,6 +1,7 @@
 import type * as v from 'valibot';
 import { generationCommands } from './commands/generation-commands';
 import { hostCommands } from './commands/host-commands';
+import { storeCommands } from './commands/store-commands';
 import { tabCommands, type TabCommandName } from './commands/tab-commands';
 
 /**
@@ -13,6 +14,7 @@ import { tabCommands, type TabCommandName } from './commands/tab-commands';
 export const engineCommands = {
   ...hostCommands,
   ...generationCommands,
+  ...storeCommands,
   ...tabCommands,
 } as const;
 

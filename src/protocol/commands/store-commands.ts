@@ -1,0 +1,145 @@
+import * as v from 'valibot';
+
+/**
+ * Commands of the weight store: list models, plan and run a download (with the user's consent for its size),
+ * pause (cancel the call; chunks stay), delete, re-verify, add a custom hub model, and open a cached model in
+ * ORT to prove it loads. Only UI pages reach these (the command table is served to UI ports alone), so a page
+ * or content script can never start a download.
+ */
+
+const ModelId = v.pipe(v.string(), v.minLength(1), v.maxLength(300));
+/** Options pages read the hub setting and pass it; the host checks it (https, or http to this computer). */
+const HubBaseUrl = v.pipe(v.string(), v.maxLength(300));
+const Bytes = v.pipe(v.number(), v.integer(), v.minValue(0));
+
+export const ModelSummarySchema = v.object({
+  id: v.string(),
+  label: v.string(),
+  source: v.picklist(['hub', 'local']),
+  repo: v.optional(v.string()),
+  revision: v.optional(v.string()),
+  /** The commit the stored files come from, once a download has started. */
+  commit: v.optional(v.string()),
+  dtype: v.string(),
+  backend: v.picklist(['webgpu', 'wasm']),
+  custom: v.boolean(),
+  /** `absent`: nothing stored; `partial`: some files stored, not usable; `verified`: every checksum matched. */
+  state: v.picklist(['absent', 'partial', 'verified']),
+  /** Exact once listed from the hub, the published size before. */
+  sizeBytes: Bytes,
+  storedBytes: Bytes,
+  /** Set while this host is downloading the model now. */
+  downloading: v.boolean(),
+});
+export type ModelSummary = v.InferOutput<typeof ModelSummarySchema>;
+
+const SpaceSchema = v.object({ usageBytes: Bytes, quotaBytes: Bytes, availableBytes: Bytes });
+
+const DownloadPlanSchema = v.object({
+  ...SpaceSchema.entries,
+  commit: v.optional(v.string()),
+  totalBytes: Bytes,
+  storedBytes: Bytes,
+  remainingBytes: Bytes,
+  fits: v.boolean(),
+});
+export type DownloadPlanResult = v.InferOutput<typeof DownloadPlanSchema>;
+
+const ProgressFiguresSchema = v.object({
+  bytes: Bytes,
+  totalBytes: Bytes,
+  rateBps: v.number(),
+  etaSeconds: v.optional(v.number()),
+});
+
+export const DownloadEventSchema = v.variant('type', [
+  v.object({
+    type: v.literal('progress'),
+    overall: ProgressFiguresSchema,
+    file: v.object({ path: v.string(), bytes: Bytes, size: Bytes }),
+  }),
+  v.object({ type: v.literal('retrying'), path: v.string(), reason: v.string(), failures: v.number(), waitMs: v.number() }),
+  v.object({ type: v.literal('discarded'), path: v.string(), reason: v.picklist(['checksum', 'changed']), bytes: Bytes }),
+]);
+export type DownloadEvent = v.InferOutput<typeof DownloadEventSchema>;
+
+const DownloadResultSchema = v.variant('status', [
+  v.object({ status: v.literal('verified'), commit: v.optional(v.string()), totalBytes: Bytes, fetchedBytes: Bytes }),
+  v.object({
+    status: v.literal('quota-exceeded'),
+    ...SpaceSchema.entries,
+    neededBytes: Bytes,
+    otherModels: v.array(v.object({ id: v.string(), label: v.string(), bytes: Bytes })),
+  }),
+]);
+export type DownloadResult = v.InferOutput<typeof DownloadResultSchema>;
+
+export const storeCommands = {
+  'store.list-models': {
+    payload: v.object({}),
+    result: v.object({ models: v.array(ModelSummarySchema), ...SpaceSchema.entries }),
+    event: v.never(),
+  },
+  /** Lists the model's files at its pinned commit and compares their size with the free space: the consent screen. */
+  'store.plan-download': {
+    payload: v.object({ modelId: ModelId, hubBaseUrl: v.optional(HubBaseUrl) }),
+    result: DownloadPlanSchema,
+    event: v.never(),
+  },
+  /** Downloads (or resumes) a model. Cancelling the call pauses it: stored chunks stay for the next call. */
+  'store.download': {
+    payload: v.object({
+      modelId: ModelId,
+      hubBaseUrl: v.optional(HubBaseUrl),
+      /** The size the user agreed to on the consent screen; must cover the whole model. */
+      consent: v.object({ approvedBytes: Bytes }),
+      /** Tuning, bounded: chunk size and how long a silent connection is given before it is retried. */
+      chunkBytes: v.optional(v.pipe(Bytes, v.minValue(64 * 1024), v.maxValue(64 * 1024 * 1024))),
+      stallTimeoutMs: v.optional(v.pipe(Bytes, v.minValue(500), v.maxValue(120_000))),
+    }),
+    result: DownloadResultSchema,
+    event: DownloadEventSchema,
+  },
+  /** Deletes a model's files (and its entry, for a custom model); cancels its download first. */
+  'store.delete-model': {
+    payload: v.object({ modelId: ModelId, forgetEntry: v.optional(v.boolean()) }),
+    result: v.object({ freedBytes: Bytes }),
+    event: v.never(),
+  },
+  /** Hashes every stored file again; files that fail are discarded and the model is no longer usable. */
+  'store.verify-model': {
+    payload: v.object({ modelId: ModelId }),
+    result: v.object({ verified: v.boolean(), badFiles: v.array(v.string()), missingFiles: v.array(v.string()) }),
+    event: v.object({ type: v.literal('progress'), bytes: Bytes, totalBytes: Bytes }),
+  },
+  'store.add-custom-model': {
+    payload: v.object({
+      repo: v.pipe(v.string(), v.maxLength(200)),
+      revision: v.pipe(v.string(), v.maxLength(200)),
+      dtype: v.pipe(v.string(), v.maxLength(20)),
+      backend: v.picklist(['webgpu', 'wasm']),
+      baseUrl: v.optional(HubBaseUrl),
+    }),
+    result: ModelSummarySchema,
+    event: v.never(),
+  },
+  /** Opens a cached model from the store and creates an ORT session from it: proves it loads, with timings. */
+  'store.load-check': {
+    payload: v.object({
+      modelId: ModelId,
+      backend: v.picklist(['webgpu', 'wasm']),
+      /** How ORT gets the external data: Blob URLs it fetches itself, or bytes read first. */
+      externalData: v.optional(v.picklist(['blob-url', 'bytes'])),
+      /** Optional input to run once, so the caller can compare the output with what it expects. */
+      run: v.optional(v.object({ name: v.string(), dims: v.array(v.number()), data: v.array(v.number()) })),
+    }),
+    result: v.object({
+      openMs: v.number(),
+      createMs: v.number(),
+      inputNames: v.array(v.string()),
+      outputNames: v.array(v.string()),
+      output: v.optional(v.array(v.number())),
+    }),
+    event: v.never(),
+  },
+} as const;
