@@ -22,6 +22,8 @@ export interface HubFaults {
   stalls?: number;
   /** Paths whose first served bytes include one flipped byte (the file then fails its checksum once). */
   corruptOnce?: string[];
+  /** Paths served with one flipped byte every time: the hub's bytes do not match its published hash. */
+  corruptAlways?: string[];
   /** Chance that a content request gets a 500, 429 or stall while any are left, never twice in a row (default 0.5). */
   rate?: number;
   seed?: number;
@@ -126,7 +128,7 @@ export async function startLocalHub(options: LocalHubOptions): Promise<LocalHub>
   const first = await snapshot(options.modelDir);
   commits.set(first.sha, first);
   let head = first.sha;
-  const noFaults: Required<Omit<HubFaults, 'seed'>> = { drops: 0, dropSpacing: 256 * 1024, serverErrors: 0, rateLimits: 0, stalls: 0, corruptOnce: [], rate: 0.5 };
+  const noFaults: Required<Omit<HubFaults, 'seed'>> = { drops: 0, dropSpacing: 256 * 1024, serverErrors: 0, rateLimits: 0, stalls: 0, corruptOnce: [], corruptAlways: [], rate: 0.5 };
   let faults = noFaults;
   let rng = random(1);
   let contentBytes = 0;
@@ -147,7 +149,7 @@ export async function startLocalHub(options: LocalHubOptions): Promise<LocalHub>
 
   /** Request-level faults; drops are placed by bytes served instead (see `write`). */
   function pickFault(path: string): ServedRequest['fault'] {
-    if (faults.corruptOnce.includes(path)) return 'corrupt';
+    if (faults.corruptOnce.includes(path) || faults.corruptAlways.includes(path)) return 'corrupt';
     const left = (['serverErrors', 'rateLimits', 'stalls'] as const).filter((kind) => faults[kind] > 0);
     // Never two in a row: a client that retries a bounded number of times must be able to get through.
     if (lastWasFault || left.length === 0 || rng() >= faults.rate) {
