@@ -1,0 +1,88 @@
+import * as v from 'valibot';
+import { ExtractedPageSchema } from '../content-messages';
+
+/**
+ * Summaries of the open tab and follow-up questions about it. The page arrives already extracted (by the
+ * content script, through the worker's `tab.extract-page`); the host plans, prompts and generates.
+ */
+
+/** Like Chrome's Summarizer API types, plus a headline. */
+export const SUMMARY_TYPES = ['key-points', 'tldr', 'teaser', 'headline'] as const;
+export const SUMMARY_LENGTHS = ['short', 'medium', 'long'] as const;
+export const SUMMARY_FORMATS = ['plain-text', 'markdown'] as const;
+export type SummaryType = (typeof SUMMARY_TYPES)[number];
+export type SummaryLength = (typeof SUMMARY_LENGTHS)[number];
+export type SummaryFormat = (typeof SUMMARY_FORMATS)[number];
+
+/** Output languages the LFM2.5 models are trained to write (BCP 47 base codes). */
+export const SUMMARY_LANGUAGES = ['en', 'ar', 'zh', 'fr', 'de', 'ja', 'ko', 'es', 'pt', 'it', 'ru', 'hi', 'th'] as const;
+export type SummaryLanguage = (typeof SUMMARY_LANGUAGES)[number];
+
+export const SummaryOptionsSchema = v.object({
+  type: v.picklist(SUMMARY_TYPES),
+  length: v.picklist(SUMMARY_LENGTHS),
+  format: v.picklist(SUMMARY_FORMATS),
+  language: v.picklist(SUMMARY_LANGUAGES),
+  /** `selection`: summarize only what the user selected. */
+  scope: v.picklist(['page', 'selection']),
+});
+export type SummaryOptions = v.InferOutput<typeof SummaryOptionsSchema>;
+
+/** The model's context to plan for; the host uses the model's own size unless a smaller one is asked. */
+const ContextTokensSchema = v.optional(v.pipe(v.number(), v.integer(), v.minValue(2048), v.maxValue(131_072)));
+
+const TextLimit = (chars: number) => v.pipe(v.string(), v.maxLength(chars));
+
+/** What a conversation about the page stands on: the page text itself, or for long pages its part notes. */
+const GroundingSchema = TextLimit(400_000);
+
+const SummaryEventSchema = v.variant('type', [
+  /** Work on part `part` of `parts` (1-based): map (a part of a long page), reduce (merging notes), final. */
+  v.object({
+    type: v.literal('progress'),
+    stage: v.picklist(['map', 'reduce', 'final']),
+    part: v.pipe(v.number(), v.integer(), v.minValue(1)),
+    parts: v.pipe(v.number(), v.integer(), v.minValue(1)),
+  }),
+  /** Text as the model writes it: `thinking` is folded away in the UI, `answer` is the summary itself. */
+  v.object({ type: v.literal('thinking'), text: TextLimit(100_000) }),
+  v.object({ type: v.literal('answer'), text: TextLimit(100_000) }),
+]);
+export type SummaryEvent = v.InferOutput<typeof SummaryEventSchema>;
+
+const AnswerResultSchema = v.object({
+  text: TextLimit(200_000),
+  thinking: TextLimit(200_000),
+  /** Prompt tokens the engine took from an earlier request instead of processing them again. */
+  reusedTokens: v.pipe(v.number(), v.integer(), v.minValue(0)),
+  promptTokens: v.pipe(v.number(), v.integer(), v.minValue(0)),
+});
+
+const TurnSchema = v.object({ question: TextLimit(4000), answer: TextLimit(200_000) });
+
+export const summarizeCommands = {
+  'task.summarize': {
+    payload: v.object({ page: ExtractedPageSchema, options: SummaryOptionsSchema, contextTokens: ContextTokensSchema }),
+    result: v.object({
+      ...AnswerResultSchema.entries,
+      grounding: GroundingSchema,
+      /** Parts the page was split into (1 when it fit in one prompt). */
+      chunks: v.pipe(v.number(), v.integer(), v.minValue(1)),
+    }),
+    event: SummaryEventSchema,
+  },
+  /** A follow-up question on the conversation a summary started: same page, same options, earlier turns. */
+  'task.ask': {
+    payload: v.object({
+      title: TextLimit(2048),
+      grounding: GroundingSchema,
+      options: SummaryOptionsSchema,
+      summary: TextLimit(200_000),
+      turns: v.pipe(v.array(TurnSchema), v.maxLength(50)),
+      question: v.pipe(v.string(), v.minLength(1), v.maxLength(4000)),
+      contextTokens: ContextTokensSchema,
+    }),
+    result: AnswerResultSchema,
+    event: SummaryEventSchema,
+  },
+} as const;

@@ -1,0 +1,79 @@
+import type { ChatMessage } from '../../engine/chat-format';
+import type { SummaryEvent } from '../../protocol/commands/summarize-commands';
+import { fitText, type PromptMeter } from './prompt-meter';
+import type { StageBudget } from './summary-budget';
+import { noteTokens, splitEvenly, type SummaryPlan } from './summary-plan';
+import { mergeNotesMessages, notesGrounding, partNotesMessages, summaryMessages } from './summary-prompts';
+
+export interface ModelAnswer {
+  answer: string;
+  thinking: string;
+  promptTokens: number;
+  reusedTokens: number;
+}
+
+/** The engine as the summary needs it; the offscreen host adapts the real one, tests pass a fake. */
+export interface SummaryModel {
+  meter: PromptMeter;
+  contextTokens: number;
+  generate(
+    messages: ChatMessage[],
+    budget: StageBudget,
+    signal: AbortSignal,
+    onText?: (channel: 'thinking' | 'answer', text: string) => void,
+  ): Promise<ModelAnswer>;
+}
+
+export interface SummaryOutcome extends ModelAnswer {
+  grounding: string;
+  chunks: number;
+}
+
+/** Runs a plan: map, reduce rounds, final; only the final step streams text to the user. */
+export async function runSummary(
+  plan: SummaryPlan,
+  model: SummaryModel,
+  signal: AbortSignal,
+  emit: (event: SummaryEvent) => void,
+): Promise<SummaryOutcome> {
+  const { title, options, budgets } = plan;
+  let part = 0;
+  const step = async (stage: 'map' | 'reduce', messages: ChatMessage[], budget: StageBudget): Promise<string> => {
+    emit({ type: 'progress', stage, part: ++part, parts: plan.parts });
+    const { answer } = await model.generate(checked(messages, budget, model), budget, signal);
+    // The plan counted on each note's cap: a model that skipped thinking and wrote on is cut there.
+    return fitText(answer, noteTokens(budgets), model.meter);
+  };
+
+  let grounding = plan.single;
+  if (grounding === undefined) {
+    let notes: string[] = [];
+    for (const [i, chunk] of plan.chunks.entries()) {
+      notes.push(await step('map', partNotesMessages(title, i + 1, plan.chunks.length, chunk, options), budgets.map));
+    }
+    for (const groups of plan.reduceRounds) {
+      const merged: string[] = [];
+      for (const group of splitEvenly(notes, groups)) {
+        merged.push(await step('reduce', mergeNotesMessages(title, group, options), budgets.reduce));
+      }
+      notes = merged;
+    }
+    grounding = notesGrounding(notes);
+  }
+
+  emit({ type: 'progress', stage: 'final', part: ++part, parts: plan.parts });
+  const messages = summaryMessages(title, grounding, options);
+  const answer = await model.generate(checked(messages, budgets.final, model), budgets.final, signal, (channel, text) =>
+    emit({ type: channel, text }),
+  );
+  return { ...answer, grounding, chunks: Math.max(1, plan.chunks.length) };
+}
+
+/** The invariant the plan promises, checked before every call: prompt + generation fit the context. */
+export function checked(messages: ChatMessage[], budget: StageBudget, model: Pick<SummaryModel, 'meter' | 'contextTokens'>): ChatMessage[] {
+  const tokens = model.meter.promptTokens(messages);
+  if (tokens + budget.maxNewTokens > model.contextTokens) {
+    throw new RangeError(`Planned prompt of ${tokens} tokens leaves no room for ${budget.maxNewTokens} new tokens in ${model.contextTokens}.`);
+  }
+  return messages;
+}
