@@ -119,6 +119,8 @@ export async function downloadModel(deps: StoreDeps, request: DownloadRequest): 
   try {
     for (const file of record.files) {
       if (file.verified) continue;
+      // Space can go while we download (other sites, other models): check before each file, not only at the start.
+      if (recordTotalBytes(record) - recordBytesStored(record) > (await spaceFigures(deps.estimate)).availableBytes) throw new StorageFullError();
       if (!hub || !entry.repo || !record.commit) throw new Error(`${file.path} is missing and ${entry.label} has no hub to fetch it from.`);
       for (let attempt = 1; ; attempt++) {
         try {
