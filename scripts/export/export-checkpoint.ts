@@ -34,7 +34,8 @@ export function exportCheckpoint(request: ExportRequest): { modelFile: string; d
   const modelName = `model_${request.dtype}.onnx`;
   const sink = new ChunkedDataSink(join(request.out, 'onnx'), `${modelName}_data`, request.chunkBytes ?? DEFAULT_CHUNK_BYTES);
   try {
-    const graph = buildLfm2Graph(config, reader, sink, { dtype: request.dtype, accuracyLevel: request.target === 'cpu' ? 4 : 0 });
+    const cpu = request.target === 'cpu';
+    const graph = buildLfm2Graph(config, reader, sink, { dtype: request.dtype, accuracyLevel: cpu ? 4 : 0, qmoeOneRowAtATime: !cpu });
     writeFileSync(join(request.out, 'onnx', modelName), encodeGraph(graph));
   } finally {
     sink.close();

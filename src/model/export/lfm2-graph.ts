@@ -8,7 +8,7 @@ import { ATTENTION_MASK, INPUT_IDS, layerCacheNames, LOGITS, POSITION_IDS } from
 import { isMoeLayer, type Lfm2Config } from '../config';
 import { activationType, isQuantized, quantizeLinear, type ExportDtype } from '../export-dtype';
 import { roundToHalf, toHalfArray } from '../float16';
-import { attr, GraphBuilder } from '../onnx/graph-builder';
+import { attr, GraphBuilder, type AttributeInput } from '../onnx/graph-builder';
 import type { ElementType, ExternalLocation, Graph } from '../onnx/onnx-proto';
 import { BITS, BLOCK_SIZE } from '../quantization';
 import { ropeTables } from '../rope';
@@ -27,6 +27,11 @@ export interface ExportOptions {
   dtype: ExportDtype;
   /** MatMulNBits accuracy_level: 0 computes in float (WebGPU, WASM); 4 quantizes activations to int8 (fast native CPU). */
   accuracyLevel: 0 | 4;
+  /**
+   * Hand QMoE one row at a time when a call has several (a prompt, or a batch): WebGPU's multi-row QMoE
+   * drops tokens (see moeBlock). Costs prompt speed on every backend, so the CPU target leaves it off.
+   */
+  qmoeOneRowAtATime: boolean;
 }
 
 const MS = { domain: 'com.microsoft' };
@@ -250,7 +255,8 @@ function denseBlock(b: Lfm2GraphBuilder, l: number, x: string): string {
  * (bias for selection only), weights gathered from the unbiased scores and normalized with +1e-6.
  * QMoE then gets log(weight) for the chosen experts and a very low logit elsewhere: its internal
  * softmax + top-k reproduces exactly the chosen experts with weights w / Σw (WebGPU rejects the separate
- * router_weights input), and multiplying the output by Σw restores the scale.
+ * router_weights input), and multiplying the output by Σw restores the scale. With `qmoeOneRowAtATime` the
+ * kernel sees one row per call (qmoeRowByRow).
  */
 function moeBlock(b: Lfm2GraphBuilder, l: number, x: string): string {
   const { g, c } = b;
@@ -297,19 +303,62 @@ function moeBlock(b: Lfm2GraphBuilder, l: number, x: string): string {
     fc2Scales.set(w2.scales, e * H * (I / BLOCK_SIZE));
   }
   const prefix = `model.layers.${l}.feed_forward.experts`;
-  const out = g.op1('QMoE', [
-    rows,
-    b.t === 'float16' ? b.cast(routerLogits, 'float16') : routerLogits,
+  const experts = [
     g.initializer({ name: `${prefix}.fc1.q4`, elementType: 'uint8', dims: [E, 2 * I, rowBytes], external: b.sink.place(fc1) }),
     g.initializer({ name: `${prefix}.fc1.scales`, elementType: b.t, dims: [E, 2 * I, rowScales], external: b.sink.place(b.floatBytes(fc1Scales)) }),
     '',
     g.initializer({ name: `${prefix}.fc2.q4`, elementType: 'uint8', dims: [E, H, I / 2], external: b.sink.place(fc2) }),
     g.initializer({ name: `${prefix}.fc2.scales`, elementType: b.t, dims: [E, H, I / BLOCK_SIZE], external: b.sink.place(b.floatBytes(fc2Scales)) }),
-  ], {
+  ];
+  const qmoeAttributes = {
     k: moe.numExpertsPerToken, activation_type: 'swiglu', swiglu_fusion: 1, expert_weight_bits: BITS, block_size: BLOCK_SIZE,
     normalize_routing_weights: 1, activation_alpha: attr.float(1), activation_beta: attr.float(0),
-  }, MS);
+  };
+  const qmoeRouter = b.t === 'float16' ? b.cast(routerLogits, 'float16') : routerLogits;
+  const out = b.options.qmoeOneRowAtATime
+    ? qmoeRowByRow(b, l, rows, qmoeRouter, experts, qmoeAttributes)
+    : g.op1('QMoE', [rows, qmoeRouter, ...experts], qmoeAttributes, MS);
   const scaled = g.op1('Mul', [out, b.t === 'float16' ? b.cast(total, 'float16') : total]);
   return g.op1('Reshape', [scaled, g.op1('Shape', [x])]);
 }
 
+
+/**
+ * QMoE over [rows, H] that only ever gives the kernel one row: If(rows = 1) calls it directly (decode stays a
+ * single fast kernel), else a Scan calls it once per row. Both subgraphs read the experts' initializers from the
+ * enclosing graph, so no weight is stored twice.
+ *
+ * Why: onnxruntime-web 1.31.0-dev.20260914's WebGPU QMoE (contrib_ops/webgpu/moe/qmoe.cc, gate.wgsl.template)
+ * counts tokens per expert with atomicAdd in one dispatch, one workgroup per row, and resets those counters
+ * from workgroup 0 of the same dispatch. WGSL orders nothing between workgroups, so a row whose atomicAdd
+ * lands before workgroup 0's reset is lost, and its slot is then taken by the next row: that token gets no
+ * expert at all and its output row stays 0. Measured in Chromium on SwiftShader (test/e2e/model-qmoe.e2e.ts):
+ * nondeterministic, whole rows of zeros, from 2 rows up. The one-row path (Gate1Token) has no counters and
+ * matches to 1e-7. onnxruntime-node 1.30's WebGPU EP gave all zeros for several rows.
+ */
+function qmoeRowByRow(b: Lfm2GraphBuilder, l: number, rows: string, router: string, experts: string[], attributes: Record<string, AttributeInput>): string {
+  const { g, c } = b;
+  const H = c.hiddenSize;
+  const E = c.moe!.numExperts;
+  const scope = `moe${l}`;
+  const one = new GraphBuilder(`${scope}/one_row`);
+  one.op1('QMoE', [rows, router, ...experts], attributes, { ...MS, name: `${scope}/one_row/QMoE`, outputs: [`${scope}/one_row/out`] });
+  one.output(`${scope}/one_row/out`, b.t, [1, H]);
+
+  const body = new GraphBuilder(`${scope}/row`);
+  const xRow = body.input(`${scope}/row/x`, b.t, [H]);
+  const rRow = body.input(`${scope}/row/router`, b.t, [E]);
+  const axis = body.constInt64(`${scope}/row/axis`, [0]);
+  const xOne = body.op1('Unsqueeze', [xRow, axis], {}, { name: `${scope}/row/unsqueeze_x` });
+  const rOne = body.op1('Unsqueeze', [rRow, axis], {}, { name: `${scope}/row/unsqueeze_router` });
+  const y = body.op1('QMoE', [xOne, rOne, ...experts], attributes, { ...MS, name: `${scope}/row/QMoE` });
+  body.op1('Squeeze', [y, axis], {}, { name: `${scope}/row/squeeze`, outputs: [`${scope}/row/out`] });
+  body.output(`${scope}/row/out`, b.t, [H]);
+  const many = new GraphBuilder(`${scope}/rows`);
+  many.op1('Scan', [rows, router], { body: attr.graph(body.build()), num_scan_inputs: 2 }, { name: `${scope}/rows/Scan`, outputs: [`${scope}/rows/out`] });
+  many.output(`${scope}/rows/out`, b.t, ['rows', H]);
+
+  const count = g.op1('Shape', [rows], { start: 0, end: 1 });
+  const single = g.op1('Squeeze', [g.op1('Equal', [count, g.constInt64('one', [1])])]);
+  return g.op1('If', [single], { then_branch: attr.graph(one.build()), else_branch: attr.graph(many.build()) });
+}

@@ -20,6 +20,7 @@ export const attr = {
   float: (value: number): AttributeValue => ({ kind: 'float', value }),
   floats: (value: readonly number[]): AttributeValue => ({ kind: 'floats', value }),
   tensor: (value: Tensor): AttributeValue => ({ kind: 'tensor', value }),
+  graph: (value: Graph): AttributeValue => ({ kind: 'graph', value }),
 };
 
 function toAttribute(value: AttributeInput): AttributeValue {

@@ -50,7 +50,9 @@ export type AttributeValue =
   | { kind: 'string'; value: string }
   | { kind: 'ints'; value: readonly number[] }
   | { kind: 'floats'; value: readonly number[] }
-  | { kind: 'tensor'; value: Tensor };
+  | { kind: 'tensor'; value: Tensor }
+  /** A subgraph (If branches, Loop and Scan bodies); it may use values of the enclosing graph by name. */
+  | { kind: 'graph'; value: Graph };
 
 export interface Node {
   opType: string;
@@ -84,7 +86,7 @@ export interface Model {
 /** IR version 10 is what ORT 1.2x/1.3x reads and what opset 21 requires. */
 const IR_VERSION = 10;
 
-const ATTRIBUTE_TYPE = { float: 1, int: 2, string: 3, tensor: 4, floats: 6, ints: 7 } as const;
+const ATTRIBUTE_TYPE = { float: 1, int: 2, string: 3, tensor: 4, graph: 5, floats: 6, ints: 7 } as const;
 
 function writeTensor(w: ProtobufWriter, t: Tensor): void {
   w.packedInts(1, t.dims);
@@ -110,6 +112,7 @@ function writeAttribute(w: ProtobufWriter, name: string, a: AttributeValue): voi
     case 'int': w.int(3, a.value); break;
     case 'string': w.string(4, a.value); break;
     case 'tensor': w.message(5, (t) => writeTensor(t, a.value)); break;
+    case 'graph': w.message(6, (g) => writeGraph(g, a.value)); break;
     case 'floats': w.packedFloats(7, a.value); break;
     case 'ints': w.packedInts(8, a.value); break;
   }

@@ -5,6 +5,7 @@ import * as ort from 'onnxruntime-node';
 import { describe, expect, it } from 'vitest';
 import { ensureTestModel } from '../../../scripts/export/test-models';
 import { compareWithReference } from './lfm2-vs-reference';
+import { sessionRunner } from './ort-decoder';
 
 env.allowRemoteModels = false;
 env.allowLocalModels = true;
@@ -33,7 +34,7 @@ for (const preset of ['tiny-dense', 'tiny-moe'] as const) {
       console.log(`${preset} transformers.js greedy: ${generated.join(' ')}`);
 
       const session = await ort.InferenceSession.create(`${model.dir}/onnx/model_q4.onnx`);
-      const reference = await compareWithReference(ort, session, model, 'q4', [ids], NEW_TOKENS - 1);
+      const reference = await compareWithReference(sessionRunner(ort, session), model, 'q4', [ids], NEW_TOKENS - 1);
       expect(generated.slice(0, NEW_TOKENS - 1)).toEqual(reference.tokens[0]);
     });
   });
