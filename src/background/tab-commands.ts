@@ -6,9 +6,18 @@ type TabHandlers = { [N in TabCommandName]: (payload: EnginePayload<N>) => Promi
 /** What the worker answers for UIs about tabs, by asking the tabs' content scripts. */
 export const tabHandlers: TabHandlers = {
   'tab.describe-active': async () => {
-    const [tab] = await chrome.tabs.query({ active: true, lastFocusedWindow: true });
-    if (tab?.id === undefined) throw new PagewiseError('no-content-script', 'There is no open tab to work on.');
-    const { page } = await callTab(tab.id, 'page.ping', {});
-    return { tabId: tab.id, page };
+    const tabId = await activeTabId();
+    const { page } = await callTab(tabId, 'page.ping', {});
+    return { tabId, page };
+  },
+  'tab.extract-page': async () => {
+    const tabId = await activeTabId();
+    return { tabId, page: await callTab(tabId, 'page.extract', {}) };
   },
 };
+
+async function activeTabId(): Promise<number> {
+  const [tab] = await chrome.tabs.query({ active: true, lastFocusedWindow: true });
+  if (tab?.id === undefined) throw new PagewiseError('no-content-script', 'There is no open tab to work on.');
+  return tab.id;
+}

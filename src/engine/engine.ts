@@ -50,6 +50,11 @@ export class Engine {
     }
   }
 
+  /** Positions the model was trained for: the most a prompt and its answer may take together. */
+  get contextTokens(): number {
+    return parseConfig(this.files.config).maxPositionEmbeddings;
+  }
+
   generate(request: EngineRequest, signal?: AbortSignal, onEvent?: (event: GenerationEvent) => void): Promise<GenerationResult> {
     const run = this.queue.then(() => {
       const prompt = this.chat.prompt(request.messages, request.tools);

@@ -3,6 +3,7 @@ import { EngineStatus } from './engine-status';
 import { generationHandlers } from './handlers/generation-handlers';
 import { hostHandlers } from './handlers/host-handlers';
 import { storeHandlers } from './handlers/store-handlers';
+import { summarizeHandlers } from './handlers/summarize-handlers';
 
 /**
  * The engine host. It connects to the service worker and answers engine commands. If the worker restarts
@@ -16,6 +17,7 @@ const handlers: EngineHandlers = {
   ...hostHandlers(status),
   ...generationHandlers(status),
   ...storeHandlers(status),
+  ...summarizeHandlers(),
 };
 
 let port: chrome.runtime.Port | null = null;

@@ -2,6 +2,7 @@ import type * as v from 'valibot';
 import { generationCommands } from './commands/generation-commands';
 import { hostCommands } from './commands/host-commands';
 import { storeCommands } from './commands/store-commands';
+import { summarizeCommands } from './commands/summarize-commands';
 import { tabCommands, type TabCommandName } from './commands/tab-commands';
 
 /**
@@ -15,6 +16,7 @@ export const engineCommands = {
   ...hostCommands,
   ...generationCommands,
   ...storeCommands,
+  ...summarizeCommands,
   ...tabCommands,
 } as const;
 

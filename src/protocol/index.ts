@@ -11,3 +11,4 @@ export * from './commands/host-commands';
 export * from './commands/generation-commands';
 export * from './commands/tab-commands';
 export * from './commands/store-commands';
+export * from './commands/summarize-commands';

@@ -7,6 +7,7 @@ import { UrlModelSource } from '../../engine/url-model-source';
 import { openModel } from '../../store/open-model';
 import { PagewiseError, type EngineHandlers, type EnginePayload, type generationCommands } from '../../protocol';
 import type { EngineStatus } from '../engine-status';
+import { setLoadedEngine } from '../loaded-engine';
 import { executionProviders, ortRuntime } from '../ort-runtime';
 
 type GenerationHandlers = Pick<EngineHandlers, keyof typeof generationCommands>;
@@ -28,6 +29,7 @@ export function generationHandlers(status: EngineStatus): GenerationHandlers {
   const unload = async () => {
     const current = engine;
     engine = undefined;
+    setLoadedEngine(undefined);
     if (current) await current.instance.dispose();
     return current !== undefined;
   };
@@ -55,6 +57,7 @@ export function generationHandlers(status: EngineStatus): GenerationHandlers {
           createSession: (graph) => createSession(graph, backend),
         });
         engine = { instance, backend };
+        setLoadedEngine(instance);
         if (backend === 'webgpu') void watchDevice(status);
         status.set({ phase: 'ready', modelId });
         emit({ type: 'progress', stage: 'ready', fraction: 1 });

@@ -1,5 +1,5 @@
 import * as v from 'valibot';
-import { PageInfoSchema } from '../content-messages';
+import { ExtractedPageSchema, PageInfoSchema } from '../content-messages';
 
 /**
  * Commands a UI makes about the tab it works on. The service worker answers them itself, asking the tab's
@@ -10,6 +10,12 @@ export const tabCommands = {
   'tab.describe-active': {
     payload: v.object({}),
     result: v.object({ tabId: v.number(), page: PageInfoSchema }),
+    event: v.never(),
+  },
+  /** The readable text of the active tab (and the user's selection there), extracted by its content script. */
+  'tab.extract-page': {
+    payload: v.object({}),
+    result: v.object({ tabId: v.number(), page: ExtractedPageSchema }),
     event: v.never(),
   },
 } as const;
