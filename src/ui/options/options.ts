@@ -1,6 +1,7 @@
 import { PagewiseError, type Backend } from '../../protocol';
 import { t } from '../shared/i18n';
 import { startUiPage } from '../shared/ui-page';
+import './model-manager';
 
 const connection = startUiPage();
 
