@@ -1,4 +1,72 @@
+import { PagewiseError, type SummaryOptions } from '../../protocol';
+import { t } from '../shared/i18n';
 import { startUiPage } from '../shared/ui-page';
+import { AnswerView } from './answer-view';
+import { takePendingSummaries } from './pending-summary';
+import { SummaryOptionsForm } from './summary-options-form';
+import { SummarySession } from './summary-session';
 
-startUiPage();
+const connection = startUiPage();
 document.getElementById('open-options')!.addEventListener('click', () => void chrome.runtime.openOptionsPage());
+
+const template = document.getElementById('answer-template') as HTMLTemplateElement;
+const optionsForm = new SummaryOptionsForm(document.getElementById('summary-options') as HTMLFormElement);
+const session = new SummarySession(() => connection.engine);
+const summarySlot = document.getElementById('summary-slot')!;
+const followUp = document.getElementById('follow-up')!;
+const conversation = document.getElementById('conversation')!;
+const askForm = document.getElementById('ask-form') as HTMLFormElement;
+(askForm.elements.namedItem('question') as HTMLInputElement).placeholder = t('askPlaceholder');
+
+function explain(error: unknown): string {
+  if (error instanceof PagewiseError && error.code === 'cancelled') return t('cancelled');
+  return error instanceof Error ? error.message : String(error);
+}
+
+async function summarize(scope: SummaryOptions['scope']): Promise<void> {
+  const options: SummaryOptions = { ...optionsForm.values(), scope };
+  const view = new AnswerView(template, options.format, {
+    onCancel: () => session.cancel(),
+    onRegenerate: () => void summarize(scope),
+  });
+  summarySlot.replaceChildren(view.root);
+  conversation.replaceChildren();
+  followUp.hidden = true;
+  try {
+    const result = await session.summarize(options, view);
+    view.finish(result.text, result.thinking);
+    followUp.hidden = false;
+  } catch (error) {
+    view.fail(explain(error));
+  }
+}
+
+async function ask(question: string): Promise<void> {
+  const item = document.createElement('li');
+  const asked = document.createElement('p');
+  asked.className = 'question';
+  asked.textContent = question;
+  const view = new AnswerView(template, optionsForm.values().format, { onCancel: () => session.cancel() });
+  item.append(asked, view.root);
+  conversation.append(item);
+  try {
+    const result = await session.ask(question, view);
+    view.finish(result.text, result.thinking);
+    view.root.dataset['reusedTokens'] = String(result.reusedTokens);
+  } catch (error) {
+    view.fail(explain(error));
+  }
+}
+
+document.getElementById('summarize-page')!.addEventListener('click', () => void summarize('page'));
+document.getElementById('summarize-selection')!.addEventListener('click', () => void summarize('selection'));
+askForm.addEventListener('submit', (event) => {
+  event.preventDefault();
+  const input = askForm.elements.namedItem('question') as HTMLInputElement;
+  const question = input.value.trim();
+  if (!question || !session.canAsk) return;
+  input.value = '';
+  void ask(question);
+});
+
+void optionsForm.restore().then(() => takePendingSummaries((request) => void summarize(request.scope)));
