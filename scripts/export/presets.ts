@@ -1,6 +1,10 @@
 // Hugging Face config.json contents for the generated checkpoints. Full-size numbers follow the published
 // LFM2.5-1.2B (16 layers: 10 conv + 6 attention at 2, 5, 8, 10, 12, 14; block_ff_dim 12288 auto-adjusted to
 // 8192) and LFM2-8B-A1B (configuration_lfm2_moe.py defaults; attention at 2, 6, 10, 14, 18, 21).
+// Checked against the model cards (huggingface.co/LiquidAI/LFM2.5-1.2B-Instruct: vocabulary 65,536, 16 layers =
+// 10 conv + 6 GQA; huggingface.co/LiquidAI/LFM2.5-8B-A1B: vocabulary 128,000, 24 layers = 18 conv + 6 GQA,
+// context 128,000, which vLLM's recipe gives as max_position_embeddings 128000). Not checked, for want of the
+// config.json files here: the 1.2B's max_position_embeddings (its card says a 32,768 context).
 const attentionAt = (layers: number, at: number[]) => Array.from({ length: layers }, (_, i) => (at.includes(i) ? 'full_attention' : 'conv'));
 
 const common = { bos_token_id: 1, eos_token_id: 7, pad_token_id: 0, conv_L_cache: 3, conv_bias: false, norm_eps: 1e-5, rope_theta: 1_000_000, tie_word_embeddings: true };

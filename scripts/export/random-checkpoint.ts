@@ -1,9 +1,10 @@
-// Writes a seeded random checkpoint (config.json + model.safetensors, float32), streaming one tensor at a
-// time so full-size presets do not need their weights in memory.
+// Writes a seeded random checkpoint (config.json + model.safetensors) in BF16, as LiquidAI publishes theirs
+// (config.json "torch_dtype": "bfloat16"), streaming a bounded chunk at a time so a full-size preset needs
+// neither its weights in memory nor twice its size on disk (lfm2.5-8b-a1b: ~16.7 GB rather than ~33 GB).
 import { closeSync, mkdirSync, openSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseConfig } from '../../src/model/config';
-import { encodeSafetensorsHeader } from '../../src/model/safetensors';
+import { encodeSafetensorsHeader, toBfloat16Bits } from '../../src/model/safetensors';
 import { expectedWeights } from '../../src/model/weight-names';
 
 /** xorshift32: fast, seeded, and identical on every platform. */
@@ -20,32 +21,47 @@ function random(seed: number): () => number {
 }
 
 /** Values a trained model would roughly have: unit-ish norms, fan-in scaled projections, small biases. */
-function fill(name: string, shape: number[], next: () => number): Float32Array {
-  const out = new Float32Array(shape.reduce((a, b) => a * b, 1));
-  const uniform = (scale: number, center = 0) => {
-    for (let i = 0; i < out.length; i++) out[i] = center + (next() * 2 - 1) * scale;
-  };
-  if (name.endsWith('norm.weight') || name.endsWith('layernorm.weight')) uniform(0.2, 1);
-  else if (name.endsWith('expert_bias')) uniform(0.05);
-  else if (name.endsWith('conv.conv.weight')) uniform(0.5);
-  else if (name.endsWith('embed_tokens.weight')) uniform(1);
-  else uniform(Math.sqrt(3 / (shape[shape.length - 1] as number)));
-  return out;
+function distribution(name: string, shape: number[]): { center: number; scale: number } {
+  if (name.endsWith('norm.weight') || name.endsWith('layernorm.weight')) return { center: 1, scale: 0.2 };
+  if (name.endsWith('expert_bias')) return { center: 0, scale: 0.05 };
+  if (name.endsWith('conv.conv.weight')) return { center: 0, scale: 0.5 };
+  if (name.endsWith('embed_tokens.weight')) return { center: 0, scale: 1 };
+  return { center: 0, scale: Math.sqrt(3 / (shape[shape.length - 1] as number)) };
 }
 
-export function writeRandomCheckpoint(dir: string, rawConfig: Record<string, unknown>, seed: number): void {
+/** Values per write (4 MiB of BF16), whatever the tensor's size. */
+export const CHUNK_VALUES = 2 * 1024 * 1024;
+
+/**
+ * `F32` keeps the tiny test models' numbers as they were measured (see test-models.ts); full-size presets
+ * use the default.
+ */
+export function writeRandomCheckpoint(dir: string, rawConfig: Record<string, unknown>, seed: number, dtype: 'BF16' | 'F32' = 'BF16'): void {
   mkdirSync(dir, { recursive: true });
   const specs = expectedWeights(parseConfig(rawConfig));
-  writeFileSync(join(dir, 'config.json'), JSON.stringify(rawConfig, null, 2));
-  const { header } = encodeSafetensorsHeader(specs);
+  writeFileSync(join(dir, 'config.json'), JSON.stringify({ torch_dtype: dtype === 'BF16' ? 'bfloat16' : 'float32', ...rawConfig }, null, 2));
+  const { header } = encodeSafetensorsHeader(specs, dtype);
   const fd = openSync(join(dir, 'model.safetensors'), 'w');
+  const f32 = new Float32Array(1);
+  const u32 = new Uint32Array(f32.buffer);
+  const chunk = dtype === 'BF16' ? new Uint16Array(CHUNK_VALUES) : new Float32Array(CHUNK_VALUES);
+  const bytes = new Uint8Array(chunk.buffer);
+  const width = chunk.BYTES_PER_ELEMENT;
   try {
     writeSync(fd, header);
     const next = random(seed);
     for (const spec of specs) {
-      const values = fill(spec.name, spec.shape, next);
-      const bytes = new Uint8Array(values.buffer);
-      for (let done = 0; done < bytes.length; ) done += writeSync(fd, bytes, done, bytes.length - done);
+      const { center, scale } = distribution(spec.name, spec.shape);
+      let left = spec.shape.reduce((a, b) => a * b, 1);
+      while (left > 0) {
+        const n = Math.min(left, CHUNK_VALUES);
+        for (let i = 0; i < n; i++) {
+          f32[0] = center + (next() * 2 - 1) * scale;
+          chunk[i] = dtype === 'BF16' ? toBfloat16Bits(u32[0] as number) : (f32[0] as number);
+        }
+        for (let done = 0; done < width * n; ) done += writeSync(fd, bytes, done, width * n - done);
+        left -= n;
+      }
     }
   } finally {
     closeSync(fd);

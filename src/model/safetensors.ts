@@ -70,14 +70,20 @@ function halfToFloat(bits: number): number {
   return sign * (1 + m / 1024) * 2 ** (e - 15);
 }
 
-/** Builds a safetensors file image from named float32 tensors (the random checkpoint writer uses it). */
-export function encodeSafetensorsHeader(tensors: { name: string; shape: number[] }[]): { header: Uint8Array; offsets: number[] } {
+/** Float32 → bfloat16 bits, round to nearest even (what torch's .to(torch.bfloat16) does); NaN stays NaN. */
+export function toBfloat16Bits(bits32: number): number {
+  if ((bits32 & 0x7fffffff) > 0x7f800000) return ((bits32 >>> 16) | 0x40) & 0xffff;
+  return ((bits32 + 0x7fff + ((bits32 >>> 16) & 1)) >>> 16) & 0xffff;
+}
+
+/** Builds the header of a safetensors file holding `tensors` back to back in `dtype` (the random checkpoint writer uses it). */
+export function encodeSafetensorsHeader(tensors: { name: string; shape: number[] }[], dtype: SafetensorsDtype = 'F32'): { header: Uint8Array; offsets: number[] } {
   const json: Record<string, unknown> = { __metadata__: { format: 'pt' } };
   const offsets: number[] = [];
   let offset = 0;
   for (const t of tensors) {
-    const size = t.shape.reduce((a, b) => a * b, 1) * 4;
-    json[t.name] = { dtype: 'F32', shape: t.shape, data_offsets: [offset, offset + size] };
+    const size = t.shape.reduce((a, b) => a * b, 1) * BYTES[dtype];
+    json[t.name] = { dtype, shape: t.shape, data_offsets: [offset, offset + size] };
     offsets.push(offset);
     offset += size;
   }

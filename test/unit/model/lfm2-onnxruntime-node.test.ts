@@ -33,7 +33,7 @@ for (const preset of ['tiny-dense', 'tiny-moe'] as const) {
     it('q4f16 (half-precision activations) stays within 1e-2 with the same greedy tokens', async () => {
       const session = await ort.InferenceSession.create(join(model.dir, 'onnx/model_q4f16.onnx'));
       const result = await compareWithReference(sessionRunner(ort, session), model, 'q4f16', PROMPTS, DECODE_STEPS);
-      console.log(`${preset} q4f16 batch: max rel err ${result.maxRelativeError.toExponential(2)}`);
+      console.log(`${preset} q4f16 batch: max rel err ${result.maxRelativeError.toExponential(2)} (prompt ${result.promptRelativeError.toExponential(2)}, steps ${result.decodeRelativeError.toExponential(2)}), greedy agrees ${result.greedyAgrees}`);
       expect(result.maxRelativeError).toBeLessThan(1e-2);
       expect(result.greedyAgrees).toBe(true);
     });
