@@ -31,6 +31,7 @@ export async function startEngineCall(page: Page, command: string, payload: unkn
       });
       port.postMessage({ kind: 'request', id, command, payload });
       w.__pagewiseCalls.set(id, done);
+      ((window as unknown as { __pagewisePorts?: Map<string, chrome.runtime.Port> }).__pagewisePorts ??= new Map()).set(id, port);
       return id;
     },
     { command, payload },
@@ -42,6 +43,15 @@ export async function awaitEngineCall(page: Page, id: string): Promise<CallOutco
     (id) => (window as unknown as { __pagewiseCalls: Map<string, Promise<unknown>> }).__pagewiseCalls.get(id),
     id,
   ) as Promise<CallOutcome>;
+}
+
+/** Sends the call's cancel frame, as a UI's stop button does, and waits for its outcome. */
+export async function cancelEngineCall(page: Page, id: string): Promise<CallOutcome> {
+  return page.evaluate((id) => {
+    const w = window as unknown as { __pagewiseCalls: Map<string, Promise<unknown>>; __pagewisePorts: Map<string, chrome.runtime.Port> };
+    w.__pagewisePorts.get(id)?.postMessage({ kind: 'cancel', id });
+    return w.__pagewiseCalls.get(id);
+  }, id) as Promise<CallOutcome>;
 }
 
 export async function callEngine(page: Page, command: string, payload: unknown): Promise<CallOutcome> {
