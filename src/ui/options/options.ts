@@ -2,6 +2,7 @@ import { PagewiseError, type Backend } from '../../protocol';
 import { t } from '../shared/i18n';
 import { startUiPage } from '../shared/ui-page';
 import './model-manager';
+import './hardware-panel';
 
 const connection = startUiPage();
 

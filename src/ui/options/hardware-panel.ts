@@ -1,0 +1,54 @@
+import { PagewiseError, type HardwareReport } from '../../protocol';
+import { EngineConnection } from '../shared/engine-connection';
+import { t } from '../shared/i18n';
+
+/**
+ * The options page's hardware section: what this device offers (WebGPU adapter and limits, memory, threads)
+ * and which model the engine picked, with every reason in words — never a raw exception.
+ */
+const GiB = 1024 ** 3;
+
+function line(parent: HTMLElement, text: string, tag: 'p' | 'li' = 'p'): HTMLElement {
+  const element = document.createElement(tag);
+  element.textContent = text;
+  parent.append(element);
+  return element;
+}
+
+function render(section: HTMLElement, report: HardwareReport): void {
+  section.replaceChildren();
+  line(section, t('hardwareHeading')).className = 'heading';
+  const gpu = report.webgpu;
+  if ('unavailable' in gpu) line(section, t(`hardwareGpu_${gpu.unavailable.replaceAll('-', '_')}`));
+  else line(section, t('hardwareGpu', [gpu.adapter, (gpu.maxStorageBufferBindingSize / 1024 ** 2).toFixed(0), gpu.shaderF16 ? t('yes') : t('no')]));
+  line(section, t('hardwareMemory', [report.deviceMemoryGiB === undefined ? '—' : String(report.deviceMemoryGiB), String(report.cores)]));
+  line(section, t(report.crossOriginIsolated ? 'hardwareIsolated' : 'hardwareNotIsolated'));
+  const { choice } = report;
+  if (choice.ok && choice.candidate) {
+    const c = choice.candidate;
+    line(section, t('hardwareChoice', [c.modelId, c.backend === 'webgpu' ? 'WebGPU' : 'WASM', c.dtype, (c.weightBytes / GiB).toFixed(1)]));
+  } else {
+    line(section, t('hardwareNothingFits'));
+  }
+  const reasons = document.createElement('ul');
+  for (const { candidate, reason } of choice.reasons) {
+    if (reason === 'chosen') continue;
+    line(reasons, t('hardwareReasonLine', [candidate.modelId, candidate.dtype, t(`hardwareReason_${reason.replaceAll('-', '_')}`)]), 'li');
+  }
+  section.append(reasons);
+}
+
+function mountHardwarePanel(section: HTMLElement, connection: EngineConnection): void {
+  line(section, t('hardwareProbing'));
+  connection.engine
+    .call('engine.hardware', {})
+    .then((report) => render(section, report))
+    .catch((error: unknown) => {
+      section.replaceChildren();
+      line(section, t('hardwareProbeFailed', error instanceof PagewiseError ? error.message : t('hardwareProbeUnknown')));
+    });
+}
+
+// Mounted by importing this module from options.ts; the probe is its own request, so it has its own port.
+const mount = document.getElementById('hardware-section');
+if (mount) mountHardwarePanel(mount, new EngineConnection());
