@@ -1,0 +1,184 @@
+import { existsSync } from 'node:fs';
+import { link, mkdir, readdir, readFile, rm, stat } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import * as ortNode from 'onnxruntime-node';
+import type { Page } from 'playwright-core';
+import { makeTestModel } from '../scripts/export/test-models';
+import { startLocalHub, type LocalHub } from '../scripts/local-hub';
+import { callEngine } from '../test/e2e/harness/engine-client';
+import { DIST } from '../scripts/lib/chromium';
+import { launchExtension } from '../test/e2e/harness/launch-extension';
+import { median, type Benchmark, type Figure } from './figure';
+
+/**
+ * Weight store figures on the `lfm2.5-1.2b` preset (q4, several external data files), served by the local hub:
+ * - download_ratio: store throughput (fetch, hash, IndexedDB) over raw fetch throughput of the same files;
+ * - cold_load_ratio: cached model to ready ORT session in the browser, over onnxruntime-node from disk;
+ * - peak_memory_ratio: growth of the browser's memory while loading, over the model's size.
+ */
+const ROOT = resolve(import.meta.dirname, '..');
+const MODEL_DIR = join(ROOT, '.cache/bench-models/lfm2.5-1.2b');
+const HUB_DIR = join(ROOT, '.cache/bench-models/lfm2.5-1.2b-hub');
+const REPS = 3;
+const DTYPE = 'q4';
+
+/** The exported model without its source checkpoint, hard-linked so the hub serves (and hashes) only what a user downloads. */
+async function benchModel(): Promise<{ dir: string; bytes: number }> {
+  if (!existsSync(join(MODEL_DIR, `onnx/model_${DTYPE}.onnx`))) makeTestModel('lfm2.5-1.2b', MODEL_DIR, [DTYPE], 512 * 1024 * 1024);
+  await rm(HUB_DIR, { recursive: true, force: true });
+  await mkdir(join(HUB_DIR, 'onnx'), { recursive: true });
+  let bytes = 0;
+  const files = [...(await readdir(MODEL_DIR)).filter((f) => f.endsWith('.json')), ...(await readdir(join(MODEL_DIR, 'onnx'))).map((f) => `onnx/${f}`)];
+  for (const file of files) {
+    await link(join(MODEL_DIR, file), join(HUB_DIR, file));
+    bytes += (await stat(join(HUB_DIR, file))).size;
+  }
+  return { dir: HUB_DIR, bytes };
+}
+
+/** PSS of the browser and all its descendants (shared pages counted once), from /proc. */
+async function browserPss(profile: string): Promise<number> {
+  const procs = await Promise.all(
+    (await readdir('/proc')).filter((p) => /^\d+$/.test(p)).map(async (pid) => {
+      try {
+        const statText = await readFile(`/proc/${pid}/stat`, 'utf8');
+        const ppid = Number(statText.slice(statText.lastIndexOf(')') + 2).split(' ')[1]);
+        const cmdline = await readFile(`/proc/${pid}/cmdline`, 'utf8');
+        return { pid: Number(pid), ppid, cmdline };
+      } catch {
+        return undefined;
+      }
+    }),
+  );
+  const live = procs.filter((p) => p !== undefined);
+  const root = live.find((p) => p.cmdline.includes(profile) && !p.cmdline.includes('--type='));
+  if (!root) return 0;
+  const tree = new Set([root.pid]);
+  for (let grew = true; grew; ) {
+    grew = false;
+    for (const p of live) if (tree.has(p.ppid) && !tree.has(p.pid)) grew = tree.add(p.pid) !== undefined;
+  }
+  let kib = 0;
+  for (const pid of tree) {
+    const rollup = await readFile(`/proc/${pid}/smaps_rollup`, 'utf8').catch(() => '');
+    kib += Number(/^Pss:\s+(\d+)/m.exec(rollup)?.[1] ?? 0);
+  }
+  return kib * 1024;
+}
+
+/** Raw throughput: the same files fetched by an extension page and thrown away. */
+async function rawFetchMs(page: Page, urls: string[]): Promise<number> {
+  return page.evaluate(async (urls) => {
+    const start = performance.now();
+    for (const url of urls) {
+      const reader = (await fetch(url, { cache: 'no-store' })).body!.getReader();
+      while (!(await reader.read()).done);
+    }
+    return performance.now() - start;
+  }, urls);
+}
+
+async function call<T>(page: Page, command: string, payload: unknown): Promise<T> {
+  const outcome = await callEngine(page, command, payload);
+  if (!outcome.ok) throw new Error(`${command}: ${JSON.stringify(outcome.error)}`);
+  return outcome.result as T;
+}
+
+const bench: Benchmark = {
+  name: 'store',
+  async run(): Promise<Figure[]> {
+    if (!existsSync(join(DIST, 'manifest.json'))) throw new Error('Build the extension first: npm run build');
+    const model = await benchModel();
+    const hub: LocalHub = await startLocalHub({ modelDir: model.dir, repo: 'pagewise-bench/lfm2.5-1.2b' });
+    const ext = await launchExtension({ webgpu: true });
+    try {
+      const page = await ext.openExtensionPage('ui/options/options.html');
+      const added = await call<{ id: string }>(page, 'store.add-custom-model', { repo: hub.repo, revision: 'main', dtype: DTYPE, backend: 'webgpu', baseUrl: hub.baseUrl });
+      const plan = await call<{ totalBytes: number }>(page, 'store.plan-download', { modelId: added.id });
+      const tree = (await (await fetch(`${hub.baseUrl}/api/models/${hub.repo}/tree/main?recursive=true`)).json()) as Array<{ path: string; type: string }>;
+      const urls = tree.filter((e) => e.type === 'file').map((e) => `${hub.baseUrl}/${hub.repo}/resolve/${hub.commit}/${e.path}`);
+
+      const rawMbps: number[] = [];
+      const storeMbps: number[] = [];
+      for (let rep = 0; rep < REPS; rep++) {
+        rawMbps.push(model.bytes / 1e6 / ((await rawFetchMs(page, urls)) / 1000));
+        await call(page, 'store.delete-model', { modelId: added.id });
+        const start = Date.now();
+        await call(page, 'store.download', { modelId: added.id, consent: { approvedBytes: plan.totalBytes } });
+        storeMbps.push(model.bytes / 1e6 / ((Date.now() - start) / 1000));
+      }
+      await hub.close();
+
+      const loadMs: Record<'blob-url' | 'bytes', number[]> = { 'blob-url': [], bytes: [] };
+      const peakBytes: Record<'blob-url' | 'bytes', number[]> = { 'blob-url': [], bytes: [] };
+      // One load first, uncounted: compiles ORT's wasm and warms the disk cache, as the Node baseline's first run does for it.
+      await call(page, 'store.load-check', { modelId: added.id, backend: 'webgpu' });
+      for (let rep = 0; rep < REPS; rep++) {
+        for (const externalData of rep % 2 ? (['bytes', 'blob-url'] as const) : (['blob-url', 'bytes'] as const)) {
+          await new Promise((r) => setTimeout(r, 1500));
+          const idle = await browserPss(ext.userDataDir);
+          let peak = idle;
+          let sampling = true;
+          const sampler = (async () => {
+            while (sampling) {
+              peak = Math.max(peak, await browserPss(ext.userDataDir));
+              await new Promise((r) => setTimeout(r, 25));
+            }
+          })();
+          const result = await call<{ openMs: number; createMs: number }>(page, 'store.load-check', { modelId: added.id, backend: 'webgpu', externalData });
+          sampling = false;
+          await sampler;
+          loadMs[externalData].push(result.openMs + result.createMs);
+          peakBytes[externalData].push(peak - idle);
+        }
+      }
+
+      const nodeMs: number[] = [];
+      await (await ortNode.InferenceSession.create(join(model.dir, `onnx/model_${DTYPE}.onnx`), { executionProviders: ['cpu'] })).release();
+      for (let rep = 0; rep < REPS; rep++) {
+        const start = performance.now();
+        const session = await ortNode.InferenceSession.create(join(model.dir, `onnx/model_${DTYPE}.onnx`), { executionProviders: ['cpu'] });
+        nodeMs.push(performance.now() - start);
+        await session.release();
+      }
+
+      const raw = median(rawMbps);
+      const stored = median(storeMbps);
+      const load = median(loadMs['blob-url']);
+      const node = median(nodeMs);
+      const peak = median(peakBytes['blob-url']);
+      const mb = (b: number) => (b / 1e6).toFixed(0);
+      return [
+        {
+          name: 'store.download_ratio',
+          value: stored,
+          unit: 'MB/s',
+          baseline: raw,
+          ratio: stored / raw,
+          notes: `${mb(model.bytes)} MB (lfm2.5-1.2b q4, ${urls.length} files) from the local hub on 127.0.0.1 into IndexedDB, 16 MiB chunks with SHA-256, median of ${REPS}; baseline: an extension page fetching the same files and discarding them. Store runs: ${storeMbps.map((v) => v.toFixed(0)).join(', ')} MB/s; raw: ${rawMbps.map((v) => v.toFixed(0)).join(', ')} MB/s.`,
+        },
+        {
+          name: 'store.cold_load_ratio',
+          value: load,
+          unit: 'ms',
+          baseline: node,
+          ratio: load / node,
+          notes: `Cached lfm2.5-1.2b q4 to a ready ORT-web session (WebGPU on SwiftShader: the extension's WASM build has no GatherBlockQuantized) with Blob URL external data, median of ${REPS}: ${loadMs['blob-url'].map((v) => v.toFixed(0)).join(', ')} ms; bytes read first: ${loadMs.bytes.map((v) => v.toFixed(0)).join(', ')} ms. Baseline: onnxruntime-node 1.30 CPU session from the same files on disk: ${nodeMs.map((v) => v.toFixed(0)).join(', ')} ms.`,
+        },
+        {
+          name: 'store.peak_memory_ratio',
+          value: peak,
+          unit: 'bytes',
+          baseline: model.bytes,
+          ratio: peak / model.bytes,
+          notes: `Peak growth of the PSS of all browser processes over the idle level while loading (sampled every ~25 ms), against the model's ${mb(model.bytes)} MB, median of ${REPS}. Blob URLs: ${peakBytes['blob-url'].map(mb).join(', ')} MB; bytes read first: ${peakBytes.bytes.map(mb).join(', ')} MB.`,
+        },
+      ];
+    } finally {
+      await ext.close();
+      await hub.close().catch(() => undefined);
+    }
+  },
+};
+
+export default bench;
