@@ -1,5 +1,4 @@
-import type { IHasher } from 'hash-wasm';
-import { createFileHasher } from './file-hasher';
+import type { ChunkHasher, HasherFactory } from './file-hasher';
 import { backoffMs, isRetryableStatus, MAX_CONSECUTIVE_FAILURES, parseRetryAfter, RetryableHttpError, sleep } from './retry-policy';
 import { ChecksumMismatchError, isQuotaError, StorageFullError } from './store-errors';
 import { fileBytesStored, type ModelRecord, type StoredFile, type WeightDb } from './weight-db';
@@ -8,7 +7,8 @@ import { fileBytesStored, type ModelRecord, type StoredFile, type WeightDb } fro
  * Downloads one file into the store, chunk by chunk, from wherever it stopped last time. One ranged request
  * streams from the resume offset to the end; every full chunk is hashed, then stored together with the
  * hasher's state, so a dropped connection, a closed browser or a killed document costs at most one chunk.
- * Memory stays at about two chunks whatever the file size. The finished file must match its checksum.
+ * Reading, hashing and storing overlap (the hasher may run on another thread); memory stays at about three
+ * chunks whatever the file size. The finished file must match its checksum.
  */
 export type StoreNotice =
   | { type: 'retrying'; path: string; reason: string; failures: number; waitMs: number }
@@ -24,6 +24,7 @@ export interface FileDownload {
   signal: AbortSignal;
   /** A response that sends nothing for this long is abandoned and resumed. */
   stallMs: number;
+  createHasher: HasherFactory;
   /** Bytes newly stored (negative when stored bytes were discarded). */
   onBytes(delta: number): void;
   onNotice(notice: StoreNotice): void;
@@ -36,12 +37,33 @@ const MAX_RESTARTS_AFTER_CHANGE = 1;
 
 export async function downloadFile(job: FileDownload): Promise<void> {
   const { file, record } = job;
-  let hasher = await createFileHasher(file.digest, file.size, file.hashState);
+  let hasher = await job.createHasher(file.digest, file.size, file.hashState);
+  try {
+    await fetchRemainder(job, () => hasher, async () => {
+      hasher.close();
+      await discard(job, 'changed');
+      hasher = await job.createHasher(file.digest, file.size);
+    });
+    if ((await hasher.digest()) !== file.digest.hex) {
+      await discard(job, 'checksum');
+      throw new ChecksumMismatchError(file.path);
+    }
+  } finally {
+    hasher.close();
+  }
+  file.verified = true;
+  delete file.hashState;
+  await job.db.putModel(record);
+}
+
+/** Retries until every byte is stored, bounded by consecutive failures without progress. */
+async function fetchRemainder(job: FileDownload, hasher: () => ChunkHasher, restart: () => Promise<void>): Promise<void> {
+  const { file, record } = job;
   let failures = 0;
   let restarts = 0;
   while (fileBytesStored(record, file) < file.size) {
     try {
-      const progressed = await streamRemainder(job, hasher);
+      const progressed = await streamRemainder(job, hasher());
       failures = progressed ? 0 : failures + 1;
       if (failures === 0) continue;
       if (failures >= MAX_CONSECUTIVE_FAILURES) throw new Error(`The download of ${file.path} keeps ending early.`);
@@ -51,8 +73,7 @@ export async function downloadFile(job: FileDownload): Promise<void> {
       if (isQuotaError(error)) throw new StorageFullError();
       if (error instanceof FileChangedError) {
         if (++restarts > MAX_RESTARTS_AFTER_CHANGE) throw new Error(`${file.path} keeps changing on the server.`, { cause: error });
-        await discard(job, 'changed');
-        hasher = await createFileHasher(file.digest, file.size);
+        await restart();
         continue;
       }
       const retryable = error instanceof RetryableHttpError || error instanceof TypeError || isStall(error);
@@ -62,13 +83,6 @@ export async function downloadFile(job: FileDownload): Promise<void> {
       await sleep(waitMs, job.signal);
     }
   }
-  if (hasher.digest('hex') !== file.digest.hex) {
-    await discard(job, 'checksum');
-    throw new ChecksumMismatchError(file.path);
-  }
-  file.verified = true;
-  delete file.hashState;
-  await job.db.putModel(record);
 }
 
 async function discard(job: FileDownload, reason: 'checksum' | 'changed'): Promise<void> {
@@ -87,7 +101,7 @@ const STALL = 'stalled';
 const isStall = (error: unknown): boolean => error instanceof DOMException && error.message === STALL;
 
 /** One request from the resume offset; returns whether at least one chunk was stored. */
-async function streamRemainder(job: FileDownload, hasher: IHasher): Promise<boolean> {
+async function streamRemainder(job: FileDownload, hasher: ChunkHasher): Promise<boolean> {
   const { file, record } = job;
   const offset = fileBytesStored(record, file);
   const stall = new AbortController();
@@ -98,7 +112,8 @@ async function streamRemainder(job: FileDownload, hasher: IHasher): Promise<bool
   };
   armStallTimer();
   let stored = 0;
-  let pendingWrite: Promise<void> = Promise.resolve();
+  // Chunk commits run in order: wait for the chunk's hash state, then store chunk and record together.
+  let commits: Promise<void> = Promise.resolve();
   try {
     const response = await job.fetchFn(job.url, {
       headers: { Range: `bytes=${offset}-` },
@@ -133,29 +148,34 @@ async function streamRemainder(job: FileDownload, hasher: IHasher): Promise<bool
         filled += take;
         piece = piece.subarray(take);
         if (filled < buffer.length) continue;
-        // The previous chunk must be stored before this one is counted, so the record never runs ahead.
-        await pendingWrite;
-        hasher.update(buffer);
-        file.chunks = index + 1;
-        file.hashState = hasher.save();
         const blob = new Blob([buffer]);
-        pendingWrite = job.db.putChunk(record, file.path, index, blob);
-        // Awaited before the next chunk or on the way out; this only keeps a failure from going unobserved meanwhile.
-        pendingWrite.catch(() => undefined);
-        stored++;
-        job.onBytes(buffer.length);
+        const state = hasher.update(buffer);
+        const chunk = index;
+        const previous = commits;
+        commits = (async () => {
+          await previous;
+          file.hashState = await state;
+          file.chunks = chunk + 1;
+          await job.db.putChunk(record, file.path, chunk, blob);
+          stored++;
+          job.onBytes(blob.size);
+        })();
+        // Awaited below or on the way out; this only keeps a failure from going unobserved meanwhile.
+        commits.catch(() => undefined);
+        // At most two chunks waiting to be stored while the next one is read.
+        await previous;
         index++;
         buffer = new Uint8Array(chunkLength(record, file, index));
         filled = 0;
       }
       if (buffer.length === 0) break;
     }
-    await pendingWrite;
+    await commits;
     if (buffer.length > 0) await reader.cancel().catch(() => undefined);
     return stored > 0;
   } catch (error) {
-    // A chunk already counted must reach the store, or the record in memory runs ahead of the disk.
-    await pendingWrite;
+    // Chunks already hashed must reach the store, or the hasher runs ahead of the record; a failed write wins.
+    await commits;
     if (stored > 0 && !isQuotaError(error) && !(error instanceof FileChangedError) && !job.signal.aborted) return true;
     throw error;
   } finally {

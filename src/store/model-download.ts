@@ -1,4 +1,5 @@
 import { downloadFile, type StoreNotice } from './file-download';
+import { inThreadHasher, type HasherFactory } from './file-hasher';
 import { HubClient } from './hub-client';
 import { selectModelFiles, type ModelEntry } from './model-registry';
 import { ProgressMeter, type ProgressFigures } from './progress-meter';
@@ -19,6 +20,8 @@ export interface StoreDeps {
   db: WeightDb;
   fetchFn: typeof fetch;
   estimate: () => Promise<StorageEstimate>;
+  /** Where hashing runs; the engine host moves it to a worker. */
+  createHasher?: HasherFactory;
 }
 
 export interface SpaceFigures {
@@ -132,6 +135,7 @@ export async function downloadModel(deps: StoreDeps, request: DownloadRequest): 
             fetchFn: deps.fetchFn,
             signal,
             stallMs: request.stallMs ?? DEFAULT_STALL_MS,
+            createHasher: deps.createHasher ?? inThreadHasher,
             onBytes: (delta) => {
               if (delta > 0) fetchedBytes += delta;
               meter.add(delta);

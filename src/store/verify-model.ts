@@ -1,4 +1,4 @@
-import { createFileHasher } from './file-hasher';
+import { createHashWasm } from './file-hasher';
 import { fileBytesStored, type WeightDb } from './weight-db';
 
 /**
@@ -29,7 +29,7 @@ export async function verifyModel(
       missingFiles.push(file.path);
       continue;
     }
-    const hasher = await createFileHasher(file.digest, file.size);
+    const hasher = await createHashWasm(file.digest.algorithm, file.size);
     const chunks = await db.getChunks(id, file.path, file.chunks).catch(() => undefined);
     let intact = chunks !== undefined;
     for (const [index, chunk] of (chunks ?? []).entries()) {

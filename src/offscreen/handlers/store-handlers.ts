@@ -4,6 +4,7 @@ import { normalizeBaseUrl } from '../../store/model-ids';
 import { BUILT_IN_MODELS, customHubEntry, type ModelEntry } from '../../store/model-registry';
 import { openModel, ortExternalData } from '../../store/open-model';
 import { verifyModel } from '../../store/verify-model';
+import { workerHasher } from '../../store/worker-hasher';
 import { recordBytesStored, recordTotalBytes, WeightDb, type ModelRecord } from '../../store/weight-db';
 import type { EngineStatus } from '../engine-status';
 import { executionProviders, ortRuntime } from '../ort-runtime';
@@ -22,6 +23,7 @@ export function storeHandlers(status: EngineStatus): StoreHandlers {
     db: new WeightDb(),
     fetchFn: (input, init) => fetch(input, init),
     estimate: () => navigator.storage.estimate(),
+    createHasher: workerHasher,
   };
   const downloads = new Map<string, AbortController>();
 
@@ -165,7 +167,7 @@ export function storeHandlers(status: EngineStatus): StoreHandlers {
     },
 
     'store.load-check': async ({ modelId, backend, externalData = 'blob-url', run }) => {
-      const ort = ortRuntime();
+      const ort = await ortRuntime(backend);
       const start = performance.now();
       const model = await openModel(modelId, deps.db);
       const graph = new Uint8Array(await (await model.graph.blob()).arrayBuffer());
