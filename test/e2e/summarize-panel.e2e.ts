@@ -1,0 +1,193 @@
+// Summaries in the built extension on the tiny test model (random weights: the text is noise, but the
+// streaming, progress, cancel, chunking, selection and prefix reuse are real): pages are served on
+// 127.0.0.1, the side panel page is driven like a user would, and task.* calls check what it cannot show.
+import { createReadStream, existsSync, readFileSync, statSync } from 'node:fs';
+import { join, normalize, sep } from 'node:path';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { startPageServer, type PageServer } from '../../scripts/lib/page-server';
+import { ensureTestModel } from '../../scripts/export/test-models';
+import type { ExtractedPage, SummaryEvent, SummaryOptions } from '../../src/protocol';
+import { planSummary } from '../../src/tasks/summarize/summary-plan';
+import { tinyModelMeter } from '../unit/tasks/tiny-model-meter';
+import { callEngine, readyTabId, startEngineCall, awaitEngineCall, waitFor } from './harness/engine-client';
+import { launchExtension, type LaunchedExtension } from './harness/launch-extension';
+
+const ARTICLE = readFileSync(join(import.meta.dirname, '../fixtures/pages/news-en.html'), 'utf8');
+
+/** A long article: 12 sections of distinct paragraphs, far more than the tiny model's 2048-token context. */
+function longArticle(): string {
+  const sections = Array.from({ length: 12 }, (_, s) => {
+    const paragraphs = Array.from(
+      { length: 5 },
+      (_, p) => `<p>Section ${s + 1}, paragraph ${p + 1}: the harbour pilots of this estuary measured the tide again at dawn and noted how the sandbanks had moved since the last survey.</p>`,
+    );
+    return `<h2>Part ${s + 1} of the survey</h2>${paragraphs.join('')}`;
+  });
+  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>The long survey</title></head><body><article><h1>The long survey</h1>${sections.join('')}</article></body></html>`;
+}
+
+function serveFolder(root: string): Promise<PageServer> {
+  return startPageServer({}, [
+    (req, res) => {
+      const path = normalize(join(root, decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname)));
+      if (!path.startsWith(root + sep) || !existsSync(path) || !statSync(path).isFile()) return false;
+      res.writeHead(200, { 'access-control-allow-origin': '*', 'cross-origin-resource-policy': 'cross-origin', 'content-length': statSync(path).size });
+      createReadStream(path).pipe(res);
+      return true;
+    },
+  ]);
+}
+
+const options: SummaryOptions = { type: 'key-points', length: 'medium', format: 'markdown', language: 'en', scope: 'page' };
+
+describe('summarize the open tab', () => {
+  let ext: LaunchedExtension;
+  let pages: PageServer;
+  let models: PageServer;
+  let panel: Page;
+
+  /** Opens `path` in a tab, waits for its content script, and makes it the active tab the panel works on. */
+  async function openTab(path: string): Promise<Page> {
+    const tab = await ext.context.newPage();
+    await tab.goto(`${pages.origin}${path}`);
+    await readyTabId(ext.worker, `${pages.origin}${path}`);
+    await tab.bringToFront();
+    return tab;
+  }
+
+  async function extract(): Promise<ExtractedPage> {
+    const outcome = await callEngine(panel, 'tab.extract-page', {});
+    expect(outcome, JSON.stringify(outcome)).toMatchObject({ ok: true });
+    return (outcome as { result: { page: ExtractedPage } }).result.page;
+  }
+
+  beforeAll(async () => {
+    pages = await startPageServer({ '/article.html': ARTICLE, '/long.html': longArticle() });
+    models = await serveFolder(ensureTestModel('tiny-dense').dir);
+    ext = await launchExtension({ webgpu: true });
+    panel = await ext.openExtensionPage('ui/sidepanel/sidepanel.html');
+    const loaded = await callEngine(panel, 'engine.load', { source: { kind: 'loopback', url: `${models.origin}/` }, backend: 'webgpu', dtype: 'q4' });
+    expect(loaded, JSON.stringify(loaded)).toMatchObject({ ok: true });
+  });
+  afterAll(async () => {
+    await ext?.close();
+    await pages?.close();
+    await models?.close();
+  });
+
+  test('the summary of a served article streams into the side panel, then offers copy, regenerate and follow-ups', async () => {
+    const tab = await openTab('/article.html');
+    const answer = panel.locator('#summary-slot .answer');
+    await panel.locator('#summarize-page').click();
+    // The answer grows while the model writes: several different lengths are seen before it is done.
+    const lengths = new Set<number>();
+    await waitFor(
+      async () => {
+        const state = await answer.getAttribute('data-state').catch(() => null);
+        if (state === 'running') lengths.add((await answer.locator('[data-role="output"]').textContent())?.length ?? 0);
+        return state === 'done';
+      },
+      120_000,
+      'the summary to finish',
+    );
+    expect([...lengths].filter((n) => n > 0).length, `lengths seen: ${[...lengths]}`).toBeGreaterThan(1);
+    expect(await answer.locator('[data-role="error"]').isHidden()).toBe(true);
+    expect((await answer.locator('[data-role="output"]').textContent())!.length).toBeGreaterThan(0);
+    for (const role of ['copy', 'regenerate']) expect(await answer.locator(`[data-role="${role}"]`).isVisible()).toBe(true);
+    expect(await answer.locator('[data-role="cancel"]').isVisible()).toBe(false);
+
+    // A follow-up in the panel answers on the same conversation and reuses the processed page.
+    await panel.locator('#ask-form input').fill('Who bought the old carriages?');
+    await panel.locator('#ask-form button').click();
+    const reply = panel.locator('#conversation .answer');
+    await expect.poll(() => reply.getAttribute('data-state'), { timeout: 120_000 }).toBe('done');
+    expect(Number(await reply.getAttribute('data-reused-tokens'))).toBeGreaterThan(100);
+    await tab.close();
+  });
+
+  test('cancel stops a running summary: the panel says so and the engine goes back to ready', async () => {
+    const tab = await openTab('/long.html');
+    const answer = panel.locator('#summary-slot .answer');
+    await panel.locator('#summarize-page').click();
+    await expect.poll(async () => Number(await answer.getAttribute('data-part')), { timeout: 60_000 }).toBeGreaterThanOrEqual(2);
+    await answer.locator('[data-role="cancel"]').click();
+    await expect.poll(() => answer.getAttribute('data-state'), { timeout: 10_000 }).toBe('done');
+    expect(await answer.locator('[data-role="error"]').textContent()).toBe('Stopped.');
+    const stoppedAt = await answer.getAttribute('data-part');
+    await expect.poll(() => panel.locator('#engine-state').getAttribute('data-phase'), { timeout: 10_000 }).toBe('ready');
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    expect(await answer.getAttribute('data-part')).toBe(stoppedAt);
+    await tab.close();
+  });
+
+  test('a long page is split into the planned number of parts, reduced, and still summarized', async () => {
+    const tab = await openTab('/long.html');
+    const page = await extract();
+    const plan = planSummary(page, options, 2048, await tinyModelMeter());
+    expect(plan.chunks.length).toBeGreaterThan(2);
+    const outcome = await callEngine(panel, 'task.summarize', { page, options });
+    expect(outcome, JSON.stringify(outcome).slice(0, 500)).toMatchObject({ ok: true, result: { chunks: plan.chunks.length } });
+    const progress = outcome.events.filter((e): e is Extract<SummaryEvent, { type: 'progress' }> => (e as SummaryEvent).type === 'progress');
+    expect(progress.map((e) => e.stage)).toEqual([
+      ...plan.chunks.map(() => 'map'),
+      ...plan.reduceRounds.flatMap((groups) => Array<string>(groups).fill('reduce')),
+      'final',
+    ]);
+    expect(progress.every((e) => e.parts === plan.parts)).toBe(true);
+    const result = (outcome as { result: { grounding: string; text: string } }).result;
+    expect(result.grounding).toMatch(/^\(Notes taken from a long page/);
+    await tab.close();
+  });
+
+  test('a selection summary reads only the selection', async () => {
+    const tab = await openTab('/article.html');
+    await tab.evaluate(() => {
+      const paragraph = [...document.querySelectorAll('article p')].find((p) => p.textContent!.startsWith('The obstacles'))!;
+      getSelection()!.selectAllChildren(paragraph);
+    });
+    const page = await extract();
+    expect(page.selection.startsWith('The obstacles are mostly practical.')).toBe(true);
+    const outcome = await callEngine(panel, 'task.summarize', { page, options: { ...options, scope: 'selection' } });
+    expect(outcome).toMatchObject({ ok: true });
+    const grounding = (outcome as { result: { grounding: string } }).result.grounding;
+    expect(grounding).toContain('Carriages are expensive');
+    expect(grounding).not.toContain('Ten years after');
+    expect(grounding).not.toContain('Surveys point to three reasons');
+
+    // The panel's button does the same, with the selection still there.
+    await panel.locator('#summarize-selection').click();
+    await expect.poll(() => panel.locator('#summary-slot .answer').getAttribute('data-state'), { timeout: 120_000 }).toBe('done');
+    expect(await panel.locator('#summary-slot [data-role="error"]').isHidden()).toBe(true);
+    await tab.close();
+  });
+
+  test('a follow-up starts from the summary prompt the engine already processed', async () => {
+    const tab = await openTab('/article.html');
+    const page = await extract();
+    const summary = await callEngine(panel, 'task.summarize', { page, options });
+    expect(summary).toMatchObject({ ok: true });
+    const first = (summary as { result: { text: string; grounding: string; promptTokens: number } }).result;
+    const id = await startEngineCall(panel, 'task.ask', {
+      title: page.title,
+      grounding: first.grounding,
+      options,
+      summary: first.text,
+      turns: [],
+      question: 'What did the planning director say?',
+    });
+    const asked = await awaitEngineCall(panel, id);
+    expect(asked, JSON.stringify(asked).slice(0, 300)).toMatchObject({ ok: true });
+    expect((asked as { result: { reusedTokens: number } }).result.reusedTokens).toBeGreaterThanOrEqual(first.promptTokens);
+    await tab.close();
+  });
+
+  test('a menu or shortcut request left in session storage starts a summary when the panel opens', async () => {
+    const tab = await openTab('/article.html');
+    const windowId = await panel.evaluate(async () => (await chrome.windows.getCurrent()).id);
+    await ext.worker.evaluate((windowId) => chrome.storage.session.set({ pendingSummary: { scope: 'page', windowId, at: Date.now() } }), windowId);
+    await expect.poll(() => panel.locator('#summary-slot .answer').getAttribute('data-state'), { timeout: 120_000 }).toBe('done');
+    expect(await ext.worker.evaluate(() => chrome.storage.session.get('pendingSummary'))).toEqual({});
+    await tab.close();
+  });
+});
