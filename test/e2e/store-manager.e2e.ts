@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { callEngine } from './harness/engine-client';
 import { launchExtension, type LaunchedExtension } from './harness/launch-extension';
 import { startLocalHub, writeFixtureModel, type FixtureModel, type LocalHub } from './harness/local-hub';
 
@@ -39,7 +40,7 @@ describe('the model manager', () => {
   });
 
   test('adds a hub model, asks consent with size and free space, shows progress, pauses, resumes, verifies', async () => {
-    await page.locator('details summary').click();
+    await page.locator('summary', { hasText: 'Add a model' }).click();
     await page.fill('input[name="repo"]', hub.repo);
     await page.click('form.add-model button[type="submit"]');
     await expect.poll(() => row().count()).toBe(1);
@@ -99,5 +100,19 @@ describe('the model manager', () => {
       await other.close();
       await cdp.send('Storage.overrideQuotaForOrigin', { origin: `chrome-extension://${ext.extensionId}` });
     }
+  });
+
+  test('imports a model from a folder on disk, usable with no hub at all', async () => {
+    await page.locator('summary', { hasText: 'Import model files' }).click();
+    await page.setInputFiles('input[name="folder"]', model.dir);
+    await page.click('form.import-model button[type="submit"]');
+    const imported = page.locator('li.model[data-model-id="local/model#q4"]');
+    await expect.poll(() => imported.locator('.model-state').getAttribute('data-state'), { timeout: 30_000 }).toBe('verified');
+    const status = await page.locator('form.import-model output').textContent();
+    expect(status).toContain('Imported');
+    const loaded = await callEngine(page, 'store.load-check', { modelId: 'local/model#q4', backend: 'wasm', run: model.input });
+    expect(loaded.ok, JSON.stringify(loaded)).toBe(true);
+    const output = (loaded as { result: { output: number[] } }).result.output;
+    expect(Math.max(...output.map((value, i) => Math.abs(value - model.expected[i]!)))).toBeLessThan(1e-3);
   });
 });

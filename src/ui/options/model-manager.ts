@@ -1,4 +1,7 @@
 import { PagewiseError, type DownloadEvent, type DownloadResult, type ModelSummary } from '../../protocol';
+import { importLocalFolder, pickedFolder } from '../../store/local-import';
+import { WeightDb } from '../../store/weight-db';
+import { workerHasher } from '../../store/worker-hasher';
 import { EngineConnection } from '../shared/engine-connection';
 import { t } from '../shared/i18n';
 import './model-manager.css';
@@ -6,7 +9,8 @@ import './model-manager.css';
 /**
  * The options page's model manager: cached models with size and verified state; download with explicit
  * consent to the size against the free space; live progress (bytes, rate, time left, current file); pause,
- * resume, cancel, delete, re-verify; a clear message with the figures when space runs out; custom models.
+ * resume, cancel, delete, re-verify; a clear message with the figures when space runs out; custom models; and
+ * model files imported from a folder (this page shares the store's IndexedDB, and the files are here).
  * Downloads run in the engine host; closing this page pauses the one it started.
  */
 const HUB_SETTING = 'hubBaseUrl';
@@ -54,7 +58,7 @@ export class ModelManager {
     private readonly connection: EngineConnection,
   ) {
     root.classList.add('model-manager');
-    root.append(el('h2', { textContent: t('models_heading') }), this.storage, this.list, this.addModelForm());
+    root.append(el('h2', { textContent: t('models_heading') }), this.storage, this.list, this.addModelForm(), this.importForm());
     addEventListener('pagehide', () => this.activity.forEach((a) => a.controller?.abort()));
   }
 
@@ -221,6 +225,48 @@ export class ModelManager {
   private clear(model: ModelSummary): void {
     this.activity.delete(model.id);
     this.render();
+  }
+
+  private importForm(): HTMLElement {
+    const folder = el('input', { type: 'file', name: 'folder', id: 'import-folder' });
+    folder.webkitdirectory = true;
+    const dtype = el('input', { name: 'importDtype', id: 'import-dtype', value: 'q4', required: true });
+    const backend = el('select', { name: 'importBackend', id: 'import-backend' }, el('option', { value: 'wasm', textContent: t('models_backend_wasm') }), el('option', { value: 'webgpu', textContent: t('models_backend_webgpu') }));
+    const bar = el('progress', { max: 1, value: 0, hidden: true });
+    const status = el('output');
+    const submit = el('button', { type: 'submit', textContent: t('models_import') });
+    const form = el('form', { className: 'import-model' });
+    form.append(
+      el('label', { htmlFor: folder.id, textContent: t('models_importFolder') }), folder,
+      el('label', { htmlFor: dtype.id, textContent: t('models_addDtype') }), dtype,
+      el('label', { htmlFor: backend.id, textContent: t('models_addBackend') }), backend,
+      el('div', { className: 'actions' }, submit, bar, status),
+    );
+    form.addEventListener('submit', (event) => {
+      event.preventDefault();
+      const { folderName, files } = pickedFolder(folder.files ?? []);
+      submit.disabled = true;
+      bar.hidden = false;
+      status.textContent = t('models_importing');
+      importLocalFolder(
+        { db: new WeightDb(), estimate: () => navigator.storage.estimate() },
+        { folderName, files, dtype: dtype.value.trim(), backend: backend.value === 'webgpu' ? 'webgpu' : 'wasm', createHasher: workerHasher, onProgress: (bytes, total) => (bar.value = total ? bytes / total : 1) },
+      )
+        .then(
+          (outcome) =>
+            (status.textContent =
+              outcome.status === 'verified'
+                ? t('models_imported', [outcome.entry.label, formatBytes(outcome.totalBytes)])
+                : t('models_quota', [formatBytes(outcome.neededBytes), formatBytes(outcome.availableBytes), formatBytes(outcome.quotaBytes)])),
+          (error: unknown) => (status.textContent = t('models_importFailed', [errorText(error)])),
+        )
+        .finally(() => {
+          submit.disabled = false;
+          bar.hidden = true;
+          void this.refresh();
+        });
+    });
+    return el('details', {}, el('summary', { textContent: t('models_importHeading') }), form);
   }
 
   private addModelForm(): HTMLElement {
