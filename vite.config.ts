@@ -13,8 +13,16 @@ const root = import.meta.dirname;
 const outDir = resolve(root, 'dist');
 const require = createRequire(import.meta.url);
 
-/** onnxruntime-web's WebGPU build loads this glue and binary at run time; we ship them (no CDN). */
-const ORT_RUNTIME_FILES = ['ort-wasm-simd-threaded.asyncify.mjs', 'ort-wasm-simd-threaded.asyncify.wasm'];
+/**
+ * Glue and binaries onnxruntime-web loads at run time; we ship them (no CDN). The offscreen host imports the
+ * plain WASM build for the wasm backend and the WebGPU build (asyncify) for webgpu (src/offscreen/ort-runtime.ts).
+ */
+const ORT_RUNTIME_FILES = [
+  'ort-wasm-simd-threaded.mjs',
+  'ort-wasm-simd-threaded.wasm',
+  'ort-wasm-simd-threaded.asyncify.mjs',
+  'ort-wasm-simd-threaded.asyncify.wasm',
+];
 
 function extensionFiles(): Plugin {
   return {

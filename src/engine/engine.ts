@@ -25,6 +25,10 @@ export interface EngineLoadOptions {
   signal?: AbortSignal;
 }
 
+export class ContextLengthError extends Error {
+  override name = 'ContextLengthError';
+}
+
 export class Engine {
   private queue: Promise<unknown> = Promise.resolve();
   private readonly cache = new PrefixCache();
@@ -58,11 +62,15 @@ export class Engine {
   generate(request: EngineRequest, signal?: AbortSignal, onEvent?: (event: GenerationEvent) => void): Promise<GenerationResult> {
     const run = this.queue.then(() => {
       const prompt = this.chat.prompt(request.messages, request.tools);
+      const limits = limitsFor(request);
+      // Positions past the trained context have no RoPE entry (ORT fails the run): the answer stops there.
+      const room = this.contextTokens - prompt.length;
+      if (room < 1) throw new ContextLengthError(`The prompt takes ${prompt.length} tokens; this model reads at most ${this.contextTokens}.`);
       return generate(this.decoder, this.chat, this.cache, {
         prompt,
         boundaries: this.sharedBoundaries(request, prompt),
         sampling: samplingFor(this.files.generationConfig, request.sampling),
-        limits: limitsFor(request),
+        limits: { ...limits, maxNewTokens: Math.min(limits.maxNewTokens, room) },
         ...(signal ? { signal } : {}),
         ...(onEvent ? { onEvent } : {}),
       });

@@ -9,6 +9,7 @@ import type { PrefixCache } from './prefix-cache';
 import { Sampler, type SamplingOptions } from './sampling';
 import { TextStream } from './text-stream';
 import { ThinkSplitter, THINK_CLOSE, type Channel } from './think-splitter';
+import { yieldToEventLoop } from './yield-to-event-loop';
 
 export interface StepModel {
   emptyState(): CacheState;
@@ -69,6 +70,7 @@ export async function generate(model: StepModel, codec: TokenCodec, cache: Prefi
     const stops = [...input.boundaries.filter((b) => b > state.length && b < prompt.length), prompt.length].sort((a, b) => a - b);
     for (const stop of stops) {
       while (state.length < stop) {
+        await yieldToEventLoop();
         signal?.throwIfAborted();
         const end = Math.min(stop, state.length + PREFILL_CHUNK);
         ({ state, logits } = await advance(model, prompt.slice(state.length, end), state));
@@ -114,6 +116,7 @@ export async function generate(model: StepModel, codec: TokenCodec, cache: Prefi
         fed.push(...forcedClose);
       }
       if (tokens.length >= input.limits.maxNewTokens) break;
+      await yieldToEventLoop();
       signal?.throwIfAborted();
       ({ state, logits } = await advance(model, fed, state));
     }

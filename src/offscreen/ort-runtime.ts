@@ -1,23 +1,41 @@
-import * as ort from 'onnxruntime-web/webgpu';
+import type * as OrtWeb from 'onnxruntime-web';
 import type { Backend } from '../protocol';
 
 /**
- * onnxruntime-web configured for the extension: its wasm files ship in the package under `ort/` (never a
- * CDN), and WASM runs multi-threaded, which cross-origin isolation (COOP/COEP in the manifest) allows.
+ * onnxruntime-web configured for the extension, one build per backend, both from the same onnxruntime-web
+ * package and loaded only when first asked for (literal dynamic imports, so each is its own chunk):
+ * - `wasm`: the plain WASM build (`ort.wasm.min.mjs` + `ort-wasm-simd-threaded.{mjs,wasm}`). The WebGPU
+ *   build's binary (`ort-wasm-simd-threaded.asyncify.wasm`) is compiled with the JSEP/WebGPU kernels and
+ *   lacks CPU contrib kernels such as GatherBlockQuantized, so q4 embeddings cannot run on its CPU EP;
+ *   measured in test/e2e/engine-generate.e2e.ts.
+ * - `webgpu`: the WebGPU build (`ort.webgpu.min.mjs` + `ort-wasm-simd-threaded.asyncify.{mjs,wasm}`).
+ * (transformers.js, imported for the tokenizer, pulls the WebGPU build's JS in statically; a build fetches and
+ * compiles its wasm binary only when its first session is created, so only the binary in use loads.)
+ * Their wasm files ship in the package under `ort/` (never a CDN), and WASM runs multi-threaded, which
+ * cross-origin isolation (COOP/COEP in the manifest) allows.
  */
-let configured = false;
+export type OrtRuntime = typeof OrtWeb;
 
-export function ortRuntime(): typeof ort {
-  if (!configured) {
-    ort.env.wasm.wasmPaths = chrome.runtime.getURL('ort/');
-    ort.env.wasm.numThreads = self.crossOriginIsolated ? Math.min(4, navigator.hardwareConcurrency || 1) : 1;
-    ort.env.logLevel = 'error';
-    configured = true;
+const loading = new Map<Backend, Promise<OrtRuntime>>();
+
+export function ortRuntime(backend: Backend): Promise<OrtRuntime> {
+  let runtime = loading.get(backend);
+  if (!runtime) {
+    runtime = (backend === 'webgpu' ? import('onnxruntime-web/webgpu') : import('onnxruntime-web/wasm')).then((ort) => configure(ort as OrtRuntime));
+    loading.set(backend, runtime);
+    runtime.catch(() => loading.delete(backend));
   }
+  return runtime;
+}
+
+function configure(ort: OrtRuntime): OrtRuntime {
+  ort.env.wasm.wasmPaths = chrome.runtime.getURL('ort/');
+  ort.env.wasm.numThreads = self.crossOriginIsolated ? Math.min(4, navigator.hardwareConcurrency || 1) : 1;
+  ort.env.logLevel = 'error';
   return ort;
 }
 
-export function executionProviders(backend: Backend): ort.InferenceSession.SessionOptions['executionProviders'] {
+export function executionProviders(backend: Backend): OrtWeb.InferenceSession.SessionOptions['executionProviders'] {
   return backend === 'webgpu' ? ['webgpu'] : ['wasm'];
 }
 

@@ -7,7 +7,7 @@ import { describeWebGpuAdapter, executionProviders, ortRuntime } from './ort-run
  * JavaScript: proves the backend loads, runs and computes correctly on this machine.
  */
 export async function runSelfTest(backend: Backend, signal: AbortSignal, onStage: (stage: string, fraction: number) => void): Promise<SelfTestResult> {
-  const ort = ortRuntime();
+  const ort = await ortRuntime(backend);
   const adapter = backend === 'webgpu' ? await describeWebGpuAdapter() : undefined;
   if (backend === 'webgpu' && adapter === undefined) {
     throw new PagewiseError('unsupported', 'WebGPU is not available in this browser or on this GPU.');

@@ -13,7 +13,7 @@ import { argmax } from '../../src/engine/sampling';
 import { parseConfig } from '../../src/model/config';
 import type { ExportDtype } from '../../src/model/export-dtype';
 import { Lfm2Reference } from '../../src/model/reference/lfm2-reference';
-import { awaitEngineCall, callEngine, cancelEngineCall, offscreenExists, startEngineCall, waitFor } from './harness/engine-client';
+import { awaitEngineCall, callEngine, cancelEngineCall, offscreenExists, startEngineCall, waitFor, waitForEvents } from './harness/engine-client';
 import { launchExtension, type LaunchedExtension } from './harness/launch-extension';
 
 const greedy = { temperature: 0, topK: 0, topP: 1, repetitionPenalty: 1 };
@@ -51,15 +51,16 @@ async function greedyGaps(dir: string, checkpoint: string, dtype: ExportDtype, m
   return gaps;
 }
 
-// SwiftShader has no shader-f16, so WebGPU runs the q4 graph here. Open issues, kept visible rather than
-// dropped: the extension's WASM build (asyncify) has no GatherBlockQuantized kernel for the q4 embedding,
-// and tiny-moe on WebGPU diverges from the reference at the first token (and runs minutes per answer on
-// SwiftShader).
+// SwiftShader has no shader-f16, so WebGPU runs the q4 graph here. WASM runs on onnxruntime-web's plain WASM
+// build (the WebGPU build's binary has no CPU GatherBlockQuantized kernel). Open issue, kept visible rather
+// than dropped: tiny-moe on WebGPU, with QMoE fed one row at a time, still gets the prefill's last logits 13%
+// off the reference (gap 1.3e-1 at the first token, every decode step after it exact), and the prefix test
+// runs past 3 minutes on SwiftShader.
 const cases: { preset: 'tiny-dense' | 'tiny-moe'; backend: 'wasm' | 'webgpu'; dtype: ExportDtype; openIssue?: string }[] = [
   { preset: 'tiny-dense', backend: 'webgpu', dtype: 'q4' },
-  { preset: 'tiny-dense', backend: 'wasm', dtype: 'q4', openIssue: 'no GatherBlockQuantized in the WASM build' },
-  { preset: 'tiny-moe', backend: 'wasm', dtype: 'q4', openIssue: 'no GatherBlockQuantized in the WASM build' },
-  { preset: 'tiny-moe', backend: 'webgpu', dtype: 'q4', openIssue: 'MoE logits diverge on WebGPU' },
+  { preset: 'tiny-dense', backend: 'wasm', dtype: 'q4' },
+  { preset: 'tiny-moe', backend: 'wasm', dtype: 'q4' },
+  { preset: 'tiny-moe', backend: 'webgpu', dtype: 'q4', openIssue: 'MoE prefill logits diverge on WebGPU' },
 ];
 
 for (const { preset, backend, dtype, openIssue } of cases) {
@@ -117,10 +118,10 @@ for (const { preset, backend, dtype, openIssue } of cases) {
 
     test('cancel mid-stream stops within one step, and the engine is free right after', async () => {
       const id = await startEngineCall(ui, 'engine.generate', { messages: [{ role: 'user', content: 'Go on.' }], sampling: { temperature: 1, seed: 3 }, maxNewTokens: 4000 });
-      await new Promise((resolve) => setTimeout(resolve, 1500));
+      await waitForEvents(ui, id, 4);
       const cancelledAt = Date.now();
       const outcome = await cancelEngineCall(ui, id);
-      expect(outcome).toMatchObject({ ok: false, error: { code: 'cancelled' } });
+      expect(outcome, JSON.stringify(outcome).slice(0, 400)).toMatchObject({ ok: false, error: { code: 'cancelled' } });
       expect(outcome.events.length).toBeGreaterThan(1);
       expect(Date.now() - cancelledAt).toBeLessThan(1000);
       const next = await callEngine(ui, 'engine.generate', { messages: [{ role: 'user', content: 'hi' }], sampling: greedy, maxNewTokens: 2 });
@@ -129,7 +130,7 @@ for (const { preset, backend, dtype, openIssue } of cases) {
 
     test('the offscreen document killed mid-generation gives a clear error, and the next request works', async () => {
       const id = await startEngineCall(ui, 'engine.generate', { messages: [{ role: 'user', content: 'Write a lot.' }], sampling: { temperature: 1, seed: 1 }, maxNewTokens: 4000 });
-      await new Promise((resolve) => setTimeout(resolve, 1000));
+      await waitForEvents(ui, id, 4);
       await ext.worker.evaluate(() => chrome.offscreen.closeDocument());
       const started = Date.now();
       const outcome = await awaitEngineCall(ui, id);

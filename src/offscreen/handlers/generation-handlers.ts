@@ -8,7 +8,7 @@ import { openModel } from '../../store/open-model';
 import { PagewiseError, type EngineHandlers, type EnginePayload, type generationCommands } from '../../protocol';
 import type { EngineStatus } from '../engine-status';
 import { setLoadedEngine } from '../loaded-engine';
-import { executionProviders, ortRuntime } from '../ort-runtime';
+import { executionProviders, ortRuntime, type OrtRuntime } from '../ort-runtime';
 
 type GenerationHandlers = Pick<EngineHandlers, keyof typeof generationCommands>;
 
@@ -48,17 +48,17 @@ export function generationHandlers(status: EngineStatus): GenerationHandlers {
       status.set({ phase: 'loading', modelId, progress: 0 });
       emit({ type: 'progress', stage: 'session', fraction: 0 });
       try {
-        const ort = ortRuntime();
+        const ort = await ortRuntime(backend);
         const instance = await Engine.load({
           ort: ort as unknown as OrtApi,
           source: sourceFor(payload.source),
           dtype,
           signal,
-          createSession: (graph) => createSession(graph, backend),
+          createSession: (graph) => createSession(ort, graph, backend),
         });
         engine = { instance, backend };
         setLoadedEngine(instance);
-        if (backend === 'webgpu') void watchDevice(status);
+        if (backend === 'webgpu') void watchDevice(ort, status);
         status.set({ phase: 'ready', modelId });
         emit({ type: 'progress', stage: 'ready', fraction: 1 });
         return { modelId, backend, dtype, threads: backend === 'wasm' ? (ort.env.wasm.numThreads ?? 1) : 0, loadMs: performance.now() - start };
@@ -90,8 +90,7 @@ function toRequest(payload: EnginePayload<'engine.generate'>) {
   };
 }
 
-async function createSession(graph: ModelGraph, backend: Backend): Promise<OrtSession> {
-  const ort = ortRuntime();
+async function createSession(ort: OrtRuntime, graph: ModelGraph, backend: Backend): Promise<OrtSession> {
   const session = await ort.InferenceSession.create(graph.bytes, {
     executionProviders: executionProviders(backend),
     externalData: graph.externalData,
@@ -102,8 +101,8 @@ async function createSession(graph: ModelGraph, backend: Backend): Promise<OrtSe
   return session as unknown as OrtSession;
 }
 
-async function watchDevice(status: EngineStatus): Promise<void> {
-  const device = await ortRuntime().env.webgpu.device;
+async function watchDevice(ort: OrtRuntime, status: EngineStatus): Promise<void> {
+  const device = await ort.env.webgpu.device;
   const info = await device.lost;
   if (info.reason === 'destroyed') return;
   status.set({ phase: 'error', error: { code: 'engine-crashed', message: `The GPU device was lost (${info.message}); restarting the engine.` } });

@@ -17,6 +17,7 @@ export async function startEngineCall(page: Page, command: string, payload: unkn
       const id = `t${(w.__pagewiseNext = (w.__pagewiseNext ?? 0) + 1)}`;
       const port = chrome.runtime.connect({ name: 'pagewise/ui' });
       const events: unknown[] = [];
+      ((window as unknown as { __pagewiseEvents?: Map<string, unknown[]> }).__pagewiseEvents ??= new Map()).set(id, events);
       const done = new Promise((resolve) => {
         port.onMessage.addListener((frame: { kind: string; id?: string; result?: unknown; error?: unknown; event?: unknown }) => {
           if (frame.id !== id) return;
@@ -43,6 +44,15 @@ export async function awaitEngineCall(page: Page, id: string): Promise<CallOutco
     (id) => (window as unknown as { __pagewiseCalls: Map<string, Promise<unknown>> }).__pagewiseCalls.get(id),
     id,
   ) as Promise<CallOutcome>;
+}
+
+/** Waits until the call has streamed at least `count` events (so a test acts mid-stream on any backend's speed). */
+export async function waitForEvents(page: Page, id: string, count: number, timeoutMs = 60_000): Promise<void> {
+  await page.waitForFunction(
+    ({ id, count }) => ((window as unknown as { __pagewiseEvents: Map<string, unknown[]> }).__pagewiseEvents.get(id)?.length ?? 0) >= count,
+    { id, count },
+    { timeout: timeoutMs, polling: 20 },
+  );
 }
 
 /** Sends the call's cancel frame, as a UI's stop button does, and waits for its outcome. */
