@@ -54,6 +54,8 @@ describe('the model manager', () => {
     await panel.locator('button[data-action="consent"]').click();
 
     await expect.poll(() => row().locator('.figures').first().textContent(), { timeout: 10_000 }).toMatch(/MB of 6\.3 MB · [\d.]+ MB\/s · \d+:\d\d left/);
+    // The engine badge shows the download too, on every page.
+    await expect.poll(() => page.locator('#engine-state').getAttribute('data-phase')).toBe('downloading');
     await action('pause').click();
     await expect.poll(() => panel.textContent(), { timeout: 10_000 }).toContain('Paused');
     expect(await row().locator('.model-state').getAttribute('data-state')).toBe('partial');

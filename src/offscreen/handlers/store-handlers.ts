@@ -1,11 +1,12 @@
-import { PagewiseError, type EngineHandlers, type ModelSummary, type storeCommands } from '../../protocol';
-import { DEFAULT_CHUNK_BYTES, downloadModel, planDownload, spaceFigures, type StoreDeps } from '../../store/model-download';
+import { PagewiseError, type EngineHandlers, type EngineState, type storeCommands } from '../../protocol';
+import { DEFAULT_CHUNK_BYTES, downloadModel, planDownload, type StoreDeps } from '../../store/model-download';
 import { normalizeBaseUrl } from '../../store/model-ids';
-import { BUILT_IN_MODELS, customHubEntry, type ModelEntry } from '../../store/model-registry';
+import { knownEntries, listing, listModels } from '../../store/model-list';
+import { customHubEntry, type ModelEntry } from '../../store/model-registry';
 import { openModel, ortExternalData } from '../../store/open-model';
 import { verifyModel } from '../../store/verify-model';
 import { workerHasher } from '../../store/worker-hasher';
-import { recordBytesStored, recordTotalBytes, WeightDb, type ModelRecord } from '../../store/weight-db';
+import { recordBytesStored, WeightDb } from '../../store/weight-db';
 import type { EngineStatus } from '../engine-status';
 import { executionProviders, ortRuntime } from '../ort-runtime';
 
@@ -27,12 +28,8 @@ export function storeHandlers(status: EngineStatus): StoreHandlers {
   };
   const downloads = new Map<string, AbortController>();
 
-  async function entries(): Promise<ModelEntry[]> {
-    return [...BUILT_IN_MODELS, ...(await deps.db.getCustomEntries())];
-  }
-
   async function entryFor(modelId: string): Promise<ModelEntry> {
-    const entry = (await entries()).find((candidate) => candidate.id === modelId) ?? (await deps.db.getModel(modelId))?.entry;
+    const entry = (await knownEntries(deps.db)).find((candidate) => candidate.id === modelId) ?? (await deps.db.getModel(modelId))?.entry;
     if (!entry) throw new PagewiseError('bad-message', `Unknown model "${modelId}".`);
     return entry;
   }
@@ -45,39 +42,16 @@ export function storeHandlers(status: EngineStatus): StoreHandlers {
     }
   }
 
-  function summary(entry: ModelEntry, record: ModelRecord | undefined): ModelSummary {
-    return {
-      id: entry.id,
-      label: entry.label,
-      source: entry.source,
-      ...(entry.repo ? { repo: entry.repo } : {}),
-      ...(entry.revision ? { revision: entry.revision } : {}),
-      ...(record?.commit ? { commit: record.commit } : {}),
-      dtype: entry.dtype,
-      backend: entry.backend,
-      custom: entry.custom,
-      state: record ? record.state : 'absent',
-      sizeBytes: record ? recordTotalBytes(record) : entry.approxBytes,
-      storedBytes: record ? recordBytesStored(record) : 0,
-      downloading: downloads.has(entry.id),
-    };
+  /** Puts the badge back as it was before a download that did not finish (the engine's own phase wins). */
+  function restore(before: EngineState): void {
+    if (status.state.phase !== 'downloading') return;
+    const phase = before.phase === 'busy' ? (before.modelId ? 'ready' : 'no-model') : before.phase;
+    if (phase === 'stopped' || phase === 'downloading') status.set({ phase: 'no-model' });
+    else status.set({ phase, ...(before.modelId ? { modelId: before.modelId } : {}), ...(before.error ? { error: before.error } : {}) });
   }
-
-  async function settle(): Promise<void> {
-    const verified = (await deps.db.listModels()).find((record) => record.state === 'verified');
-    status.set(verified ? { phase: 'ready', modelId: verified.entry.id } : { phase: 'no-model' });
-  }
-  // A host started after a download finished must not claim there is no model.
-  if (status.state.phase === 'no-model') void settle().catch(() => undefined);
 
   return {
-    'store.list-models': async () => {
-      const records = new Map((await deps.db.listModels()).map((record) => [record.entry.id, record]));
-      const known = await entries();
-      const extra = [...records.values()].map((record) => record.entry).filter((entry) => !known.some((k) => k.id === entry.id));
-      const models = [...known, ...extra].map((entry) => summary(entry, records.get(entry.id)));
-      return { models, ...(await spaceFigures(deps.estimate)) };
-    },
+    'store.list-models': () => listModels(deps, (id) => downloads.has(id)),
 
     'store.plan-download': async ({ modelId, hubBaseUrl }, { signal }) => {
       const { plan } = await planDownload(deps, await entryFor(modelId), hubUrl(hubBaseUrl), signal);
@@ -92,6 +66,7 @@ export function storeHandlers(status: EngineStatus): StoreHandlers {
       signal.addEventListener('abort', abort, { once: true });
       downloads.set(entry.id, controller);
       let lastStatus = 0;
+      const before = status.state;
       status.set({ phase: 'downloading', modelId: entry.id, progress: 0 });
       try {
         const outcome = await downloadModel(deps, {
@@ -112,11 +87,11 @@ export function storeHandlers(status: EngineStatus): StoreHandlers {
           onNotice: (notice) => emit(notice),
         });
         if (outcome.status === 'verified') status.set({ phase: 'ready', modelId: entry.id });
-        else await settle();
+        else restore(before);
         return outcome;
       } catch (error) {
         if (controller.signal.aborted) {
-          await settle();
+          restore(before);
           throw new PagewiseError('cancelled', 'The download was paused.');
         }
         const message = error instanceof Error ? error.message : String(error);
@@ -138,7 +113,6 @@ export function storeHandlers(status: EngineStatus): StoreHandlers {
       const record = await deps.db.getModel(modelId);
       await deps.db.deleteModel(modelId);
       if (forgetEntry) await deps.db.deleteCustomEntry(modelId);
-      await settle();
       return { freedBytes: record ? recordBytesStored(record) : 0 };
     },
 
@@ -151,7 +125,6 @@ export function storeHandlers(status: EngineStatus): StoreHandlers {
         last = now;
         emit({ type: 'progress', bytes, totalBytes });
       });
-      await settle();
       return outcome;
     },
 
@@ -163,7 +136,7 @@ export function storeHandlers(status: EngineStatus): StoreHandlers {
         throw new PagewiseError('bad-message', error instanceof Error ? error.message : String(error));
       }
       await deps.db.putCustomEntry(entry);
-      return summary(entry, await deps.db.getModel(entry.id));
+      return listing(entry, await deps.db.getModel(entry.id), false);
     },
 
     'store.load-check': async ({ modelId, backend, externalData = 'blob-url', run }) => {

@@ -1,5 +1,6 @@
 import { PagewiseError, type DownloadEvent, type DownloadResult, type ModelSummary } from '../../protocol';
 import { importLocalFolder, pickedFolder } from '../../store/local-import';
+import { listModels } from '../../store/model-list';
 import { WeightDb } from '../../store/weight-db';
 import { workerHasher } from '../../store/worker-hasher';
 import { EngineConnection } from '../shared/engine-connection';
@@ -52,6 +53,7 @@ export class ModelManager {
   private readonly activity = new Map<string, Activity>();
   private readonly list = el('ul', { className: 'models' });
   private readonly storage = el('p', { className: 'storage' });
+  private readonly db = new WeightDb();
 
   constructor(
     private readonly root: HTMLElement,
@@ -60,11 +62,21 @@ export class ModelManager {
     root.classList.add('model-manager');
     root.append(el('h2', { textContent: t('models_heading') }), this.storage, this.list, this.addModelForm(), this.importForm());
     addEventListener('pagehide', () => this.activity.forEach((a) => a.controller?.abort()));
+    // A download started elsewhere (another options tab) shows here as it starts and ends.
+    let downloading: string | undefined;
+    connection.onState((state) => {
+      const now = state.phase === 'downloading' ? state.modelId : undefined;
+      if (now === downloading) return;
+      downloading = now;
+      void this.refresh();
+    });
   }
 
   async refresh(): Promise<void> {
     try {
-      const listed = await this.connection.engine.call('store.list-models', {});
+      // Read from the store directly: opening the settings must not start the engine.
+      const state = this.connection.currentState;
+      const listed = await listModels({ db: this.db, estimate: () => navigator.storage.estimate() }, (id) => state.phase === 'downloading' && state.modelId === id);
       this.models = listed.models;
       this.storage.textContent = t('models_storage', [formatBytes(listed.usageBytes), formatBytes(listed.availableBytes)]);
       this.render();
@@ -249,7 +261,7 @@ export class ModelManager {
       bar.hidden = false;
       status.textContent = t('models_importing');
       importLocalFolder(
-        { db: new WeightDb(), estimate: () => navigator.storage.estimate() },
+        { db: this.db, estimate: () => navigator.storage.estimate() },
         { folderName, files, dtype: dtype.value.trim(), backend: backend.value === 'webgpu' ? 'webgpu' : 'wasm', createHasher: workerHasher, onProgress: (bytes, total) => (bar.value = total ? bytes / total : 1) },
       )
         .then(

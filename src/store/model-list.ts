@@ -1,0 +1,57 @@
+import { spaceFigures, type SpaceFigures, type StoreDeps } from './model-download';
+import { BUILT_IN_MODELS, type ModelBackend, type ModelEntry } from './model-registry';
+import { recordBytesStored, recordTotalBytes, type ModelRecord } from './weight-db';
+
+/**
+ * Every model the user can see (built-in, custom, imported) with what the store holds of each. Read straight
+ * from IndexedDB, so the options page can show it without starting the engine host.
+ */
+export interface ModelListing {
+  id: string;
+  label: string;
+  source: 'hub' | 'local';
+  repo?: string;
+  revision?: string;
+  commit?: string;
+  dtype: string;
+  backend: ModelBackend;
+  custom: boolean;
+  state: 'absent' | 'partial' | 'verified';
+  sizeBytes: number;
+  storedBytes: number;
+  downloading: boolean;
+}
+
+export async function knownEntries(db: StoreDeps['db']): Promise<ModelEntry[]> {
+  return [...BUILT_IN_MODELS, ...(await db.getCustomEntries())];
+}
+
+export function listing(entry: ModelEntry, record: ModelRecord | undefined, downloading: boolean): ModelListing {
+  return {
+    id: entry.id,
+    label: entry.label,
+    source: entry.source,
+    ...(entry.repo ? { repo: entry.repo } : {}),
+    ...(entry.revision ? { revision: entry.revision } : {}),
+    ...(record?.commit ? { commit: record.commit } : {}),
+    dtype: entry.dtype,
+    backend: entry.backend,
+    custom: entry.custom,
+    state: record ? record.state : 'absent',
+    sizeBytes: record ? recordTotalBytes(record) : entry.approxBytes,
+    storedBytes: record ? recordBytesStored(record) : 0,
+    downloading,
+  };
+}
+
+export async function listModels(
+  deps: Pick<StoreDeps, 'db' | 'estimate'>,
+  isDownloading: (id: string) => boolean,
+): Promise<{ models: ModelListing[] } & SpaceFigures> {
+  const records = new Map((await deps.db.listModels()).map((record) => [record.entry.id, record]));
+  const known = await knownEntries(deps.db);
+  // Imported folders have no entry of their own: their record carries it.
+  const extra = [...records.values()].map((record) => record.entry).filter((entry) => !known.some((k) => k.id === entry.id));
+  const models = [...known, ...extra].map((entry) => listing(entry, records.get(entry.id), isDownloading(entry.id)));
+  return { models, ...(await spaceFigures(deps.estimate)) };
+}
