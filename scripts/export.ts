@@ -1,4 +1,4 @@
-// npm run export -- --checkpoint DIR --out DIR --dtype q4f16|q4|fp32 [--target gpu|cpu] [--chunk-mb N]
+// npm run export -- --checkpoint DIR --out DIR --dtype q4f16|q4|fp32 [--target gpu|cpu|wasm] [--chunk-mb N]
 import { parseArgs } from 'node:util';
 import { EXPORT_DTYPES, type ExportDtype } from '../src/model/export-dtype';
 import { exportCheckpoint, type ExportTarget } from './export/export-checkpoint';
@@ -12,9 +12,9 @@ const { values } = parseArgs({
     'chunk-mb': { type: 'string' },
   },
 });
-if (!values.checkpoint || !values.out) throw new Error('usage: npm run export -- --checkpoint DIR --out DIR --dtype q4f16|q4|fp32 [--target gpu|cpu] [--chunk-mb N]');
+if (!values.checkpoint || !values.out) throw new Error('usage: npm run export -- --checkpoint DIR --out DIR --dtype q4f16|q4|fp32 [--target gpu|cpu|wasm] [--chunk-mb N]');
 if (!EXPORT_DTYPES.includes(values.dtype as ExportDtype)) throw new Error(`--dtype must be one of ${EXPORT_DTYPES.join(', ')}`);
-if (values.target !== 'gpu' && values.target !== 'cpu') throw new Error('--target must be gpu or cpu');
+if (!['gpu', 'cpu', 'wasm'].includes(values.target)) throw new Error('--target must be gpu, cpu or wasm (wasm: --dtype int8)');
 try {
   const result = exportCheckpoint({
     checkpoint: values.checkpoint,

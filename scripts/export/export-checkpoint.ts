@@ -9,7 +9,11 @@ import { encodeGraph } from '../../src/model/onnx/graph-builder';
 import { CheckpointReader } from './checkpoint-reader';
 import { ChunkedDataSink, DEFAULT_CHUNK_BYTES } from './chunked-data-sink';
 
-export type ExportTarget = 'gpu' | 'cpu';
+/**
+ * gpu: MatMulNBits at accuracy_level 0, QMoE one row at a time (WebGPU). cpu: accuracy_level 4 (native ORT).
+ * wasm: the extension's CPU path, int8 MatMulInteger (dtype int8) with logits for the last position only.
+ */
+export type ExportTarget = 'gpu' | 'cpu' | 'wasm';
 
 export interface ExportRequest {
   checkpoint: string;
@@ -29,13 +33,16 @@ export function exportCheckpoint(request: ExportRequest): { modelFile: string; d
   if (request.dtype === 'fp32' && config.moe) {
     throw new ConfigError('fp32 export of lfm2_moe is not supported: experts are exported as QMoE (int4); the float MoE op has no WebGPU kernel');
   }
+  if ((request.target === 'wasm') !== (request.dtype === 'int8')) throw new ConfigError('--target wasm goes with --dtype int8, and int8 with --target wasm');
+  if (request.dtype === 'int8' && config.moe) throw new ConfigError('int8 export of lfm2_moe is not supported: MoE models need WebGPU (WASM memory stops at 4 GB)');
   const reader = new CheckpointReader(request.checkpoint);
   mkdirSync(join(request.out, 'onnx'), { recursive: true });
   const modelName = `model_${request.dtype}.onnx`;
   const sink = new ChunkedDataSink(join(request.out, 'onnx'), `${modelName}_data`, request.chunkBytes ?? DEFAULT_CHUNK_BYTES);
   try {
     const cpu = request.target === 'cpu';
-    const graph = buildLfm2Graph(config, reader, sink, { dtype: request.dtype, accuracyLevel: cpu ? 4 : 0, qmoeOneRowAtATime: !cpu });
+    const wasm = request.target === 'wasm';
+    const graph = buildLfm2Graph(config, reader, sink, { dtype: request.dtype, accuracyLevel: cpu ? 4 : 0, qmoeOneRowAtATime: !cpu && !wasm, logits: wasm ? 'last' : 'all' });
     writeFileSync(join(request.out, 'onnx', modelName), encodeGraph(graph));
   } finally {
     sink.close();

@@ -14,7 +14,7 @@ const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const SOURCES = [join(ROOT, 'src/model'), join(ROOT, 'scripts/export')];
 const SEED = 20251121;
 
-function sourceHash(): string {
+export function sourceHash(): string {
   const hash = createHash('sha256');
   const walk = (dir: string) => {
     for (const entry of readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
@@ -34,7 +34,7 @@ export function makeTestModel(preset: PresetName, out: string, dtypes: ExportDty
   // reference (greedy tokens still agreed), not yet explained; the BF16 path is covered by random-checkpoint.test.ts.
   writeRandomCheckpoint(checkpoint, { ...PRESETS[preset] }, SEED, preset.startsWith('tiny-') ? 'F32' : 'BF16');
   writeTokenizerFiles(checkpoint, PRESETS[preset].vocab_size);
-  for (const dtype of dtypes) exportCheckpoint({ checkpoint, out, dtype, ...(chunkBytes ? { chunkBytes } : {}) });
+  for (const dtype of dtypes) exportCheckpoint({ checkpoint, out, dtype, ...(dtype === 'int8' ? { target: 'wasm' as const } : {}), ...(chunkBytes ? { chunkBytes } : {}) });
 }
 
 export interface TestModel {
@@ -50,7 +50,8 @@ export function ensureTestModel(preset: 'tiny-moe' | 'tiny-dense'): TestModel {
   if (!existsSync(join(dir, 'onnx/model_q4f16.onnx'))) {
     const staging = `${dir}.${process.pid}.tmp`;
     rmSync(staging, { recursive: true, force: true });
-    makeTestModel(preset, staging, ['q4', 'q4f16'], 256 * 1024);
+    // int8 is the WASM graph of dense models (MoE models need WebGPU).
+    makeTestModel(preset, staging, preset === 'tiny-dense' ? ['q4', 'q4f16', 'int8'] : ['q4', 'q4f16'], 256 * 1024);
     if (!existsSync(join(dir, 'onnx/model_q4f16.onnx'))) {
       rmSync(dir, { recursive: true, force: true });
       renameSync(staging, dir);

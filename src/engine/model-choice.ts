@@ -7,8 +7,8 @@ export type Backend = 'webgpu' | 'wasm';
 export interface ModelCandidate {
   modelId: string;
   backend: Backend;
-  dtype: 'q4f16' | 'q4';
-  /** Bytes of weights the backend must hold (4-bit weights with their scales, embeddings included). */
+  dtype: 'q4f16' | 'q4' | 'int8';
+  /** Bytes of weights the backend must hold (weights with their scales, embeddings included). */
   weightBytes: number;
   /** The largest single weight buffer: must fit the adapter's binding limit. */
   largestBufferBytes: number;
@@ -35,12 +35,16 @@ const MiB = 1024 ** 2;
 /** WASM's 32-bit address space; weights, activations and caches all live in it. */
 export const WASM_MEMORY_LIMIT = 4 * GiB;
 
-/** Best first. Sizes follow the LFM2.5 shapes (src/model/config.ts presets) at 4.5 bits per weight. */
+/**
+ * Best first. Sizes follow the LFM2.5 shapes (src/model/config.ts presets) at 4.5 bits per weight on WebGPU.
+ * The CPU path takes the int8 graph (8 bits per weight, one tied [2048, 65536] table): onnxruntime-web's
+ * WASM MatMulNBits ran 10× slower than int8 MatMulInteger on the 1.2B's shapes (bench/lib/matmul-variants.ts).
+ */
 export const CANDIDATES: readonly ModelCandidate[] = [
   { modelId: 'LiquidAI/LFM2.5-8B-A1B-ONNX', backend: 'webgpu', dtype: 'q4f16', weightBytes: 4.7 * GiB, largestBufferBytes: 132 * MiB },
   { modelId: 'LiquidAI/LFM2.5-8B-A1B-ONNX', backend: 'webgpu', dtype: 'q4', weightBytes: 4.8 * GiB, largestBufferBytes: 132 * MiB },
   { modelId: 'LiquidAI/LFM2.5-1.2B-Instruct-ONNX', backend: 'webgpu', dtype: 'q4f16', weightBytes: 0.75 * GiB, largestBufferBytes: 68 * MiB },
-  { modelId: 'LiquidAI/LFM2.5-1.2B-Instruct-ONNX', backend: 'wasm', dtype: 'q4', weightBytes: 0.8 * GiB, largestBufferBytes: 68 * MiB },
+  { modelId: 'LiquidAI/LFM2.5-1.2B-Instruct-ONNX', backend: 'wasm', dtype: 'int8', weightBytes: 1.2 * GiB, largestBufferBytes: 128 * MiB },
 ];
 
 /** Room for activations, caches and the browser itself beside the weights. */

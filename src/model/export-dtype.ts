@@ -1,18 +1,25 @@
 // What each export dtype stores, shared by the exporter and the reference so both see the same numbers.
 import { roundToHalf } from './float16';
+import { dequantizeInt8, quantizeInt8PerRow } from './int8-quantization';
 import { dequantizeInt4, quantizeInt4, type QuantizedMatrix } from './quantization';
 
-export type ExportDtype = 'q4f16' | 'q4' | 'fp32';
+/**
+ * q4f16 / q4: 4-bit MatMulNBits (WebGPU; native CPU). int8: per-channel int8 with MatMulInteger, the CPU (WASM)
+ * variant: onnxruntime-web's WASM MatMulNBits was 10× slower than int8 MatMulInteger on the 1.2B's layer shapes
+ * (bench/lib/matmul-variants.ts), and fp32 (fast in WASM) does not fit its 4 GB memory.
+ */
+export type ExportDtype = 'q4f16' | 'q4' | 'int8' | 'fp32';
 
-export const EXPORT_DTYPES: readonly ExportDtype[] = ['q4f16', 'q4', 'fp32'];
+export const EXPORT_DTYPES: readonly ExportDtype[] = ['q4f16', 'q4', 'int8', 'fp32'];
 
 /** Element type of activations and of every unquantized float the graph stores. */
 export function activationType(dtype: ExportDtype): 'float32' | 'float16' {
   return dtype === 'q4f16' ? 'float16' : 'float32';
 }
 
+/** Whether Linear weights are 4-bit blocks (MatMulNBits; experts in QMoE). */
 export function isQuantized(dtype: ExportDtype): boolean {
-  return dtype !== 'fp32';
+  return dtype === 'q4' || dtype === 'q4f16';
 }
 
 export function quantizeLinear(weights: Float32Array, rows: number, cols: number, dtype: ExportDtype): QuantizedMatrix {
@@ -22,6 +29,7 @@ export function quantizeLinear(weights: Float32Array, rows: number, cols: number
 /** A Linear weight [rows, cols] as the exported graph will compute with it. */
 export function storedLinear(weights: Float32Array, rows: number, cols: number, dtype: ExportDtype): Float64Array {
   if (isQuantized(dtype)) return dequantizeInt4(quantizeLinear(weights, rows, cols, dtype));
+  if (dtype === 'int8') return dequantizeInt8(quantizeInt8PerRow(weights, rows, cols));
   return Float64Array.from(weights);
 }
 

@@ -56,15 +56,18 @@ async function greedyGaps(dir: string, checkpoint: string, dtype: ExportDtype, m
 // than dropped: tiny-moe on WebGPU, with QMoE fed one row at a time, still gets the prefill's last logits 13%
 // off the reference (gap 1.3e-1 at the first token, every decode step after it exact), and the prefix test
 // runs past 3 minutes on SwiftShader.
+// int8 is the graph the CPU path ships for dense models; its activations are quantized at run time, which the
+// reference does not model, so it is allowed a few more near-tie flips (test/unit/engine/engine-int8.test.ts).
 const cases: { preset: 'tiny-dense' | 'tiny-moe'; backend: 'wasm' | 'webgpu'; dtype: ExportDtype; openIssue?: string }[] = [
   { preset: 'tiny-dense', backend: 'webgpu', dtype: 'q4' },
+  { preset: 'tiny-dense', backend: 'wasm', dtype: 'int8' },
   { preset: 'tiny-dense', backend: 'wasm', dtype: 'q4' },
   { preset: 'tiny-moe', backend: 'wasm', dtype: 'q4' },
   { preset: 'tiny-moe', backend: 'webgpu', dtype: 'q4', openIssue: 'MoE prefill logits diverge on WebGPU' },
 ];
 
 for (const { preset, backend, dtype, openIssue } of cases) {
-  describe.skipIf(openIssue !== undefined)(`engine.generate with ${preset} on ${backend}${openIssue ? ` (open issue: ${openIssue})` : ''}`, () => {
+  describe.skipIf(openIssue !== undefined)(`engine.generate with ${preset} ${dtype} on ${backend}${openIssue ? ` (open issue: ${openIssue})` : ''}`, () => {
     const model = ensureTestModel(preset);
     let ext: LaunchedExtension;
     let server: PageServer;
@@ -91,8 +94,9 @@ for (const { preset, backend, dtype, openIssue } of cases) {
       const result = outcome.result as { tokens: number[]; answer: string; thinking: string; toolCallText: string; promptTokens: number };
       const gaps = await greedyGaps(model.dir, model.checkpoint, dtype, messages, result.tokens);
       expect(result.tokens.length).toBeGreaterThan(0);
-      expect(Math.max(...gaps), `gaps ${gaps.map((g) => g.toExponential(1)).join(' ')}`).toBeLessThan(1e-2);
-      expect(gaps.filter((g) => g === 0).length).toBeGreaterThanOrEqual(gaps.length - 2);
+      const int8 = dtype === 'int8';
+      expect(Math.max(...gaps), `gaps ${gaps.map((g) => g.toExponential(1)).join(' ')}`).toBeLessThan(int8 ? 2e-2 : 1e-2);
+      expect(gaps.filter((g) => g === 0).length).toBeGreaterThanOrEqual(gaps.length - (int8 ? 3 : 2));
       const events = outcome.events as { type: string; channel?: string; text?: string }[];
       expect(events[0]).toMatchObject({ type: 'prefill', promptTokens: result.promptTokens });
       const streamed = (channel: string) => events.filter((e) => e.channel === channel).map((e) => e.text).join('');

@@ -8,6 +8,7 @@ import { ATTENTION_MASK, INPUT_IDS, layerCacheNames, LOGITS, POSITION_IDS } from
 import { isMoeLayer, type Lfm2Config } from '../config';
 import { activationType, isQuantized, quantizeLinear, type ExportDtype } from '../export-dtype';
 import { roundToHalf, toHalfArray } from '../float16';
+import { quantizeInt8PerRow, type Int8Matrix } from '../int8-quantization';
 import { attr, GraphBuilder, type AttributeInput } from '../onnx/graph-builder';
 import type { ElementType, ExternalLocation, Graph } from '../onnx/onnx-proto';
 import { BITS, BLOCK_SIZE } from '../quantization';
@@ -32,6 +33,12 @@ export interface ExportOptions {
    * drops tokens (see moeBlock). Costs prompt speed on every backend, so the CPU target leaves it off.
    */
   qmoeOneRowAtATime: boolean;
+  /**
+   * 'last': logits only for the last position ([batch, 1, vocab]); the LM head then runs on one row per call
+   * instead of every prompt position (a 256-token chunk at 65K vocabulary is 64 MB of logits and 1/9 of the
+   * 1.2B's prefill work). The engine reads only the last row either way.
+   */
+  logits?: 'all' | 'last';
 }
 
 const MS = { domain: 'com.microsoft' };
@@ -67,9 +74,10 @@ class Lfm2GraphBuilder {
     return this.external(name, this.t, shape, this.floatBytes(values));
   }
 
-  /** y = x · Wᵀ for a Linear weight W [n, k]: MatMulNBits when quantized, MatMul on Wᵀ otherwise. */
+  /** y = x · Wᵀ for a Linear weight W [n, k]: MatMulNBits when 4-bit, MatMulInteger when int8, MatMul on Wᵀ otherwise. */
   linear(x: string, name: string, n: number, k: number): string {
     const w = this.weights.read(name, [n, k]);
+    if (this.options.dtype === 'int8') return this.int8MatMul(x, name, quantizeInt8PerRow(w, n, k));
     if (!isQuantized(this.options.dtype)) {
       const transposed = new Float32Array(n * k);
       for (let r = 0; r < n; r++) for (let col = 0; col < k; col++) transposed[col * n + r] = w[r * k + col] as number;
@@ -81,6 +89,18 @@ class Lfm2GraphBuilder {
     const attrs: Record<string, number> = { K: k, N: n, bits: BITS, block_size: BLOCK_SIZE };
     if (this.options.accuracyLevel) attrs.accuracy_level = this.options.accuracyLevel;
     return this.g.op1('MatMulNBits', [x, b, scales], attrs, MS);
+  }
+
+  /**
+   * x · Wᵀ with W as per-row int8: DynamicQuantizeLinear (per-tensor uint8) + MatMulInteger (u8 × s8, which
+   * onnxruntime-web's WASM build runs with MLAS's wasm-SIMD QGEMM kernel), then the two scales.
+   */
+  int8MatMul(x: string, name: string, q: Int8Matrix, b = this.external(`${name}.int8`, 'int8', [q.cols, q.rows], int8Bytes(q.codesT))): string {
+    const { g } = this;
+    const scales = this.external(`${name}.scales`, 'float32', [q.rows], new Uint8Array(q.scales.buffer));
+    const [xq, xScale, xZero] = g.op('DynamicQuantizeLinear', [x], {}, { outputCount: 3 }) as [string, string, string];
+    const acc = g.op1('MatMulInteger', [xq, b, xZero, g.constant('zero', 'int8', [q.rows], new Int8Array(q.rows))]);
+    return g.op1('Mul', [this.cast(acc, 'float32'), g.op1('Mul', [xScale, scales])]);
   }
 
   rmsNorm(x: string, gamma: string): string {
@@ -98,6 +118,10 @@ class Lfm2GraphBuilder {
   cast(x: string, to: ElementType): string {
     return this.g.op1('Cast', [x], { to: to === 'float16' ? 10 : to === 'float32' ? 1 : to === 'int32' ? 6 : 7 });
   }
+}
+
+function int8Bytes(codes: Int8Array): Uint8Array {
+  return new Uint8Array(codes.buffer, codes.byteOffset, codes.byteLength);
 }
 
 export function buildLfm2Graph(config: Lfm2Config, weights: WeightSource, sink: DataSink, options: ExportOptions): Graph {
@@ -159,6 +183,15 @@ export function buildLfm2Graph(config: Lfm2Config, weights: WeightSource, sink: 
           return g.op1('MatMulNBits', [x, headB, headScales], attrs, MS);
         }
       : (x) => b.linear(x, weightName.lmHead, c.vocabSize, H);
+  } else if (options.dtype === 'int8') {
+    // One int8 table [H, V] (per-vocabulary-row scales) serves as the LM head's B and, gathered along axis 1,
+    // as the embedding.
+    const q = quantizeInt8PerRow(embedding, c.vocabSize, H);
+    const table = g.initializer({ name: 'embed_tokens.int8', elementType: 'int8', dims: [H, c.vocabSize], external: sink.place(int8Bytes(q.codesT)) });
+    const rowScales = g.initializer({ name: 'embed_tokens.row_scales', elementType: 'float32', dims: [c.vocabSize], external: sink.place(new Uint8Array(q.scales.buffer)) });
+    const gathered = g.op1('Transpose', [g.op1('Gather', [table, inputIds], { axis: 1 })], { perm: [1, 2, 0] });
+    embeds = g.op1('Mul', [b.cast(gathered, 'float32'), g.op1('Unsqueeze', [g.op1('Gather', [rowScales, inputIds], { axis: 0 }), g.constInt64('axis', [2])])]);
+    lmHead = c.tieWordEmbeddings ? (x) => b.int8MatMul(x, 'lm_head', q, table) : (x) => b.linear(x, weightName.lmHead, c.vocabSize, H);
   } else {
     const table = b.floatWeight(weightName.embed, [c.vocabSize, H], embedding);
     embeds = g.op1('Gather', [table, inputIds], { axis: 0 });
@@ -176,9 +209,11 @@ export function buildLfm2Graph(config: Lfm2Config, weights: WeightSource, sink: 
     const nextGamma = l + 1 < c.numLayers ? weightName.operatorNorm(l + 1) : weightName.finalNorm;
     [normed, residual] = b.skipNorm(ffnOut, residual, b.floatWeight(nextGamma, [H]));
   }
-  const logits = lmHead(normed);
+  const last = options.logits === 'last';
+  const headIn = last ? g.op1('Slice', [normed, g.constInt64('start', [-1]), g.constInt64('max', [2 ** 53]), g.constInt64('axis', [1])]) : normed;
+  const logits = lmHead(headIn);
   g.op1(b.t === 'float16' ? 'Cast' : 'Identity', [logits], b.t === 'float16' ? { to: 1 } : {}, { outputs: [LOGITS] });
-  g.output(LOGITS, 'float32', ['batch_size', 'sequence_length', c.vocabSize]);
+  g.output(LOGITS, 'float32', ['batch_size', last ? 1 : 'sequence_length', c.vocabSize]);
   for (const layer of caches) {
     if (layer.kind === 'full_attention') {
       for (const name of layer.present) g.output(name, b.t, ['batch_size', c.numKvHeads, 'total_sequence_length', c.headDim]);

@@ -42,7 +42,7 @@ export function generationHandlers(status: EngineStatus): GenerationHandlers {
       const backend = payload.backend ?? (report.choice.ok ? report.choice.candidate.backend : undefined);
       if (!backend) throw new PagewiseError('unsupported', 'No model fits this device; the hardware panel explains why.');
       if (backend === 'webgpu' && 'unavailable' in report.webgpu) throw new PagewiseError('unsupported', 'WebGPU is not available in this browser or on this GPU.');
-      const dtype = payload.dtype ?? (report.choice.ok && report.choice.candidate.backend === backend ? report.choice.candidate.dtype : backend === 'webgpu' ? 'q4f16' : 'q4');
+      const dtype = payload.dtype ?? (report.choice.ok && report.choice.candidate.backend === backend ? report.choice.candidate.dtype : backend === 'webgpu' ? 'q4f16' : 'int8');
       await unload();
       const modelId = payload.source.kind === 'store' ? payload.source.modelId : payload.source.url;
       status.set({ phase: 'loading', modelId, progress: 0 });

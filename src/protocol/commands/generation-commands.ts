@@ -17,7 +17,7 @@ const ChoiceReasonSchema = v.picklist([
 const CandidateSchema = v.object({
   modelId: v.string(),
   backend: v.picklist(['webgpu', 'wasm']),
-  dtype: v.picklist(['q4f16', 'q4']),
+  dtype: v.picklist(['q4f16', 'q4', 'int8']),
   weightBytes: v.number(),
   largestBufferBytes: v.number(),
 });
@@ -98,7 +98,7 @@ export const generationCommands = {
     payload: v.object({
       source: ModelSourceSchema,
       backend: v.optional(v.picklist(['webgpu', 'wasm'])),
-      dtype: v.optional(v.picklist(['q4f16', 'q4', 'fp32'])),
+      dtype: v.optional(v.picklist(['q4f16', 'q4', 'int8', 'fp32'])),
     }),
     result: LoadResultSchema,
     event: v.object({ type: v.literal('progress'), stage: v.string(), fraction: v.pipe(v.number(), v.minValue(0), v.maxValue(1)) }),

@@ -44,7 +44,7 @@ describe('chooseModel', () => {
 
   it('without WebGPU takes the 1.2B model on WASM with threads, and warns when not isolated', () => {
     const threaded = chooseModel(caps({ cores: 2 }));
-    expect(threaded.ok && [threaded.candidate.backend, threaded.threads]).toEqual(['wasm', 2]);
+    expect(threaded.ok && [threaded.candidate.backend, threaded.candidate.dtype, threaded.threads]).toEqual(['wasm', 'int8', 2]);
     const single = chooseModel(caps({ crossOriginIsolated: false }));
     expect(single.reasons.map((r) => r.reason)).toEqual(['webgpu-no-api', 'webgpu-no-api', 'webgpu-no-api', 'chosen', 'wasm-single-thread']);
   });

@@ -1,0 +1,153 @@
+// Micro-benchmark that picks the CPU graph variant: one block of LFM2.5-1.2B's linear layers (conv in/out
+// projections and the dense FFN of one layer, 67M weights) in each weight format, timed for one decode token
+// and one prefill chunk in onnxruntime-web's plain WASM build in Chromium (2 threads) and in onnxruntime-node.
+//   node --import tsx bench/lib/matmul-variants.ts [variant,...]
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import * as ortNode from 'onnxruntime-node';
+import { chromium } from 'playwright-core';
+import { CHROMIUM, extensionLaunchArgs } from '../../scripts/lib/chromium';
+import { encodeGraph, GraphBuilder } from '../../src/model/onnx/graph-builder';
+import { quantizeInt4 } from '../../src/model/quantization';
+import { ortTestPage, startOrtTestPageServer } from '../../test/e2e/harness/ort-test-page-server';
+import { median } from '../figure';
+
+const H = 2048;
+const FF = 8192;
+/** [N, K] of each Linear in one 1.2B layer block: in_proj, out_proj, w1, w3, w2. */
+const SHAPES: [number, number][] = [[3 * H, H], [H, H], [FF, H], [FF, H], [H, FF]];
+const MS = { domain: 'com.microsoft' };
+
+type Variant = 'fp32' | 'q4_acc0' | 'q4_acc4' | 'q8_acc0' | 'q8_acc4' | 'int8_dqmm' | 'int8_mmi';
+const ALL: Variant[] = ['fp32', 'q4_acc0', 'q4_acc4', 'q8_acc0', 'q8_acc4', 'int8_dqmm', 'int8_mmi'];
+
+function randomWeights(n: number, seed: number): Float32Array {
+  let s = seed >>> 0;
+  const out = new Float32Array(n);
+  for (let i = 0; i < n; i++) {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    out[i] = (s / 2 ** 32 - 0.5) * 0.05;
+  }
+  return out;
+}
+
+function linear(g: GraphBuilder, variant: Variant, x: string, n: number, k: number, seed: number): string {
+  const w = randomWeights(n * k, seed);
+  if (variant === 'fp32') {
+    const t = new Float32Array(n * k);
+    for (let r = 0; r < n; r++) for (let c = 0; c < k; c++) t[c * n + r] = w[r * k + c]!;
+    return g.op1('MatMul', [x, g.constant('w', 'float32', [k, n], t)]);
+  }
+  if (variant.startsWith('q')) {
+    const bits = variant.startsWith('q8') ? 8 : 4;
+    const acc = variant.endsWith('acc4') ? 4 : 0;
+    let packed: Uint8Array;
+    let scales: Float32Array;
+    if (bits === 4) ({ packed, scales } = quantizeInt4(w, n, k, 'float32'));
+    else {
+      packed = new Uint8Array(n * k);
+      scales = new Float32Array((n * k) / 32);
+      for (let b = 0; b < scales.length; b++) {
+        let m = 0;
+        for (let i = 0; i < 32; i++) m = Math.max(m, Math.abs(w[b * 32 + i]!));
+        const s = m / 127 || 1;
+        scales[b] = s;
+        for (let i = 0; i < 32; i++) packed[b * 32 + i] = Math.round(w[b * 32 + i]! / s) + 128;
+      }
+    }
+    const attrs: Record<string, number> = { K: k, N: n, bits, block_size: 32 };
+    if (acc) attrs['accuracy_level'] = acc;
+    return g.op1('MatMulNBits', [x, g.constant('b', 'uint8', [n, k / 32, (32 * bits) / 8], packed), g.constant('s', 'float32', [n * (k / 32)], scales)], attrs, MS);
+  }
+  // Per-output-channel symmetric int8, B as [K, N].
+  const q = new Int8Array(n * k);
+  const scales = new Float32Array(n);
+  for (let r = 0; r < n; r++) {
+    let m = 0;
+    for (let c = 0; c < k; c++) m = Math.max(m, Math.abs(w[r * k + c]!));
+    scales[r] = m / 127 || 1;
+    for (let c = 0; c < k; c++) q[c * n + r] = Math.round(w[r * k + c]! / scales[r]!);
+  }
+  const b = g.constant('b', 'int8', [k, n], q);
+  const bScale = g.constant('bs', 'float32', [n], scales);
+  if (variant === 'int8_dqmm') return g.op1('DynamicQuantizeMatMul', [x, b, bScale], {}, MS);
+  const [xq, xs, xz] = g.op('DynamicQuantizeLinear', [x], {}, { outputCount: 3 }) as [string, string, string];
+  const acc = g.op1('MatMulInteger', [xq, b, xz, g.constant('bz', 'int8', [n], new Int8Array(n))]);
+  return g.op1('Mul', [g.op1('Cast', [acc], { to: 1 }), g.op1('Mul', [xs, bScale])]);
+}
+
+function buildBlock(variant: Variant): Uint8Array {
+  const g = new GraphBuilder(`block_${variant}`);
+  const x = g.input('x', 'float32', [1, 'seq', H]);
+  const [inP, outP, w1, w3, w2] = SHAPES.map(([n, k], i) => (y: string) => linear(g, variant, y, n, k, 17 + i));
+  const bcx = inP!(x);
+  const ffn = w2!(g.op1('Mul', [w1!(x), w3!(x)]));
+  g.op1('Add', [g.op1('Add', [ffn, outP!(x)]), g.op1('ReduceMean', [bcx, g.constInt64('axes', [-1])], { keepdims: 1 })], {}, { outputs: ['y'] });
+  g.output('y', 'float32', [1, 'seq', H]);
+  return encodeGraph(g.build());
+}
+
+const DECODE_REPS = 15;
+const PREFILL = 256;
+const PREFILL_REPS = 3;
+
+async function timeNode(file: string): Promise<{ decodeMs: number; prefillMs: number }> {
+  const session = await ortNode.InferenceSession.create(file, { intraOpNumThreads: 2, graphOptimizationLevel: 'all' });
+  const run = async (seq: number) => {
+    const t = performance.now();
+    await session.run({ x: new ortNode.Tensor('float32', new Float32Array(seq * H).fill(0.01), [1, seq, H]) });
+    return performance.now() - t;
+  };
+  await run(1);
+  const decode = [];
+  for (let i = 0; i < DECODE_REPS; i++) decode.push(await run(1));
+  await run(PREFILL);
+  const prefill = [];
+  for (let i = 0; i < PREFILL_REPS; i++) prefill.push(await run(PREFILL));
+  await session.release();
+  return { decodeMs: median(decode), prefillMs: median(prefill) };
+}
+
+const variants = (process.argv[2]?.split(',') as Variant[] | undefined) ?? ALL;
+const dir = resolve(import.meta.dirname, '../../.cache/matmul-variants');
+mkdirSync(dir, { recursive: true });
+const server = await startOrtTestPageServer({ mv: dir });
+const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: extensionLaunchArgs().filter((a) => !a.includes('extension')) });
+try {
+  for (const variant of variants) {
+    const file = join(dir, `${variant}.onnx`);
+    writeFileSync(file, buildBlock(variant));
+    const native = await timeNode(file).catch((e: Error) => ({ error: e.message.slice(0, 200) }));
+    const page = await browser.newPage();
+    await page.goto(server.origin + ortTestPage('wasm'));
+    await page.waitForFunction(() => document.title === 'ready', undefined, { timeout: 30_000 });
+    // A string, not a function: tsx would wrap named inner functions in a `__name` helper the page lacks.
+    const web = await page.evaluate(`(async () => {
+      const ort = window.ort;
+      try {
+        const session = await ort.InferenceSession.create('/models/mv/${variant}.onnx', { executionProviders: ['wasm'], graphOptimizationLevel: 'all' });
+        async function run(seq) {
+          const t = performance.now();
+          await session.run({ x: new ort.Tensor('float32', new Float32Array(seq * ${H}).fill(0.01), [1, seq, ${H}]) });
+          return performance.now() - t;
+        }
+        function med(v) { return v.sort((a, b) => a - b)[Math.floor(v.length / 2)]; }
+        await run(1);
+        const decode = [];
+        for (let i = 0; i < ${DECODE_REPS}; i++) decode.push(await run(1));
+        await run(${PREFILL});
+        const prefill = [];
+        for (let i = 0; i < ${PREFILL_REPS}; i++) prefill.push(await run(${PREFILL}));
+        await session.release();
+        return { decodeMs: med(decode), prefillMs: med(prefill), threads: ort.env.wasm.numThreads };
+      } catch (e) {
+        return { error: String(e).slice(0, 300) };
+      }
+    })()`);
+    await page.close();
+    console.log(JSON.stringify({ variant, native, web }));
+  }
+} finally {
+  await browser.close();
+  await server.close();
+}

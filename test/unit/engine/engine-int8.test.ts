@@ -1,0 +1,46 @@
+// The CPU (WASM) graph variant, int8 MatMulInteger with last-position logits, driven by the engine on
+// onnxruntime-node against the Float64 reference over the same int8 weights. Activations are quantized to
+// uint8 at run time (DynamicQuantizeLinear), which the reference does not model, so near-ties may flip.
+import * as ort from 'onnxruntime-node';
+import { describe, expect, it } from 'vitest';
+import { CheckpointReader } from '../../../scripts/export/checkpoint-reader';
+import { ensureTestModel } from '../../../scripts/export/test-models';
+import { Engine } from '../../../src/engine/engine';
+import { FolderModelSource } from '../../../src/engine/folder-model-source';
+import type { OrtApi, OrtSession } from '../../../src/engine/ort-types';
+import { argmax } from '../../../src/engine/sampling';
+import { parseConfig } from '../../../src/model/config';
+import { Lfm2Reference } from '../../../src/model/reference/lfm2-reference';
+
+const greedy = { temperature: 0, topK: 0, topP: 1, repetitionPenalty: 1 };
+
+describe('int8 (WASM variant) export of tiny-dense', () => {
+  const model = ensureTestModel('tiny-dense');
+
+  it('returns logits for the last position only, and greedy decoding follows the reference', async () => {
+    const source = new FolderModelSource(model.dir);
+    let session: OrtSession | undefined;
+    const engine = await Engine.load({
+      ort: ort as unknown as OrtApi,
+      source,
+      dtype: 'int8',
+      createSession: async (graph) => (session = (await ort.InferenceSession.create(graph.bytes, { externalData: graph.externalData })) as unknown as OrtSession),
+    });
+    expect(session?.outputMetadata.find((m) => m.name === 'logits')?.shape?.[1]).toBe(1);
+    const messages = [{ role: 'user' as const, content: 'Summarize: नमस्ते, the quick brown fox.' }];
+    const result = await engine.generate({ messages, sampling: greedy, maxNewTokens: 24 });
+    const reference = new Lfm2Reference(parseConfig((await source.files()).config), new CheckpointReader(model.checkpoint), 'int8');
+    const state = reference.newState();
+    let logits = reference.forward(engine.chat.prompt(messages), state).at(-1)!;
+    const gaps: number[] = [];
+    for (const id of result.tokens) {
+      const best = logits[argmax(logits)]!;
+      gaps.push((best - logits[id]!) / Math.max(1, Math.abs(best)));
+      logits = reference.forward([id], state).at(-1)!;
+    }
+    expect(result.tokens.length).toBeGreaterThan(8);
+    expect(Math.max(...gaps), gaps.map((g) => g.toExponential(1)).join(' ')).toBeLessThan(2e-2);
+    expect(gaps.filter((g) => g === 0).length).toBeGreaterThanOrEqual(gaps.length - 3);
+    await engine.dispose();
+  });
+});
