@@ -1,0 +1,127 @@
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import * as ortNode from 'onnxruntime-node';
+import { ChatFormat, type ChatMessage } from '../src/engine/chat-format';
+import { Engine } from '../src/engine/engine';
+import { FolderModelSource } from '../src/engine/folder-model-source';
+import type { GenerationResult } from '../src/engine/generation';
+import { PREFILL_CHUNK } from '../src/engine/generation';
+import type { OrtApi, OrtSession } from '../src/engine/ort-types';
+import { DIST } from '../scripts/lib/chromium';
+import { callEngine } from '../test/e2e/harness/engine-client';
+import { launchExtension } from '../test/e2e/harness/launch-extension';
+import { median, type Benchmark, type Figure } from './figure';
+import { bareDecodeLoopSource } from './lib/bare-decode-loop';
+import { engineBenchModel, NATIVE_DTYPE, WASM_DTYPE } from './lib/engine-bench-model';
+import { attachOffscreen } from './lib/offscreen-eval';
+import { serveFolder } from './lib/serve-folder';
+
+/**
+ * Engine figures on the lfm2.5-1.2b preset (random weights), all from one run:
+ * - decode/prefill_ratio_vs_native: tokens/s of the engine in the extension's offscreen document on the CPU
+ *   path (plain WASM build, 2 threads, model_int8.onnx) over onnxruntime-node's best CPU configuration of the
+ *   same model (model_q4.onnx, MatMulNBits accuracy_level 4, 2 intra-op threads) driven by the same engine;
+ * - loop_ratio_vs_bare: engine decode tokens/s over a bare ORT loop on the same graph in the same document;
+ * - prefix_reuse_ttft_ratio: time to first token of a follow-up over the first question, 4,000-token page.
+ */
+const REPS = 3;
+const NEW_TOKENS = 24;
+const PAGE_CHARS = 480;
+const greedy = { temperature: 0, topK: 0, topP: 1, repetitionPenalty: 1 };
+
+const page = (rep: number, chars: number) => `Page ${rep}: ${'The quick brown fox jumps over the lazy dog; '.repeat(Math.ceil(chars / 45))}`.slice(0, chars);
+const question = (rep: number): ChatMessage[] => [
+  { role: 'system', content: page(rep, PAGE_CHARS) },
+  { role: 'user', content: 'Summarize the page in three sentences.' },
+];
+
+interface Speeds {
+  prefillTps: number;
+  decodeTps: number;
+  decodeMs: number;
+}
+
+function speeds(results: GenerationResult[]): Speeds {
+  const decodeMs = median(results.map((r) => (r.totalMs - r.ttftMs) / Math.max(1, r.tokens.length - 1)));
+  return { prefillTps: median(results.map((r) => r.promptTokens / (r.ttftMs / 1000))), decodeTps: 1000 / decodeMs, decodeMs };
+}
+
+async function native(dir: string): Promise<Speeds> {
+  const engine = await Engine.load({
+    ort: ortNode as unknown as OrtApi,
+    source: new FolderModelSource(dir),
+    dtype: NATIVE_DTYPE,
+    createSession: async (graph) =>
+      (await ortNode.InferenceSession.create(graph.bytes, { externalData: graph.externalData, intraOpNumThreads: 2, graphOptimizationLevel: 'all' })) as unknown as OrtSession,
+  });
+  await engine.generate({ messages: question(99), sampling: greedy, maxNewTokens: 4 });
+  const results: GenerationResult[] = [];
+  for (let rep = 0; rep < REPS; rep++) results.push(await engine.generate({ messages: question(rep), sampling: greedy, maxNewTokens: NEW_TOKENS }));
+  await engine.dispose();
+  return speeds(results);
+}
+
+const round = (x: number, digits = 3) => Number(x.toFixed(digits));
+
+const bench: Benchmark = {
+  name: 'engine.decode_ratio_vs_native engine.prefill_ratio_vs_native engine.loop_ratio_vs_bare engine.prefix_reuse_ttft_ratio',
+  async run(): Promise<Figure[]> {
+    const dir = engineBenchModel();
+    const base = await native(dir);
+    console.log(`native ${JSON.stringify(base)}`);
+    const server = await serveFolder(dir);
+    const ext = await launchExtension();
+    try {
+      const ui = await ext.openExtensionPage('ui/options/options.html');
+      const modelUrl = `${server.origin}/`;
+      const load = await callEngine(ui, 'engine.load', { source: { kind: 'loopback', url: modelUrl }, backend: 'wasm', dtype: WASM_DTYPE });
+      if (!load.ok) throw new Error(`engine.load: ${JSON.stringify(load.error)}`);
+      const threads = (load.result as { threads: number }).threads;
+      const generate = async (messages: ChatMessage[], maxNewTokens: number) => {
+        const outcome = await callEngine(ui, 'engine.generate', { messages, sampling: greedy, maxNewTokens });
+        if (!outcome.ok) throw new Error(`engine.generate: ${JSON.stringify(outcome.error)}`);
+        return outcome.result as GenerationResult;
+      };
+      await generate(question(99), 4);
+      const results: GenerationResult[] = [];
+      for (let rep = 0; rep < REPS; rep++) results.push(await generate(question(rep), NEW_TOKENS));
+      const web = speeds(results);
+      console.log(`wasm ${JSON.stringify(web)} tokens ${results.map((r) => r.tokens.length).join(',')}`);
+
+      // Prefix reuse: a question on a 4,000-token page, then a follow-up that shares the page.
+      const files = await new FolderModelSource(dir).files();
+      const chat = new ChatFormat(files);
+      let chars = 4000;
+      while (chat.prompt([{ role: 'system', content: page(7, chars) }], undefined, false).length < 4000) chars += 100;
+      const long: ChatMessage[] = [{ role: 'system', content: page(7, chars) }, { role: 'user', content: 'What is this page about?' }];
+      const first = await generate(long, 8);
+      const follow = await generate([...long, { role: 'assistant', content: first.answer }, { role: 'user', content: 'Who is it for?' }], 8);
+      console.log(`prefix: first ${first.promptTokens} tokens ttft ${first.ttftMs} ms; follow-up reused ${follow.reusedTokens}/${follow.promptTokens} ttft ${follow.ttftMs} ms`);
+
+      // Bare loop in the same document on the same graph, after the engine let go of its session.
+      await callEngine(ui, 'engine.unload', {});
+      const evaluate = await attachOffscreen(ext.context, ui);
+      const ortChunk = readdirSync(join(DIST, 'assets')).find((f) => /^ort\.wasm\.min-.*\.js$/.test(f));
+      const dataFiles = readdirSync(join(dir, 'onnx')).filter((f) => f.startsWith(`model_${WASM_DTYPE}.onnx_data`)).sort((a, b) => a.length - b.length || a.localeCompare(b));
+      const bare: number[] = [];
+      for (let rep = 0; rep < REPS; rep++) {
+        const prompt = chat.prompt(question(rep));
+        const source = bareDecodeLoopSource({ ortUrl: `/assets/${ortChunk}`, modelUrl, dtype: WASM_DTYPE, dataFiles, prompt, newTokens: NEW_TOKENS, chunk: PREFILL_CHUNK });
+        bare.push((await evaluate<{ decodeMs: number }>(source)).decodeMs);
+      }
+      const bareMs = median(bare);
+      const notes = (what: string) => `${what}; engine in the extension: WASM (plain onnxruntime-web build), ${threads} threads, model_${WASM_DTYPE}.onnx; baseline: onnxruntime-node, 2 intra-op threads, model_${NATIVE_DTYPE}.onnx (MatMulNBits accuracy_level 4); median of ${REPS}`;
+      return [
+        { name: 'engine.decode_ratio_vs_native', value: round(web.decodeTps), unit: 'tokens/s', baseline: round(base.decodeTps), ratio: round(web.decodeTps / base.decodeTps), notes: notes(`decode ${round(web.decodeTps, 2)} tokens/s in the extension vs ${round(base.decodeTps, 2)} tokens/s native (${NEW_TOKENS} new tokens)`) },
+        { name: 'engine.prefill_ratio_vs_native', value: round(web.prefillTps), unit: 'tokens/s', baseline: round(base.prefillTps), ratio: round(web.prefillTps / base.prefillTps), notes: notes(`prefill ${round(web.prefillTps, 1)} tokens/s vs ${round(base.prefillTps, 1)} tokens/s native (${results[0]!.promptTokens}-token prompt, time to first token)`) },
+        { name: 'engine.loop_ratio_vs_bare', value: round(1000 / web.decodeMs), unit: 'tokens/s', baseline: round(1000 / bareMs), ratio: round(bareMs / web.decodeMs), notes: `engine decode ${round(web.decodeMs, 1)} ms/token vs bare ORT loop ${round(bareMs, 1)} ms/token, same model_${WASM_DTYPE}.onnx in the same offscreen document (WASM, ${threads} threads); ratio = engine tokens/s over bare tokens/s; median of ${REPS}` },
+        { name: 'engine.prefix_reuse_ttft_ratio', value: round(follow.ttftMs, 1), unit: 'ms', baseline: round(first.ttftMs, 1), ratio: round(follow.ttftMs / first.ttftMs, 4), notes: `time to first token of a follow-up (${follow.reusedTokens} of ${follow.promptTokens} prompt tokens reused) over the first question on a ${first.promptTokens}-token page; WASM in the extension, model_${WASM_DTYPE}.onnx` },
+      ];
+    } finally {
+      await ext.close();
+      await server.close();
+    }
+  },
+};
+
+export default bench;
