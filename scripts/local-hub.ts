@@ -77,6 +77,8 @@ export interface LocalHub {
   setThrottle(bytesPerSecond: number | undefined): void;
   /** Publishes `modelDir` as a new commit and moves the revision to it; old commits stay downloadable. */
   moveRevision(modelDir: string): Promise<string>;
+  /** Serves `modelDir`'s bytes under the current commit id: a broken mirror that changes files in place. */
+  rewriteInPlace(modelDir: string): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -329,6 +331,10 @@ export async function startLocalHub(options: LocalHubOptions): Promise<LocalHub>
       commits.set(next.sha, next);
       head = next.sha;
       return next.sha;
+    },
+    async rewriteInPlace(modelDir) {
+      const next = await snapshot(modelDir);
+      commits.set(head, { sha: head, files: next.files });
     },
     close: () =>
       new Promise<void>((resolve) => {

@@ -162,7 +162,9 @@ async function streamRemainder(job: FileDownload, hasher: ChunkHasher): Promise<
         })();
         // Awaited below or on the way out; this only keeps a failure from going unobserved meanwhile.
         commits.catch(() => undefined);
-        // At most two chunks waiting to be stored while the next one is read.
+        // At most two chunks waiting to be stored while the next one is read. Waiting on our own disk is not
+        // the server stalling, so the stall clock stops meanwhile (the next read restarts it).
+        clearTimeout(stallTimer);
         await previous;
         index++;
         buffer = new Uint8Array(chunkLength(record, file, index));

@@ -122,6 +122,28 @@ describe('downloading a model into the store', () => {
     }
   });
 
+  test('a mirror that changes a file in place under the same commit is caught and the model never usable', async () => {
+    const mirrorDir = join(dir, 'mirror');
+    const original = await writeFixtureModel(mirrorDir, { width: 512, dataFiles: 3, weightsPerFile: 2 });
+    const mirror = await startLocalHub({ modelDir: original.dir, repo: REPO });
+    try {
+      const deps = freshDeps();
+      const stop = new AbortController();
+      const mirrored = (): ModelEntry => customHubEntry({ repo: REPO, revision: 'main', dtype: model.dtype, backend: 'wasm', baseUrl: mirror.baseUrl });
+      await expect(
+        downloadModel(deps, request({ entry: mirrored(), signal: stop.signal, onProgress: ({ file }) => file.path.endsWith('_data') && file.bytes > CHUNK * 4 && stop.abort(new Error('closed')) })),
+      ).rejects.toThrow('closed');
+      await mirror.rewriteInPlace((await writeFixtureModel(join(dir, 'mirror-v2'), { width: 512, dataFiles: 3, weightsPerFile: 2, seed: 5 })).dir);
+      const resumed = request({ entry: mirrored() });
+      await expect(downloadModel(deps, resumed)).rejects.toThrow(/onnx\/model_q4\.onnx_data/);
+      expect(resumed.notices).toContainEqual(expect.objectContaining({ type: 'discarded', reason: 'changed', path: 'onnx/model_q4.onnx_data' }));
+      expect((await deps.db.getModel(mirrored().id))?.state).toBe('partial');
+      await expect(openModel(mirrored().id, deps.db)).rejects.toThrow(/not completely downloaded/);
+    } finally {
+      await mirror.close();
+    }
+  });
+
   test('refuses to start without consent for the full size, and stores nothing', async () => {
     const deps = freshDeps();
     await expect(downloadModel(deps, request({ approvedBytes: 1000 }))).rejects.toThrow(/consent/);
