@@ -53,9 +53,10 @@ export async function openModel(modelId: string, db = new WeightDb()): Promise<O
 }
 
 /**
- * ORT's `externalData` option for an opened model, with each file as a Blob URL that ORT fetches itself
- * (measured to keep peak memory lower than handing it Uint8Arrays we read first). Call `revoke` once the
- * session exists.
+ * ORT's `externalData` option for an opened model, with each file as a Blob URL that ORT fetches itself, so no
+ * copy is made before ORT asks. ORT-web still reads each file whole before building the session: bench/store
+ * measures this against reading the bytes first (`store.peak_memory_ratio` notes give both). Call `revoke`
+ * once the session exists.
  */
 export async function ortExternalData(model: OpenedModel): Promise<{ externalData: Array<{ path: string; data: string }>; revoke(): void }> {
   const urls: string[] = [];
