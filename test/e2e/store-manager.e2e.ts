@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { callEngine } from './harness/engine-client';
 import { launchExtension, type LaunchedExtension } from './harness/launch-extension';
 import { startLocalHub, writeFixtureModel, type FixtureModel, type LocalHub } from './harness/local-hub';
+import { storedChunkCount } from './harness/store-pages';
 
 /** The model manager on the options page, used as a person would: consent, progress, pause, resume, delete. */
 let dir: string;
@@ -102,6 +103,20 @@ describe('the model manager', () => {
       await other.close();
       await cdp.send('Storage.overrideQuotaForOrigin', { origin: `chrome-extension://${ext.extensionId}` });
     }
+  });
+
+  test('cancelling a download stops it and deletes what it had stored', async () => {
+    await action('delete').click();
+    await expect.poll(() => row().locator('.model-state').getAttribute('data-state')).toBe('absent');
+    hub.setThrottle(1_000_000);
+    await action('download').click();
+    await row().locator('button[data-action="consent"]').click({ timeout: 10_000 });
+    await expect.poll(() => row().locator('.figures').first().textContent(), { timeout: 10_000 }).toMatch(/MB of 6\.3 MB/);
+    await action('cancel').click();
+    await expect.poll(() => row().locator('.panel').textContent(), { timeout: 10_000 }).toContain('cancelled');
+    expect(await row().locator('.model-state').getAttribute('data-state')).toBe('absent');
+    expect(await storedChunkCount(page, `${hub.repo}@main#q4`)).toBe(0);
+    hub.setThrottle(undefined);
   });
 
   test('imports a model from a folder on disk, usable with no hub at all', async () => {
