@@ -166,7 +166,7 @@ const bench: Benchmark = {
           unit: 'ms',
           baseline: node,
           ratio: median(loadMs['blob-url'].map((v, i) => v / nodeMs[i]!)),
-          notes: `Cached lfm2.5-1.2b q4 to a ready ORT-web session (WebGPU on SwiftShader: the extension's WASM build has no GatherBlockQuantized) with Blob URL external data, ratio the median of ${REPS} pairs each run back to back with the baseline: ${loadMs['blob-url'].map((v) => v.toFixed(0)).join(', ')} ms; bytes read first: ${loadMs.bytes.map((v) => v.toFixed(0)).join(', ')} ms. Baseline: onnxruntime-node 1.30 CPU session from the same files on disk: ${nodeMs.map((v) => v.toFixed(0)).join(', ')} ms.`,
+          notes: `Cached lfm2.5-1.2b q4 to a ready ORT-web session (WebGPU on SwiftShader: the extension's WASM build has no GatherBlockQuantized) with Blob URL external data, ratio the median of ${REPS} pairs each run back to back with the baseline: ${loadMs['blob-url'].map((v) => v.toFixed(0)).join(', ')} ms; with bytes read first (StoredModelFile.bytes()): ${loadMs.bytes.map((v) => v.toFixed(0)).join(', ')} ms, ratio ${median(loadMs.bytes.map((v, i) => v / nodeMs[i]!)).toFixed(2)}. Baseline: onnxruntime-node 1.30 CPU session from the same files on disk: ${nodeMs.map((v) => v.toFixed(0)).join(', ')} ms.`,
         },
         {
           name: 'store.peak_memory_ratio',
@@ -174,7 +174,7 @@ const bench: Benchmark = {
           unit: 'bytes',
           baseline: model.bytes,
           ratio: peak / model.bytes,
-          notes: `Peak growth of the PSS of all browser processes over the idle level while loading (sampled every ~25 ms), against the model's ${mb(model.bytes)} MB, median of ${REPS}. Blob URLs: ${peakBytes['blob-url'].map(mb).join(', ')} MB; bytes read first: ${peakBytes.bytes.map(mb).join(', ')} MB.`,
+          notes: `Peak growth of the PSS of all browser processes over the idle level while loading (sampled every ~25 ms), against the model's ${mb(model.bytes)} MB, median of ${REPS}. Blob URLs: ${peakBytes['blob-url'].map(mb).join(', ')} MB; bytes read first: ${peakBytes.bytes.map(mb).join(', ')} MB, ratio ${(median(peakBytes.bytes) / model.bytes).toFixed(2)}.`,
         },
       ];
     } finally {

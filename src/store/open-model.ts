@@ -10,6 +10,8 @@ export interface StoredModelFile {
   path: string;
   size: number;
   blob(): Promise<Blob>;
+  /** The file in one Uint8Array, filled chunk by chunk so only one chunk more than the file is ever held. */
+  bytes(): Promise<Uint8Array>;
 }
 
 export interface OpenedModel {
@@ -31,6 +33,15 @@ export async function openModel(modelId: string, db = new WeightDb()): Promise<O
     path: file.path,
     size: file.size,
     blob: async () => new Blob(await db.getChunks(modelId, file.path, file.chunks)),
+    bytes: async () => {
+      const out = new Uint8Array(file.size);
+      let offset = 0;
+      for (const chunk of await db.getChunks(modelId, file.path, file.chunks)) {
+        out.set(new Uint8Array(await chunk.arrayBuffer()), offset);
+        offset += chunk.size;
+      }
+      return out;
+    },
   }));
   const byPath = new Map(files.map((file) => [file.path, file]));
   const file = (path: string): StoredModelFile => {
@@ -53,10 +64,10 @@ export async function openModel(modelId: string, db = new WeightDb()): Promise<O
 }
 
 /**
- * ORT's `externalData` option for an opened model, with each file as a Blob URL that ORT fetches itself, so no
- * copy is made before ORT asks. ORT-web still reads each file whole before building the session: bench/store
- * measures this against reading the bytes first (`store.peak_memory_ratio` notes give both). Call `revoke`
- * once the session exists.
+ * ORT's `externalData` option for an opened model, with each file as a Blob URL that ORT fetches itself. ORT-web
+ * reads each file whole before building the session either way; bench/store measured handing it `bytes()`
+ * instead as faster to a ready session for the same peak memory (see the `store.cold_load_ratio` notes).
+ * Call `revoke` once the session exists.
  */
 export async function ortExternalData(model: OpenedModel): Promise<{ externalData: Array<{ path: string; data: string }>; revoke(): void }> {
   const urls: string[] = [];

@@ -147,7 +147,7 @@ export function storeHandlers(status: EngineStatus): StoreHandlers {
       const urls = externalData === 'blob-url' ? await ortExternalData(model) : undefined;
       const pieces =
         urls?.externalData ??
-        (await Promise.all(model.externalData.map(async (data) => ({ path: data.name, data: new Uint8Array(await (await data.blob()).arrayBuffer()) }))));
+        (await Promise.all(model.externalData.map(async (data) => ({ path: data.name, data: await data.bytes() }))));
       const openMs = performance.now() - start;
       const session = await ort.InferenceSession.create(graph, { executionProviders: executionProviders(backend), externalData: pieces });
       const createMs = performance.now() - start - openMs;

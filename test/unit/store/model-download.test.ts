@@ -48,8 +48,9 @@ function request(overrides: Partial<DownloadRequest> = {}): DownloadRequest & { 
 async function expectByteIdentical(db: WeightDb, id: string, from = model.dir): Promise<void> {
   const opened = await openModel(id, db);
   for (const file of opened.files) {
-    const stored = Buffer.from(await (await file.blob()).arrayBuffer());
-    expect(stored.equals(await readFile(join(from, file.path))), file.path).toBe(true);
+    const expected = await readFile(join(from, file.path));
+    expect(Buffer.from(await (await file.blob()).arrayBuffer()).equals(expected), file.path).toBe(true);
+    expect(Buffer.from(await file.bytes()).equals(expected), file.path).toBe(true);
   }
 }
 
