@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { callEngine } from './harness/engine-client';
+import { callEngine, offscreenExists } from './harness/engine-client';
 import { launchExtension, type LaunchedExtension } from './harness/launch-extension';
 
 interface SelfTest {
@@ -37,6 +37,18 @@ describe('onnxruntime-web inside the offscreen document', () => {
     console.log('WebGPU self-test', JSON.stringify(result));
     expect(result.adapter).toBeTruthy();
     expect(result.maxAbsError).toBeLessThan(1e-4);
+  });
+
+  test('the hardware section probes only when opened, then names the adapter and the model it picked', async () => {
+    await ext.worker.evaluate(() => (globalThis as unknown as { pagewise: { host: { close(): Promise<void> } } }).pagewise.host.close());
+    const options = await ext.openExtensionPage('ui/options/options.html');
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    expect(await offscreenExists(ext.worker)).toBe(false);
+    await options.click('#hardware-section summary');
+    const section = options.locator('#hardware-section');
+    await expect.poll(() => section.textContent(), { timeout: 30_000 }).toMatch(/swiftshader/i);
+    expect(await section.textContent()).toMatch(/LFM2\.5/);
+    await options.close();
   });
 
   test('the options page diagnostics show the check to a person', async () => {

@@ -65,9 +65,9 @@ describe('summarize the open tab', () => {
   beforeAll(async () => {
     pages = await startPageServer({ '/article.html': ARTICLE, '/long.html': longArticle() });
     models = await serveFolder(ensureTestModel('tiny-dense').dir);
-    ext = await launchExtension({ webgpu: true });
+    ext = await launchExtension();
     panel = await ext.openExtensionPage('ui/sidepanel/sidepanel.html');
-    const loaded = await callEngine(panel, 'engine.load', { source: { kind: 'loopback', url: `${models.origin}/` }, backend: 'webgpu', dtype: 'q4' });
+    const loaded = await callEngine(panel, 'engine.load', { source: { kind: 'loopback', url: `${models.origin}/` }, backend: 'wasm', dtype: 'q4' });
     expect(loaded, JSON.stringify(loaded)).toMatchObject({ ok: true });
   });
   afterAll(async () => {

@@ -17,7 +17,6 @@ function line(parent: HTMLElement, text: string, tag: 'p' | 'li' = 'p'): HTMLEle
 
 function render(section: HTMLElement, report: HardwareReport): void {
   section.replaceChildren();
-  line(section, t('hardwareHeading')).className = 'heading';
   const gpu = report.webgpu;
   if ('unavailable' in gpu) line(section, t(`hardwareGpu_${gpu.unavailable.replaceAll('-', '_')}`));
   else line(section, t('hardwareGpu', [gpu.adapter, (gpu.maxStorageBufferBindingSize / 1024 ** 2).toFixed(0), gpu.shaderF16 ? t('yes') : t('no')]));
@@ -38,15 +37,31 @@ function render(section: HTMLElement, report: HardwareReport): void {
   section.append(reasons);
 }
 
+/**
+ * The probe runs in the engine's offscreen document, so it starts the engine: do it only when the user opens
+ * the section, never just because the settings page was opened.
+ */
 function mountHardwarePanel(section: HTMLElement, connection: EngineConnection): void {
-  line(section, t('hardwareProbing'));
-  connection.engine
-    .call('engine.hardware', {})
-    .then((report) => render(section, report))
-    .catch((error: unknown) => {
-      section.replaceChildren();
-      line(section, t('hardwareProbeFailed', error instanceof PagewiseError ? error.message : t('hardwareProbeUnknown')));
-    });
+  const details = document.createElement('details');
+  const summary = document.createElement('summary');
+  const body = document.createElement('div');
+  summary.textContent = t('hardwareHeading');
+  details.append(summary, body);
+  section.replaceChildren(details);
+  let probed = false;
+  details.addEventListener('toggle', () => {
+    if (!details.open || probed) return;
+    probed = true;
+    line(body, t('hardwareProbing'));
+    connection.engine
+      .call('engine.hardware', {})
+      .then((report) => render(body, report))
+      .catch((error: unknown) => {
+        probed = false;
+        body.replaceChildren();
+        line(body, t('hardwareProbeFailed', error instanceof PagewiseError ? error.message : t('hardwareProbeUnknown')));
+      });
+  });
 }
 
 // Mounted by importing this module from options.ts; the probe is its own request, so it has its own port.
