@@ -14,6 +14,7 @@ export const ERROR_CODES = [
   'timeout',
   'no-content-script', // the tab has no content script (chrome:// page, store page, not yet loaded)
   'unsupported', // the requested backend or feature is not available on this machine
+  'no-model', // no downloaded model fits this device: the UI offers the model manager
   'internal',
 ] as const;
 

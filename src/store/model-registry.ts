@@ -39,14 +39,17 @@ export const BUILT_IN_MODELS: readonly ModelEntry[] = [
     custom: false,
   },
   {
-    id: 'lfm2.5-1.2b-instruct',
-    label: 'LFM2.5-1.2B-Instruct (q4, CPU)',
+    // The CPU (WASM) engine runs the int8 graph (onnx/model_int8.onnx and its data), as model-choice.ts picks
+    // it: WASM's MatMulNBits was 10x slower, and the WASM build has no 4-bit embedding kernel. The id names the
+    // dtype so a record of another graph stored under an older id is never taken for this one.
+    id: 'lfm2.5-1.2b-instruct-int8',
+    label: 'LFM2.5-1.2B-Instruct (int8, CPU)',
     source: 'hub',
     repo: 'LiquidAI/LFM2.5-1.2B-Instruct-ONNX',
     revision: 'main',
-    dtype: 'q4',
+    dtype: 'int8',
     backend: 'wasm',
-    approxBytes: 1_250_000_000,
+    approxBytes: 1_300_000_000,
     custom: false,
   },
 ];

@@ -1,25 +1,35 @@
 import { probeCapabilities } from '../../engine/capability-probe';
 import { Engine } from '../../engine/engine';
-import type { ModelGraph, ModelSource } from '../../engine/model-source';
+import type { ModelGraph } from '../../engine/model-source';
 import { chooseModel, type Backend } from '../../engine/model-choice';
 import type { OrtApi, OrtSession } from '../../engine/ort-types';
 import { UrlModelSource } from '../../engine/url-model-source';
-import { openModel } from '../../store/open-model';
-import { PagewiseError, type EngineHandlers, type EnginePayload, type generationCommands } from '../../protocol';
+import { rememberActiveModel } from '../../store/active-model';
+import { WeightDb } from '../../store/weight-db';
+import { PagewiseError, type EngineEvent, type EngineHandlers, type EnginePayload, type EngineResult, type generationCommands } from '../../protocol';
 import type { EngineStatus } from '../engine-status';
-import { setLoadedEngine } from '../loaded-engine';
+import { loadedEngine, setEngineEnsurer, setLoadedEngine } from '../loaded-engine';
+import { cachedModelToLoad } from '../model-readiness';
+import { storeModelSource } from '../store-model-source';
 import { executionProviders, ortRuntime, type OrtRuntime } from '../ort-runtime';
 
 type GenerationHandlers = Pick<EngineHandlers, keyof typeof generationCommands>;
+type LoadResult = EngineResult<'engine.load'>;
+type LoadProgress = EngineEvent<'engine.load'>;
 
 /**
  * Hosts the engine: probes the hardware, loads a model from the weight store (or a loopback server in tests)
  * onto WebGPU or WASM, and serves generation. A lost WebGPU device leaves ORT unusable in this document, so
  * the host reports it and reloads the document: the worker sees the port drop, fails what was in flight, and
- * the next load starts on a fresh device.
+ * the next load starts on a fresh device. Work that needs a model calls ensure-ready (directly, or through
+ * loaded-engine.ts), which loads the user's cached model when none is: after first use and after the worker
+ * closed this document when idle.
  */
 export function generationHandlers(status: EngineStatus): GenerationHandlers {
-  let engine: { instance: Engine; backend: Backend } | undefined;
+  let engine: { instance: Engine; backend: Backend; result: LoadResult } | undefined;
+  /** The load ensure-ready started, shared by every request that arrives while it runs. */
+  let ensuring: Promise<LoadResult> | undefined;
+  const listeners = new Set<(event: LoadProgress) => void>();
 
   const hardware = async () => {
     const caps = await probeCapabilities(navigator as never, self.crossOriginIsolated);
@@ -34,40 +44,89 @@ export function generationHandlers(status: EngineStatus): GenerationHandlers {
     return current !== undefined;
   };
 
+  const load = async (payload: EnginePayload<'engine.load'>, signal: AbortSignal, emit: (event: LoadProgress) => void): Promise<LoadResult> => {
+    const start = performance.now();
+    const report = await hardware();
+    const stored = payload.source.kind === 'store' ? await storedEntry(payload.source.modelId) : undefined;
+    const backend = payload.backend ?? stored?.backend ?? (report.choice.ok ? report.choice.candidate.backend : undefined);
+    if (!backend) throw new PagewiseError('unsupported', 'No model fits this device; the hardware panel explains why.');
+    if (backend === 'webgpu' && 'unavailable' in report.webgpu) throw new PagewiseError('unsupported', 'WebGPU is not available in this browser or on this GPU.');
+    // A stored model has exactly one graph, the one its entry names; the store downloaded nothing else.
+    const dtype =
+      stored?.dtype ??
+      payload.dtype ??
+      (report.choice.ok && report.choice.candidate.backend === backend ? report.choice.candidate.dtype : backend === 'webgpu' ? 'q4f16' : 'int8');
+    await unload();
+    const modelId = payload.source.kind === 'store' ? payload.source.modelId : payload.source.url;
+    status.set({ phase: 'loading', modelId, progress: 0 });
+    // Reading the files is most of a cold load; the session takes the rest.
+    const progress = (stage: string, fraction: number) => {
+      status.set({ phase: 'loading', modelId, progress: fraction });
+      emit({ type: 'progress', stage, fraction });
+    };
+    progress('read', 0);
+    try {
+      const ort = await ortRuntime(backend);
+      const source =
+        payload.source.kind === 'loopback'
+          ? new UrlModelSource(payload.source.url, payload.source.url)
+          : storeModelSource(payload.source.modelId, (read) => progress('read', 0.8 * read));
+      const instance = await Engine.load({
+        ort: ort as unknown as OrtApi,
+        source,
+        dtype,
+        signal,
+        createSession: (graph) => {
+          progress('session', 0.8);
+          return createSession(ort, graph, backend);
+        },
+      });
+      const result = { modelId, backend, dtype, threads: backend === 'wasm' ? (ort.env.wasm.numThreads ?? 1) : 0, loadMs: performance.now() - start };
+      engine = { instance, backend, result };
+      setLoadedEngine(instance);
+      if (backend === 'webgpu') void watchDevice(ort, status);
+      if (payload.source.kind === 'store') await rememberActiveModel(payload.source.modelId);
+      status.set({ phase: 'ready', modelId });
+      emit({ type: 'progress', stage: 'ready', fraction: 1 });
+      return result;
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      status.set({ phase: 'error', modelId, error: { code: 'internal', message } });
+      throw new PagewiseError(signal.aborted ? 'cancelled' : 'internal', `The model could not be loaded: ${message}`);
+    }
+  };
+
+  const ensureReady = async (signal: AbortSignal, emit: (event: LoadProgress) => void): Promise<LoadResult & { alreadyLoaded: boolean }> => {
+    if (engine) return { ...engine.result, alreadyLoaded: true };
+    ensuring ??= (async () => {
+      const caps = await hardware();
+      const candidate = await cachedModelToLoad(caps);
+      if (!candidate) {
+        throw new PagewiseError('no-model', 'No downloaded model fits this device yet. Download one in Models and settings.');
+      }
+      // Not tied to one caller's signal: a load someone else waits for (or the next request) still gets used.
+      return load({ source: { kind: 'store', modelId: candidate.modelId }, backend: candidate.backend, dtype: candidate.dtype }, new AbortController().signal, (event) => listeners.forEach((l) => l(event)));
+    })().finally(() => {
+      ensuring = undefined;
+    });
+    listeners.add(emit);
+    try {
+      return { ...(await untilAborted(ensuring, signal)), alreadyLoaded: false };
+    } finally {
+      listeners.delete(emit);
+    }
+  };
+  setEngineEnsurer(async (signal, onProgress) => {
+    await ensureReady(signal, (event) => onProgress(event.fraction));
+    const instance = loadedEngine();
+    if (!instance) throw new PagewiseError('engine-crashed', 'The model was unloaded while starting. Try again.');
+    return instance;
+  });
+
   return {
     'engine.hardware': hardware,
-    'engine.load': async (payload, { signal, emit }) => {
-      const start = performance.now();
-      const report = await hardware();
-      const backend = payload.backend ?? (report.choice.ok ? report.choice.candidate.backend : undefined);
-      if (!backend) throw new PagewiseError('unsupported', 'No model fits this device; the hardware panel explains why.');
-      if (backend === 'webgpu' && 'unavailable' in report.webgpu) throw new PagewiseError('unsupported', 'WebGPU is not available in this browser or on this GPU.');
-      const dtype = payload.dtype ?? (report.choice.ok && report.choice.candidate.backend === backend ? report.choice.candidate.dtype : backend === 'webgpu' ? 'q4f16' : 'int8');
-      await unload();
-      const modelId = payload.source.kind === 'store' ? payload.source.modelId : payload.source.url;
-      status.set({ phase: 'loading', modelId, progress: 0 });
-      emit({ type: 'progress', stage: 'session', fraction: 0 });
-      try {
-        const ort = await ortRuntime(backend);
-        const instance = await Engine.load({
-          ort: ort as unknown as OrtApi,
-          source: sourceFor(payload.source),
-          dtype,
-          signal,
-          createSession: (graph) => createSession(ort, graph, backend),
-        });
-        engine = { instance, backend };
-        setLoadedEngine(instance);
-        if (backend === 'webgpu') void watchDevice(ort, status);
-        status.set({ phase: 'ready', modelId });
-        emit({ type: 'progress', stage: 'ready', fraction: 1 });
-        return { modelId, backend, dtype, threads: backend === 'wasm' ? (ort.env.wasm.numThreads ?? 1) : 0, loadMs: performance.now() - start };
-      } catch (error) {
-        const message = error instanceof Error ? error.message : String(error);
-        status.set({ phase: 'error', modelId, error: { code: 'internal', message } });
-        throw new PagewiseError(signal.aborted ? 'cancelled' : 'internal', `The model could not be loaded: ${message}`);
-      }
-    },
+    'engine.load': (payload, { signal, emit }) => load(payload, signal, emit),
+    'engine.ensure-ready': (_payload, { signal, emit }) => ensureReady(signal, emit),
     'engine.unload': async () => {
       const unloaded = await unload();
       status.set({ phase: 'no-model' });
@@ -78,6 +137,21 @@ export function generationHandlers(status: EngineStatus): GenerationHandlers {
       return engine.instance.generate(toRequest(payload), signal, emit);
     },
   };
+}
+
+async function storedEntry(modelId: string): Promise<{ backend: Backend; dtype: string } | undefined> {
+  const record = await new WeightDb().getModel(modelId);
+  return record ? { backend: record.entry.backend, dtype: record.entry.dtype } : undefined;
+}
+
+/** Resolves with `work`, or rejects as cancelled when this caller gives up first (the work goes on). */
+function untilAborted<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) return Promise.reject(new PagewiseError('cancelled', 'The request was cancelled.'));
+  return new Promise<T>((resolve, reject) => {
+    const abort = () => reject(new PagewiseError('cancelled', 'The request was cancelled.'));
+    signal.addEventListener('abort', abort, { once: true });
+    work.then(resolve, reject).finally(() => signal.removeEventListener('abort', abort));
+  });
 }
 
 function toRequest(payload: EnginePayload<'engine.generate'>) {
@@ -107,34 +181,4 @@ async function watchDevice(ort: OrtRuntime, status: EngineStatus): Promise<void>
   if (info.reason === 'destroyed') return;
   status.set({ phase: 'error', error: { code: 'engine-crashed', message: `The GPU device was lost (${info.message}); restarting the engine.` } });
   location.reload();
-}
-
-/** The weight store's model, read as bytes for the graph and Blob URLs ORT fetches for the external data. */
-function sourceFor(source: EnginePayload<'engine.load'>['source']): ModelSource {
-  if (source.kind === 'loopback') return new UrlModelSource(source.url, source.url);
-  return {
-    id: source.modelId,
-    files: async () => {
-      const model = await openModel(source.modelId);
-      const json = async (path: string, fallback?: Record<string, unknown>) => {
-        const found = model.files.find((f) => f.path === path);
-        if (!found) {
-          if (fallback) return fallback;
-          throw new Error(`${model.entry.label} has no ${path}.`);
-        }
-        return JSON.parse(await (await found.blob()).text()) as Record<string, unknown>;
-      };
-      return {
-        config: await json('config.json'),
-        generationConfig: await json('generation_config.json', {}),
-        tokenizer: await json('tokenizer.json'),
-        tokenizerConfig: await json('tokenizer_config.json'),
-      };
-    },
-    graph: async () => {
-      const model = await openModel(source.modelId);
-      const externalData = await Promise.all(model.externalData.map(async (piece) => ({ path: piece.name, data: URL.createObjectURL(await piece.blob()) })));
-      return { bytes: new Uint8Array(await (await model.graph.blob()).arrayBuffer()), externalData };
-    },
-  };
 }

@@ -1,10 +1,10 @@
 import type { Engine } from '../../engine/engine';
-import { PagewiseError, type EngineHandlers, type summarizeCommands } from '../../protocol';
+import { PagewiseError, type EngineHandlers, type SummaryEvent, type summarizeCommands } from '../../protocol';
 import { followUpMessages } from '../../tasks/summarize/follow-up';
 import { summaryBudgets } from '../../tasks/summarize/summary-budget';
 import { planSummary } from '../../tasks/summarize/summary-plan';
 import { checked, runSummary, type SummaryModel } from '../../tasks/summarize/summary-runner';
-import { loadedEngine } from '../loaded-engine';
+import { readyEngine } from '../loaded-engine';
 
 type SummarizeHandlers = Pick<EngineHandlers, keyof typeof summarizeCommands>;
 
@@ -15,7 +15,7 @@ type SummarizeHandlers = Pick<EngineHandlers, keyof typeof summarizeCommands>;
 export function summarizeHandlers(): SummarizeHandlers {
   return {
     'task.summarize': async ({ page, options, contextTokens }, { signal, emit }) => {
-      const model = summaryModel(contextTokens);
+      const model = await summaryModel(contextTokens, signal, emit);
       const plan = plannedOrExplained(() => planSummary(page, options, model.contextTokens, model.meter));
       const outcome = await runSummary(plan, model, signal, emit);
       return {
@@ -28,7 +28,7 @@ export function summarizeHandlers(): SummarizeHandlers {
       };
     },
     'task.ask': async ({ contextTokens, ...followUp }, { signal, emit }) => {
-      const model = summaryModel(contextTokens);
+      const model = await summaryModel(contextTokens, signal, emit);
       const budget = summaryBudgets(model.contextTokens, followUp.options).ask;
       const messages = plannedOrExplained(() => followUpMessages(followUp, budget, model.contextTokens, model.meter));
       emit({ type: 'progress', stage: 'final', part: 1, parts: 1 });
@@ -38,9 +38,9 @@ export function summarizeHandlers(): SummarizeHandlers {
   };
 }
 
-function summaryModel(requestedContext: number | undefined): SummaryModel {
-  const engine = loadedEngine();
-  if (!engine) throw new PagewiseError('unsupported', 'No model is loaded yet. Download one in Models and settings.');
+/** The loaded model, or the user's cached one loaded now (first use, or after the idle timeout closed the host). */
+async function summaryModel(requestedContext: number | undefined, signal: AbortSignal, emit: (event: SummaryEvent) => void): Promise<SummaryModel> {
+  const engine = await readyEngine(signal, (fraction) => emit({ type: 'loading', fraction }));
   return engineSummaryModel(engine, Math.min(requestedContext ?? engine.contextTokens, engine.contextTokens));
 }
 

@@ -86,6 +86,8 @@ export type GenerateResult = v.InferOutput<typeof GenerateResultSchema>;
 
 const LoadResultSchema = v.object({ modelId: v.string(), backend: v.picklist(['webgpu', 'wasm']), dtype: v.string(), threads: v.number(), loadMs: v.number() });
 
+const LoadProgressSchema = v.object({ type: v.literal('progress'), stage: v.string(), fraction: v.pipe(v.number(), v.minValue(0), v.maxValue(1)) });
+
 export const generationCommands = {
   /** The capability probe and the model it would choose, with reasons, for the hardware panel. */
   'engine.hardware': {
@@ -101,7 +103,16 @@ export const generationCommands = {
       dtype: v.optional(v.picklist(['q4f16', 'q4', 'int8', 'fp32'])),
     }),
     result: LoadResultSchema,
-    event: v.object({ type: v.literal('progress'), stage: v.string(), fraction: v.pipe(v.number(), v.minValue(0), v.maxValue(1)) }),
+    event: LoadProgressSchema,
+  },
+  /**
+   * Makes sure a model is loaded: the loaded one, else the user's active model, else the best verified model in
+   * the store for this device (loaded, with progress). Fails with `no-model` when nothing cached fits.
+   */
+  'engine.ensure-ready': {
+    payload: v.object({}),
+    result: v.object({ ...LoadResultSchema.entries, alreadyLoaded: v.boolean() }),
+    event: LoadProgressSchema,
   },
   'engine.unload': {
     payload: v.object({}),

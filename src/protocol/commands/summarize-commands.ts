@@ -37,6 +37,8 @@ const TextLimit = (chars: number) => v.pipe(v.string(), v.maxLength(chars));
 const GroundingSchema = TextLimit(400_000);
 
 const SummaryEventSchema = v.variant('type', [
+  /** No model was loaded (first use, or the engine was closed when idle): the cached one is loading. */
+  v.object({ type: v.literal('loading'), fraction: v.pipe(v.number(), v.minValue(0), v.maxValue(1)) }),
   /** Work on part `part` of `parts` (1-based): map (a part of a long page), reduce (merging notes), final. */
   v.object({
     type: v.literal('progress'),

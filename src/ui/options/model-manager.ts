@@ -5,6 +5,7 @@ import { WeightDb } from '../../store/weight-db';
 import { workerHasher } from '../../store/worker-hasher';
 import { EngineConnection } from '../shared/engine-connection';
 import { t } from '../shared/i18n';
+import { HUB_SETTING } from './hub-setting';
 import './model-manager.css';
 
 /**
@@ -14,7 +15,6 @@ import './model-manager.css';
  * model files imported from a folder (this page shares the store's IndexedDB, and the files are here).
  * Downloads run in the engine host; closing this page pauses the one it started.
  */
-const HUB_SETTING = 'hubBaseUrl';
 
 const lang = (): string => chrome.i18n.getUILanguage();
 export function formatBytes(bytes: number): string {

@@ -1,6 +1,7 @@
 import { PagewiseError, type Backend } from '../../protocol';
 import { t } from '../shared/i18n';
 import { startUiPage } from '../shared/ui-page';
+import { mountHubSetting } from './hub-setting';
 import './model-manager';
 import './hardware-panel';
 
@@ -16,6 +17,8 @@ idleInput.addEventListener('change', () => {
     void chrome.storage.local.set({ engineIdleSeconds: seconds });
   }
 });
+
+mountHubSetting(document.getElementById('hub-base-url') as HTMLInputElement, document.getElementById('hub-base-url-status')!);
 
 const output = document.getElementById('self-test-output')!;
 async function selfTest(backend: Backend, button: HTMLButtonElement): Promise<void> {

@@ -39,7 +39,8 @@ export class AnswerView {
   }
 
   onEvent(event: SummaryEvent): void {
-    if (event.type === 'progress') this.progress(event.stage, event.part, event.parts);
+    if (event.type === 'loading') this.loading(event.fraction);
+    else if (event.type === 'progress') this.progress(event.stage, event.part, event.parts);
     else if (event.type === 'thinking') this.addThinking(event.text);
     else this.setAnswer(this.answer + event.text);
   }
@@ -53,10 +54,14 @@ export class AnswerView {
     this.setRunning(false);
   }
 
-  fail(message: string): void {
+  /** Shows what went wrong; `openModels` adds the way out when the fix is downloading a model. */
+  fail(message: string, openModels?: () => void): void {
     const error = this.part('error');
     error.textContent = message;
     error.hidden = false;
+    const open = this.part('open-models');
+    open.hidden = !openModels;
+    if (openModels) open.addEventListener('click', openModels, { once: true });
     this.part('progress').hidden = true;
     this.setRunning(false);
   }
@@ -66,6 +71,15 @@ export class AnswerView {
     this.part('cancel').hidden = !running;
     this.part('copy').hidden = running || this.answer === '';
     this.part('regenerate').hidden = running || this.part('regenerate').dataset['enabled'] !== 'yes';
+  }
+
+  /** The model is being read from the store into the engine: first use, or after the idle timeout. */
+  private loading(fraction: number): void {
+    const line = this.part('progress');
+    line.hidden = false;
+    line.querySelector('progress')!.value = fraction;
+    this.part('progress-label').textContent = t('progressLoadingModel');
+    this.root.dataset['loading'] = fraction < 1 ? 'yes' : 'done';
   }
 
   private progress(stage: 'map' | 'reduce' | 'final', part: number, parts: number): void {

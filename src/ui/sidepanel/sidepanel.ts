@@ -20,7 +20,14 @@ const askForm = document.getElementById('ask-form') as HTMLFormElement;
 
 function explain(error: unknown): string {
   if (error instanceof PagewiseError && error.code === 'cancelled') return t('cancelled');
+  if (error instanceof PagewiseError && error.code === 'no-model') return t('noModelDownloaded');
   return error instanceof Error ? error.message : String(error);
+}
+
+/** With no model for this device the only way forward is the model manager: offer it right there. */
+function failView(view: AnswerView, error: unknown): void {
+  const noModel = error instanceof PagewiseError && error.code === 'no-model';
+  view.fail(explain(error), noModel ? () => void chrome.runtime.openOptionsPage() : undefined);
 }
 
 async function summarize(scope: SummaryOptions['scope']): Promise<void> {
@@ -37,7 +44,7 @@ async function summarize(scope: SummaryOptions['scope']): Promise<void> {
     view.finish(result.text, result.thinking);
     followUp.hidden = false;
   } catch (error) {
-    view.fail(explain(error));
+    failView(view, error);
   }
 }
 
@@ -54,7 +61,7 @@ async function ask(question: string): Promise<void> {
     view.finish(result.text, result.thinking);
     view.root.dataset['reusedTokens'] = String(result.reusedTokens);
   } catch (error) {
-    view.fail(explain(error));
+    failView(view, error);
   }
 }
 

@@ -1,5 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { isRepoFilePath, isRepoId, isRevision, normalizeBaseUrl } from '../../../src/store/model-ids';
+import { CANDIDATES } from '../../../src/engine/model-choice';
 import { BUILT_IN_MODELS, customHubEntry, selectModelFiles } from '../../../src/store/model-registry';
 import { ProgressMeter } from '../../../src/store/progress-meter';
 
@@ -29,9 +30,15 @@ describe('what users may type as a model source', () => {
   test('built-in models name a repository, a revision and a dtype each', () => {
     expect(BUILT_IN_MODELS.map((m) => [m.repo, m.dtype, m.backend])).toEqual([
       ['LiquidAI/LFM2.5-8B-A1B-ONNX', 'q4f16', 'webgpu'],
-      ['LiquidAI/LFM2.5-1.2B-Instruct-ONNX', 'q4', 'wasm'],
+      ['LiquidAI/LFM2.5-1.2B-Instruct-ONNX', 'int8', 'wasm'],
     ]);
     for (const model of BUILT_IN_MODELS) expect(isRevision(model.revision!)).toBe(true);
+  });
+
+  test('every built-in model is one the engine would run: same repository, graph and backend as a model-choice candidate', () => {
+    for (const model of BUILT_IN_MODELS) {
+      expect(CANDIDATES.some((c) => c.modelId === model.repo && c.dtype === model.dtype && c.backend === model.backend), model.id).toBe(true);
+    }
   });
 });
 
@@ -46,6 +53,15 @@ describe('choosing a model’s files from a repository listing', () => {
     expect(selectModelFiles(listing, 'q4').map((f) => f.path)).toEqual([
       'config.json', 'tokenizer.json', 'tokenizer_config.json', 'generation_config.json', 'onnx/model_q4.onnx',
       'onnx/model_q4.onnx_data', 'onnx/model_q4.onnx_data_1', 'onnx/model_q4.onnx_data_2', 'onnx/model_q4.onnx_data_10',
+    ]);
+  });
+
+  test('the CPU model takes only the int8 graph and its data, not the repository’s other dtypes', () => {
+    const repo = ['config.json', 'tokenizer.json', 'tokenizer_config.json', 'onnx/model_q4.onnx', 'onnx/model_q4.onnx_data', 'onnx/model_int8.onnx', 'onnx/model_int8.onnx_data', 'onnx/model_int8.onnx_data_1', 'onnx/model_q4f16.onnx']
+      .map((path) => ({ path, size: 1 }));
+    const cpu = BUILT_IN_MODELS.find((m) => m.backend === 'wasm')!;
+    expect(selectModelFiles(repo, cpu.dtype).map((f) => f.path).filter((p) => p.startsWith('onnx/'))).toEqual([
+      'onnx/model_int8.onnx', 'onnx/model_int8.onnx_data', 'onnx/model_int8.onnx_data_1',
     ]);
   });
 

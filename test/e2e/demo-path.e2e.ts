@@ -1,0 +1,93 @@
+// The demo's whole path as `npm run demo -- --headless --smoke` walks it, in the built extension with a real
+// local hub and IndexedDB: no model → the side panel says so and opens the model manager → consent → download
+// of the CPU model's int8 files only → the next summary loads the model by itself. Then the engine is closed
+// by its idle timeout and the following summary reloads the same model without anyone asking.
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { walkDemoPath, type DemoWalk } from '../../scripts/demo/demo-walk';
+import { DEMO_MODEL, startDemo, type Demo } from '../../scripts/demo/start-demo';
+import { callEngine, offscreenExists, waitFor } from './harness/engine-client';
+
+let profile: string;
+let demo: Demo;
+let walk: DemoWalk;
+
+beforeAll(async () => {
+  profile = await mkdtemp(join(tmpdir(), 'pagewise-demo-e2e-'));
+  demo = await startDemo({ profile, headless: true, port: 0 });
+  walk = await walkDemoPath(demo);
+});
+afterAll(async () => {
+  await demo?.close();
+  await rm(profile, { recursive: true, force: true });
+});
+
+describe('the demo path', () => {
+  test('with nothing downloaded, Summarize explains and offers the model manager', () => {
+    expect(walk.noModelMessage).toContain('No model is downloaded for this device yet');
+    expect(walk.offeredModelManager).toBe(true);
+  });
+
+  test('the CPU model is downloaded with consent, and only its int8 graph and data are fetched', () => {
+    expect(walk.consentText).toContain(DEMO_MODEL.label);
+    expect(walk.modelState).toBe('verified');
+    const graphs = walk.downloadedPaths.filter((path) => path.startsWith('onnx/'));
+    expect(graphs).toContain('onnx/model_int8.onnx');
+    expect(graphs.length).toBeGreaterThan(1);
+    expect(graphs.every((path) => path.startsWith('onnx/model_int8.onnx')), graphs.join(', ')).toBe(true);
+  });
+
+  test('the next summary loads the downloaded model by itself and streams a summary', () => {
+    expect(walk.summaryError).toBe('');
+    expect(walk.sawLoading).toBe(true);
+    expect(walk.summary.length).toBeGreaterThan(0);
+    expect(walk.engineAfter).toBe('ready');
+  });
+
+  test('after the idle timeout closed the engine, the next summary reloads the same model', async () => {
+    const panel = demo.context.pages().find((page) => page.url().endsWith('/ui/sidepanel/sidepanel.html'))!;
+    await demo.worker.evaluate(() => chrome.storage.local.set({ engineIdleSeconds: 1 }));
+    // A call ending restarts the idle clock with the new setting; the model is already there.
+    const ready = await callEngine(panel, 'engine.ensure-ready', {});
+    expect(ready).toMatchObject({ ok: true, result: { modelId: DEMO_MODEL.id, backend: 'wasm', dtype: 'int8', alreadyLoaded: true } });
+    await waitFor(async () => !(await offscreenExists(demo.worker)), 15_000, 'the idle engine to close');
+
+    const article = demo.context.pages().find((page) => page.url().endsWith('/article-en.html'))!;
+    await article.bringToFront();
+    await panel.locator('#summarize-page').click();
+    const answer = panel.locator('#summary-slot .answer');
+    await expect.poll(() => answer.getAttribute('data-state'), { timeout: 120_000 }).toBe('done');
+    expect(await answer.locator('[data-role="error"]').isHidden()).toBe(true);
+    expect(await answer.getAttribute('data-loading')).toBe('done');
+    expect(((await answer.locator('[data-role="output"]').textContent()) ?? '').length).toBeGreaterThan(0);
+    await demo.worker.evaluate(() => chrome.storage.local.set({ engineIdleSeconds: 300 }));
+    expect(await panel.locator('#engine-state [data-role="detail"]').textContent()).toBe(DEMO_MODEL.id);
+  });
+
+  test('the options page shows the hub address the demo set, and refuses one that is not https or this computer', async () => {
+    const options = await demo.context.newPage();
+    await options.goto(`chrome-extension://${demo.extensionId}/ui/options/options.html`);
+    const field = options.locator('#hub-base-url');
+    const status = options.locator('#hub-base-url-status');
+    await expect.poll(() => field.inputValue()).toBe(demo.hub.baseUrl);
+    const stored = () => demo.worker.evaluate(async () => (await chrome.storage.local.get('hubBaseUrl'))['hubBaseUrl'] as unknown);
+
+    await field.fill('http://mirror.example');
+    await field.dispatchEvent('change');
+    await expect.poll(() => status.textContent()).toContain('Not saved');
+    expect(await stored()).toBe(demo.hub.baseUrl);
+
+    await field.fill('https://mirror.example/hf/');
+    await field.dispatchEvent('change');
+    await expect.poll(() => stored()).toBe('https://mirror.example/hf');
+    expect(await status.textContent()).toContain('https://mirror.example/hf');
+
+    await field.fill('');
+    await field.dispatchEvent('change');
+    await expect.poll(() => stored()).toBeUndefined();
+    expect(await status.textContent()).toContain('huggingface.co');
+    await options.close();
+  });
+});
