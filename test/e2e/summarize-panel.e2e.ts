@@ -10,7 +10,7 @@ import { ensureTestModel } from '../../scripts/export/test-models';
 import type { ExtractedPage, SummaryEvent, SummaryOptions } from '../../src/protocol';
 import { planSummary } from '../../src/tasks/summarize/summary-plan';
 import { tinyModelMeter } from '../unit/tasks/tiny-model-meter';
-import { callEngine, readyTabId, startEngineCall, awaitEngineCall, waitFor } from './harness/engine-client';
+import { callEngine, readyTabId, startEngineCall, awaitEngineCall } from './harness/engine-client';
 import { launchExtension, type LaunchedExtension } from './harness/launch-extension';
 
 const ARTICLE = readFileSync(join(import.meta.dirname, '../fixtures/pages/news-en.html'), 'utf8');
@@ -79,19 +79,21 @@ describe('summarize the open tab', () => {
   test('the summary of a served article streams into the side panel, then offers copy, regenerate and follow-ups', async () => {
     const tab = await openTab('/article.html');
     const answer = panel.locator('#summary-slot .answer');
+    // The answer grows while the model writes: record every length the output shows, from inside the page
+    // (polling from the test could miss a fast stream and see only the finished answer).
+    await panel.evaluate(() => {
+      const seen = new Set<number>();
+      (window as unknown as { __lengths: Set<number> }).__lengths = seen;
+      const slot = document.getElementById('summary-slot')!;
+      new MutationObserver(() => {
+        const output = slot.querySelector('.answer [data-role="output"]');
+        if (output) seen.add(output.textContent?.length ?? 0);
+      }).observe(slot, { subtree: true, childList: true, characterData: true });
+    });
     await panel.locator('#summarize-page').click();
-    // The answer grows while the model writes: several different lengths are seen before it is done.
-    const lengths = new Set<number>();
-    await waitFor(
-      async () => {
-        const state = await answer.getAttribute('data-state').catch(() => null);
-        if (state === 'running') lengths.add((await answer.locator('[data-role="output"]').textContent())?.length ?? 0);
-        return state === 'done';
-      },
-      120_000,
-      'the summary to finish',
-    );
-    expect([...lengths].filter((n) => n > 0).length, `lengths seen: ${[...lengths]}`).toBeGreaterThan(1);
+    await expect.poll(() => answer.getAttribute('data-state'), { timeout: 120_000 }).toBe('done');
+    const lengths = await panel.evaluate(() => [...(window as unknown as { __lengths: Set<number> }).__lengths]);
+    expect(lengths.filter((n) => n > 0).length, `lengths seen: ${lengths}`).toBeGreaterThan(1);
     expect(await answer.locator('[data-role="error"]').isHidden()).toBe(true);
     expect((await answer.locator('[data-role="output"]').textContent())!.length).toBeGreaterThan(0);
     for (const role of ['copy', 'regenerate']) expect(await answer.locator(`[data-role="${role}"]`).isVisible()).toBe(true);
