@@ -20,6 +20,8 @@ export class DecoderSession {
     private readonly ort: OrtApi,
     readonly session: OrtSession,
     private readonly config: Lfm2Config,
+    /** Most new tokens per session run (tokens-per-run.ts); longer feeds run in pieces. */
+    readonly tokensPerRun = Number.POSITIVE_INFINITY,
   ) {
     this.io = readDecoderInterface(session.inputMetadata, session.outputMetadata);
   }
@@ -37,6 +39,22 @@ export class DecoderSession {
 
   /** Feeds `tokens` after `state` (which stays valid: the caller still owns it). */
   async step(tokens: readonly number[], state: CacheState): Promise<StepResult> {
+    if (tokens.length <= this.tokensPerRun) return this.run(tokens, state);
+    let result: StepResult | undefined;
+    try {
+      for (let start = 0; start < tokens.length; start += this.tokensPerRun) {
+        const previous = result;
+        result = await this.run(tokens.slice(start, start + this.tokensPerRun), previous?.state ?? state);
+        previous?.state.release();
+      }
+    } catch (error) {
+      result?.state.release();
+      throw error;
+    }
+    return result as StepResult;
+  }
+
+  private async run(tokens: readonly number[], state: CacheState): Promise<StepResult> {
     const n = tokens.length;
     const total = state.length + n;
     const feeds: Record<string, OrtTensor> = { [this.io.inputIds]: this.int64(tokens, [1, n]) };

@@ -9,6 +9,7 @@ import type { ModelFiles, ModelGraph, ModelSource } from './model-source';
 import type { OrtApi, OrtSession } from './ort-types';
 import { PrefixCache } from './prefix-cache';
 import type { SamplingOptions } from './sampling';
+import { tokensPerRunLimit } from './tokens-per-run';
 
 export interface EngineRequest extends Partial<GenerationLimits> {
   messages: readonly ChatMessage[];
@@ -47,7 +48,7 @@ export class Engine {
     options.signal?.throwIfAborted();
     const session = await options.createSession(graph);
     try {
-      return new Engine(options.source.id, new ChatFormat(files), new DecoderSession(options.ort, session, config), files);
+      return new Engine(options.source.id, new ChatFormat(files), new DecoderSession(options.ort, session, config, tokensPerRunLimit(options.ort)), files);
     } catch (error) {
       await session.release();
       throw error;

@@ -30,4 +30,6 @@ export interface OrtSession {
 
 export interface OrtApi {
   Tensor: new (type: string, data: TensorData, dims: readonly number[]) => OrtTensor;
+  /** onnxruntime-web sets env.webgpu.device (a GPUDevice) once a WebGPU session exists; absent elsewhere. */
+  env?: { webgpu?: { device?: { adapterInfo?: { subgroupMinSize?: number } } } };
 }

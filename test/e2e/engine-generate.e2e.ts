@@ -52,22 +52,24 @@ async function greedyGaps(dir: string, checkpoint: string, dtype: ExportDtype, m
 }
 
 // SwiftShader has no shader-f16, so WebGPU runs the q4 graph here. WASM runs on onnxruntime-web's plain WASM
-// build (the WebGPU build's binary has no CPU GatherBlockQuantized kernel). Open issue, kept visible rather
-// than dropped: tiny-moe on WebGPU, with QMoE fed one row at a time, still gets the prefill's last logits 13%
-// off the reference (gap 1.3e-1 at the first token, every decode step after it exact), and the prefix test
-// runs past 3 minutes on SwiftShader.
+// build (the WebGPU build's binary has no CPU GatherBlockQuantized kernel). SwiftShader's 4-lane subgroups make
+// ORT's prefill attention wrong from 32 new tokens, so the engine feeds prompts 31 tokens at a time there
+// (src/engine/tokens-per-run.ts; before that, tiny-moe's first token was 1.3e-1 off the reference). tiny-moe on
+// WebGPU runs the greedy and cancel tests only: its QMoE takes one row per kernel call (qmoeRowByRow), so its
+// prompts are slow on SwiftShader; prefix reuse and a killed document are backend-independent engine paths that
+// tiny-dense covers on WebGPU.
 // int8 is the graph the CPU path ships for dense models; its activations are quantized at run time, which the
 // reference does not model, so it is allowed a few more near-tie flips (test/unit/engine/engine-int8.test.ts).
-const cases: { preset: 'tiny-dense' | 'tiny-moe'; backend: 'wasm' | 'webgpu'; dtype: ExportDtype; openIssue?: string }[] = [
+const cases: { preset: 'tiny-dense' | 'tiny-moe'; backend: 'wasm' | 'webgpu'; dtype: ExportDtype; slow?: boolean }[] = [
   { preset: 'tiny-dense', backend: 'webgpu', dtype: 'q4' },
   { preset: 'tiny-dense', backend: 'wasm', dtype: 'int8' },
   { preset: 'tiny-dense', backend: 'wasm', dtype: 'q4' },
   { preset: 'tiny-moe', backend: 'wasm', dtype: 'q4' },
-  { preset: 'tiny-moe', backend: 'webgpu', dtype: 'q4', openIssue: 'MoE prefill logits diverge on WebGPU' },
+  { preset: 'tiny-moe', backend: 'webgpu', dtype: 'q4', slow: true },
 ];
 
-for (const { preset, backend, dtype, openIssue } of cases) {
-  describe.skipIf(openIssue !== undefined)(`engine.generate with ${preset} ${dtype} on ${backend}${openIssue ? ` (open issue: ${openIssue})` : ''}`, () => {
+for (const { preset, backend, dtype, slow } of cases) {
+  describe(`engine.generate with ${preset} ${dtype} on ${backend}`, () => {
     const model = ensureTestModel(preset);
     let ext: LaunchedExtension;
     let server: PageServer;
@@ -93,6 +95,7 @@ for (const { preset, backend, dtype, openIssue } of cases) {
       if (!outcome.ok) return;
       const result = outcome.result as { tokens: number[]; answer: string; thinking: string; toolCallText: string; promptTokens: number };
       const gaps = await greedyGaps(model.dir, model.checkpoint, dtype, messages, result.tokens);
+      console.log(`${preset} ${dtype} ${backend}: ${result.promptTokens}-token prompt, gaps ${gaps.map((g) => g.toExponential(1)).join(' ')}`);
       expect(result.tokens.length).toBeGreaterThan(0);
       const int8 = dtype === 'int8';
       expect(Math.max(...gaps), `gaps ${gaps.map((g) => g.toExponential(1)).join(' ')}`).toBeLessThan(int8 ? 2e-2 : 1e-2);
@@ -104,8 +107,9 @@ for (const { preset, backend, dtype, openIssue } of cases) {
       expect(streamed('think').trim()).toBe(result.thinking);
     });
 
-    test('a follow-up question reuses the page prefix and answers as a cold run does', async () => {
-      const page = { role: 'system' as const, content: 'Page: '.concat('Thai สวัสดี and Hindi नमस्ते. '.repeat(40)) };
+    test.skipIf(slow)('a follow-up question reuses the page prefix and answers as a cold run does', async () => {
+      // ~650 byte tokens: past two PREFILL_CHUNKs, and 21 runs where runs are limited to 31 tokens (SwiftShader).
+      const page = { role: 'system' as const, content: 'Page: '.concat('Thai สวัสดี and Hindi नमस्ते. '.repeat(12)) };
       const first = [page, { role: 'user' as const, content: 'Which scripts?' }];
       const a1 = await callEngine(ui, 'engine.generate', { messages: first, sampling: greedy, maxNewTokens: 6 });
       expect(a1.ok).toBe(true);
@@ -132,7 +136,7 @@ for (const { preset, backend, dtype, openIssue } of cases) {
       expect(next.ok).toBe(true);
     });
 
-    test('the offscreen document killed mid-generation gives a clear error, and the next request works', async () => {
+    test.skipIf(slow)('the offscreen document killed mid-generation gives a clear error, and the next request works', async () => {
       const id = await startEngineCall(ui, 'engine.generate', { messages: [{ role: 'user', content: 'Write a lot.' }], sampling: { temperature: 1, seed: 1 }, maxNewTokens: 4000 });
       await waitForEvents(ui, id, 4);
       await ext.worker.evaluate(() => chrome.offscreen.closeDocument());
