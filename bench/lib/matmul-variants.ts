@@ -1,7 +1,10 @@
 // Micro-benchmark that picks the CPU graph variant: one block of LFM2.5-1.2B's linear layers (conv in/out
 // projections and the dense FFN of one layer, 67M weights) in each weight format, timed for one decode token
 // and one prefill chunk in onnxruntime-web's plain WASM build in Chromium (2 threads) and in onnxruntime-node.
-//   node --import tsx bench/lib/matmul-variants.ts [variant,...]
+//   node --import tsx bench/lib/matmul-variants.ts [variant,...] [threads] [interleave]
+// `interleave`: web decode only, all variants' sessions in one page, timed in turn round after round (the
+// fair comparison on a machine other work shares).
+// head_* variants time the tied LM head alone ([65,536 × 2,048], one row: last-position logits).
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import * as ortNode from 'onnxruntime-node';
@@ -18,8 +21,9 @@ const FF = 8192;
 const SHAPES: [number, number][] = [[3 * H, H], [H, H], [FF, H], [FF, H], [H, FF]];
 const MS = { domain: 'com.microsoft' };
 
-type Variant = 'fp32' | 'q4_acc0' | 'q4_acc4' | 'q8_acc0' | 'q8_acc4' | 'int8_dqmm' | 'int8_mmi';
-const ALL: Variant[] = ['fp32', 'q4_acc0', 'q4_acc4', 'q8_acc0', 'q8_acc4', 'int8_dqmm', 'int8_mmi'];
+type Variant = 'fp32' | 'q4_acc0' | 'q4_acc4' | 'q8_acc0' | 'q8_acc4' | 'int8_dqmm' | 'int8_mmi' | 'int8_mmi_nozp' | 'int8_mmi_fused' | 'head_int8' | 'head_fp32';
+const ALL: Variant[] = ['fp32', 'q4_acc0', 'q4_acc4', 'q8_acc0', 'q8_acc4', 'int8_dqmm', 'int8_mmi', 'int8_mmi_nozp', 'int8_mmi_fused', 'head_int8', 'head_fp32'];
+const VOCAB = 65536;
 
 function randomWeights(n: number, seed: number): Float32Array {
   let s = seed >>> 0;
@@ -59,7 +63,17 @@ function linear(g: GraphBuilder, variant: Variant, x: string, n: number, k: numb
     if (acc) attrs['accuracy_level'] = acc;
     return g.op1('MatMulNBits', [x, g.constant('b', 'uint8', [n, k / 32, (32 * bits) / 8], packed), g.constant('s', 'float32', [n * (k / 32)], scales)], attrs, MS);
   }
-  // Per-output-channel symmetric int8, B as [K, N].
+  const { q, scales } = int8PerRow(w, n, k);
+  const b = g.constant('b', 'int8', [k, n], q);
+  const bScale = g.constant('bs', 'float32', [n], scales);
+  if (variant === 'int8_dqmm') return g.op1('DynamicQuantizeMatMul', [x, b, bScale], {}, MS);
+  const [xq, xs, xz] = g.op('DynamicQuantizeLinear', [x], {}, { outputCount: 3 }) as [string, string, string];
+  const acc = g.op1('MatMulInteger', variant === 'int8_mmi_nozp' ? [xq, b, xz] : [xq, b, xz, g.constant('bz', 'int8', [n], new Int8Array(n))]);
+  return g.op1('Mul', [g.op1('Cast', [acc], { to: 1 }), g.op1('Mul', [xs, bScale])]);
+}
+
+/** Per-output-channel symmetric int8 of W [n, k], codes as B [k, n]. */
+function int8PerRow(w: Float32Array, n: number, k: number): { q: Int8Array; scales: Float32Array } {
   const q = new Int8Array(n * k);
   const scales = new Float32Array(n);
   for (let r = 0; r < n; r++) {
@@ -68,17 +82,48 @@ function linear(g: GraphBuilder, variant: Variant, x: string, n: number, k: numb
     scales[r] = m / 127 || 1;
     for (let c = 0; c < k; c++) q[c * n + r] = Math.round(w[r * k + c]! / scales[r]!);
   }
-  const b = g.constant('b', 'int8', [k, n], q);
-  const bScale = g.constant('bs', 'float32', [n], scales);
-  if (variant === 'int8_dqmm') return g.op1('DynamicQuantizeMatMul', [x, b, bScale], {}, MS);
+  return { q, scales };
+}
+
+/**
+ * Linears reading the same input as one: a single DynamicQuantizeLinear, their B matrices concatenated along N
+ * into one MatMulInteger (no B zero point), one scale vector, then Split.
+ */
+function fusedInt8(g: GraphBuilder, x: string, shapes: [number, number][], seeds: number[]): string[] {
+  const k = shapes[0]![1];
+  const total = shapes.reduce((a, [n]) => a + n, 0);
+  const q = new Int8Array(total * k);
+  const scales = new Float32Array(total);
+  let at = 0;
+  shapes.forEach(([n], i) => {
+    const part = int8PerRow(randomWeights(n * k, seeds[i]!), n, k);
+    for (let c = 0; c < k; c++) q.set(part.q.subarray(c * n, (c + 1) * n), c * total + at);
+    scales.set(part.scales, at);
+    at += n;
+  });
   const [xq, xs, xz] = g.op('DynamicQuantizeLinear', [x], {}, { outputCount: 3 }) as [string, string, string];
-  const acc = g.op1('MatMulInteger', [xq, b, xz, g.constant('bz', 'int8', [n], new Int8Array(n))]);
-  return g.op1('Mul', [g.op1('Cast', [acc], { to: 1 }), g.op1('Mul', [xs, bScale])]);
+  const acc = g.op1('MatMulInteger', [xq, g.constant('b', 'int8', [k, total], q), xz]);
+  const y = g.op1('Mul', [g.op1('Cast', [acc], { to: 1 }), g.op1('Mul', [xs, g.constant('bs', 'float32', [total], scales)])]);
+  return g.op('Split', [y, g.constInt64('split', shapes.map(([n]) => n))], { axis: -1 }, { outputCount: shapes.length });
 }
 
 function buildBlock(variant: Variant): Uint8Array {
   const g = new GraphBuilder(`block_${variant}`);
   const x = g.input('x', 'float32', [1, 'seq', H]);
+  if (variant.startsWith('head_')) {
+    const last = g.op1('Slice', [x, g.constInt64('start', [-1]), g.constInt64('max', [2 ** 53]), g.constInt64('axis', [1])]);
+    g.op1('Identity', [linear(g, variant === 'head_fp32' ? 'fp32' : 'int8_mmi', last, VOCAB, H, 99)], {}, { outputs: ['y'] });
+    g.output('y', 'float32', [1, 1, VOCAB]);
+    return encodeGraph(g.build());
+  }
+  if (variant === 'int8_mmi_fused') {
+    // in_proj, out_proj, w1 and w3 all read x here: one quantization of x, one MatMulInteger, then Split.
+    const [bcx, out, gate, up] = fusedInt8(g, x, [SHAPES[0]!, SHAPES[1]!, SHAPES[2]!, SHAPES[3]!], [17, 18, 19, 20]) as [string, string, string, string];
+    const ffn = linear(g, 'int8_mmi_nozp', g.op1('Mul', [gate, up]), H, FF, 21);
+    g.op1('Add', [g.op1('Add', [ffn, out]), g.op1('ReduceMean', [bcx, g.constInt64('axes', [-1])], { keepdims: 1 })], {}, { outputs: ['y'] });
+    g.output('y', 'float32', [1, 'seq', H]);
+    return encodeGraph(g.build());
+  }
   const [inP, outP, w1, w3, w2] = SHAPES.map(([n, k], i) => (y: string) => linear(g, variant, y, n, k, 17 + i));
   const bcx = inP!(x);
   const ffn = w2!(g.op1('Mul', [w1!(x), w3!(x)]));
@@ -92,7 +137,7 @@ const PREFILL = 256;
 const PREFILL_REPS = 3;
 
 async function timeNode(file: string): Promise<{ decodeMs: number; prefillMs: number }> {
-  const session = await ortNode.InferenceSession.create(file, { intraOpNumThreads: 2, graphOptimizationLevel: 'all' });
+  const session = await ortNode.InferenceSession.create(file, { intraOpNumThreads: threads, graphOptimizationLevel: 'all' });
   const run = async (seq: number) => {
     const t = performance.now();
     await session.run({ x: new ortNode.Tensor('float32', new Float32Array(seq * H).fill(0.01), [1, seq, H]) });
@@ -109,12 +154,38 @@ async function timeNode(file: string): Promise<{ decodeMs: number; prefillMs: nu
 }
 
 const variants = (process.argv[2]?.split(',') as Variant[] | undefined) ?? ALL;
+const threads = Number(process.argv[3] ?? 2);
 const dir = resolve(import.meta.dirname, '../../.cache/matmul-variants');
 mkdirSync(dir, { recursive: true });
 const server = await startOrtTestPageServer({ mv: dir });
 const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: extensionLaunchArgs().filter((a) => !a.includes('extension')) });
 try {
-  for (const variant of variants) {
+  if (process.argv[4] === 'interleave') {
+    for (const variant of variants) writeFileSync(join(dir, `${variant}.onnx`), buildBlock(variant));
+    const page = await browser.newPage();
+    await page.goto(server.origin + ortTestPage('wasm'));
+    await page.waitForFunction(() => document.title === 'ready', undefined, { timeout: 30_000 });
+    const web = await page.evaluate(`(async () => {
+      const ort = window.ort;
+      ort.env.wasm.numThreads = ${threads};
+      const variants = ${JSON.stringify(variants)};
+      const sessions = [];
+      for (const v of variants) sessions.push(await ort.InferenceSession.create('/models/mv/' + v + '.onnx', { executionProviders: ['wasm'], graphOptimizationLevel: 'all' }));
+      const x = new ort.Tensor('float32', new Float32Array(${H}).fill(0.01), [1, 1, ${H}]);
+      const times = variants.map(() => []);
+      for (let round = 0; round <= ${DECODE_REPS}; round++) {
+        for (let i = 0; i < sessions.length; i++) {
+          const t = performance.now();
+          await sessions[i].run({ x });
+          if (round > 0) times[i].push(performance.now() - t);
+        }
+      }
+      for (const s of sessions) await s.release();
+      return variants.map((v, i) => ({ variant: v, decodeMs: times[i].sort((a, b) => a - b)[Math.floor(times[i].length / 2)], minMs: times[i][0] }));
+    })()`);
+    for (const row of web as object[]) console.log(JSON.stringify({ threads, ...row }));
+  }
+  for (const variant of process.argv[4] === 'interleave' ? [] : variants) {
     const file = join(dir, `${variant}.onnx`);
     writeFileSync(file, buildBlock(variant));
     const native = await timeNode(file).catch((e: Error) => ({ error: e.message.slice(0, 200) }));
@@ -124,6 +195,7 @@ try {
     // A string, not a function: tsx would wrap named inner functions in a `__name` helper the page lacks.
     const web = await page.evaluate(`(async () => {
       const ort = window.ort;
+      ort.env.wasm.numThreads = ${threads};
       try {
         const session = await ort.InferenceSession.create('/models/mv/${variant}.onnx', { executionProviders: ['wasm'], graphOptimizationLevel: 'all' });
         async function run(seq) {
