@@ -14,7 +14,7 @@ import { median, type Benchmark, type Figure } from './figure';
 import { bareDecodeLoopSource } from './lib/bare-decode-loop';
 import { engineBenchModel, NATIVE_DTYPE, WASM_DTYPE } from './lib/engine-bench-model';
 import { attachOffscreen } from './lib/offscreen-eval';
-import { serveFolder } from './lib/serve-folder';
+import { serveFolder } from '../scripts/lib/serve-folder';
 
 /**
  * Engine figures on the lfm2.5-1.2b preset (random weights), all from one run:

@@ -1,10 +1,8 @@
 // The engine inside the built extension, on a test model served from 127.0.0.1: greedy output against the
 // reference forward pass, streaming order, cancel, prefix reuse and a killed offscreen document.
-import { createReadStream, existsSync, statSync } from 'node:fs';
-import { join, normalize, sep } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { startPageServer, type PageServer } from '../../scripts/lib/page-server';
+import type { PageServer } from '../../scripts/lib/page-server';
 import { CheckpointReader } from '../../scripts/export/checkpoint-reader';
 import { ensureTestModel } from '../../scripts/export/test-models';
 import { ChatFormat } from '../../src/engine/chat-format';
@@ -14,22 +12,11 @@ import { parseConfig } from '../../src/model/config';
 import type { ExportDtype } from '../../src/model/export-dtype';
 import { Lfm2Reference } from '../../src/model/reference/lfm2-reference';
 import { awaitEngineCall, callEngine, cancelEngineCall, offscreenExists, startEngineCall, waitFor, waitForEvents } from './harness/engine-client';
+import { serveFolder } from '../../scripts/lib/serve-folder';
 import { launchExtension, type LaunchedExtension } from './harness/launch-extension';
 
 const greedy = { temperature: 0, topK: 0, topP: 1, repetitionPenalty: 1 };
 
-/** Serves a model folder with the CORS and CORP headers a cross-origin-isolated extension page requires. */
-function serveFolder(root: string): Promise<PageServer> {
-  return startPageServer({}, [
-    (req, res) => {
-      const path = normalize(join(root, decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname)));
-      if (!path.startsWith(root + sep) || !existsSync(path) || !statSync(path).isFile()) return false;
-      res.writeHead(200, { 'access-control-allow-origin': '*', 'cross-origin-resource-policy': 'cross-origin', 'content-length': statSync(path).size });
-      createReadStream(path).pipe(res);
-      return true;
-    },
-  ]);
-}
 
 /**
  * Feeds the engine's greedy tokens through the Float64 reference and returns, per step, how far the chosen

@@ -1,8 +1,8 @@
 // Summaries in the built extension on the tiny test model (random weights: the text is noise, but the
 // streaming, progress, cancel, chunking, selection and prefix reuse are real): pages are served on
 // 127.0.0.1, the side panel page is driven like a user would, and task.* calls check what it cannot show.
-import { createReadStream, existsSync, readFileSync, statSync } from 'node:fs';
-import { join, normalize, sep } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { startPageServer, type PageServer } from '../../scripts/lib/page-server';
@@ -11,6 +11,7 @@ import type { ExtractedPage, SummaryEvent, SummaryOptions } from '../../src/prot
 import { planSummary } from '../../src/tasks/summarize/summary-plan';
 import { tinyModelMeter } from '../unit/tasks/tiny-model-meter';
 import { callEngine, readyTabId, startEngineCall, awaitEngineCall } from './harness/engine-client';
+import { serveFolder } from '../../scripts/lib/serve-folder';
 import { launchExtension, type LaunchedExtension } from './harness/launch-extension';
 
 const ARTICLE = readFileSync(join(import.meta.dirname, '../fixtures/pages/news-en.html'), 'utf8');
@@ -27,17 +28,6 @@ function longArticle(): string {
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>The long survey</title></head><body><article><h1>The long survey</h1>${sections.join('')}</article></body></html>`;
 }
 
-function serveFolder(root: string): Promise<PageServer> {
-  return startPageServer({}, [
-    (req, res) => {
-      const path = normalize(join(root, decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname)));
-      if (!path.startsWith(root + sep) || !existsSync(path) || !statSync(path).isFile()) return false;
-      res.writeHead(200, { 'access-control-allow-origin': '*', 'cross-origin-resource-policy': 'cross-origin', 'content-length': statSync(path).size });
-      createReadStream(path).pipe(res);
-      return true;
-    },
-  ]);
-}
 
 const options: SummaryOptions = { type: 'key-points', length: 'medium', format: 'markdown', language: 'en', scope: 'page' };
 

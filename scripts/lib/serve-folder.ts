@@ -1,7 +1,7 @@
 // Serves a model folder on 127.0.0.1 with the CORS and CORP headers a cross-origin-isolated extension page needs.
 import { createReadStream, existsSync, statSync } from 'node:fs';
 import { join, normalize, sep } from 'node:path';
-import { startPageServer, type PageServer } from '../../scripts/lib/page-server';
+import { startPageServer, type PageServer } from './page-server';
 
 export function serveFolder(root: string): Promise<PageServer> {
   return startPageServer({}, [
