@@ -114,6 +114,8 @@ async function streamRemainder(job: FileDownload, hasher: ChunkHasher): Promise<
   let stored = 0;
   // Chunk commits run in order: wait for the chunk's hash state, then store chunk and record together.
   let commits: Promise<void> = Promise.resolve();
+  // Commits not yet done, oldest first: reading runs ahead of them by at most QUEUED_CHUNKS.
+  const queued: Array<Promise<void>> = [];
   try {
     const response = await job.fetchFn(job.url, {
       headers: { Range: `bytes=${offset}-` },
@@ -162,10 +164,11 @@ async function streamRemainder(job: FileDownload, hasher: ChunkHasher): Promise<
         })();
         // Awaited below or on the way out; this only keeps a failure from going unobserved meanwhile.
         commits.catch(() => undefined);
-        // At most two chunks waiting to be stored while the next one is read. Waiting on our own disk is not
-        // the server stalling, so the stall clock stops meanwhile (the next read restarts it).
+        queued.push(commits);
+        // Waiting on our own disk is not the server stalling, so the stall clock stops meanwhile (the next read
+        // restarts it).
         clearTimeout(stallTimer);
-        await previous;
+        while (queued.length >= QUEUED_CHUNKS) await queued.shift();
         index++;
         buffer = new Uint8Array(chunkLength(record, file, index));
         filled = 0;
@@ -184,6 +187,14 @@ async function streamRemainder(job: FileDownload, hasher: ChunkHasher): Promise<
     clearTimeout(stallTimer);
   }
 }
+
+/**
+ * How many chunks may be waiting to be hashed and stored while the next one is read: the fetch of chunk n+1
+ * waits only for the commit of chunk n-1. Memory: this many chunks (each briefly twice, as the bytes being hashed
+ * and the Blob being stored) plus the one being filled. bench/store measured deeper queues (3, 4) no faster:
+ * IndexedDB runs one readwrite transaction at a time on the store, and its Blob writes are the slowest stage.
+ */
+const QUEUED_CHUNKS = 2;
 
 function chunkLength(record: ModelRecord, file: StoredFile, index: number): number {
   return Math.max(0, Math.min(record.chunkBytes, file.size - index * record.chunkBytes));

@@ -11,7 +11,14 @@ import { fileBytesStored, recordBytesStored, recordTotalBytes, type ModelRecord,
  * space), then, with the user's consent for that size, fetch every file that is not yet verified.
  * Resuming reuses the stored plan, so the same commit and files are fetched whatever the branch does now.
  */
-export const DEFAULT_CHUNK_BYTES = 16 * 1024 * 1024;
+/**
+ * One IndexedDB transaction per chunk (chunk and progress record together) has a fixed cost, so larger chunks
+ * store faster: on the bench model, 64 MiB stored 1.1-1.15x as fast as 16 MiB through the whole pipeline (three
+ * runs of five back-to-back pairs) and 1.6x with IndexedDB writes alone; 32 MiB showed no clear gain. The price:
+ * up to one chunk refetched after a crash, about three chunks held while downloading, one more while reading a
+ * file with bytes(). Records keep their own chunkBytes, so downloads begun with another size resume with it.
+ */
+export const DEFAULT_CHUNK_BYTES = 64 * 1024 * 1024;
 export const DEFAULT_STALL_MS = 30_000;
 /** A file that fails its checksum is fetched once more before the download gives up on it. */
 const ATTEMPTS_PER_FILE = 2;

@@ -9,6 +9,7 @@ import { workerHasher } from '../../store/worker-hasher';
 import { recordBytesStored, WeightDb } from '../../store/weight-db';
 import type { EngineStatus } from '../engine-status';
 import { executionProviders, ortRuntime } from '../ort-runtime';
+import { storeModelSource } from '../store-model-source';
 
 type StoreHandlers = Pick<EngineHandlers, keyof typeof storeCommands>;
 
@@ -139,19 +140,28 @@ export function storeHandlers(status: EngineStatus): StoreHandlers {
       return listing(entry, await deps.db.getModel(entry.id), false);
     },
 
-    'store.load-check': async ({ modelId, backend, externalData = 'blob-url', run }) => {
+    // 'bytes' (the default) reads the files with the engine's own source (storeModelSource: the graph, then one
+    // external data file at a time, each with StoredModelFile.bytes()); 'blob-url' is kept to compare.
+    'store.load-check': async ({ modelId, backend, externalData = 'bytes', run }) => {
       const ort = await ortRuntime(backend);
       const start = performance.now();
-      const model = await openModel(modelId, deps.db);
-      const graph = new Uint8Array(await (await model.graph.blob()).arrayBuffer());
-      const urls = externalData === 'blob-url' ? await ortExternalData(model) : undefined;
-      const pieces =
-        urls?.externalData ??
-        (await Promise.all(model.externalData.map(async (data) => ({ path: data.name, data: await data.bytes() }))));
+      let graph: Uint8Array;
+      let pieces: Array<{ path: string; data: string | Uint8Array }>;
+      let revoke = (): void => undefined;
+      if (externalData === 'bytes') {
+        ({ bytes: graph, externalData: pieces } = await storeModelSource(modelId).graph((await deps.db.getModel(modelId))?.entry.dtype ?? ''));
+      } else {
+        const model = await openModel(modelId, deps.db);
+        graph = await model.graph.bytes();
+        const urls = await ortExternalData(model);
+        pieces = urls.externalData;
+        revoke = urls.revoke;
+      }
       const openMs = performance.now() - start;
-      const session = await ort.InferenceSession.create(graph, { executionProviders: executionProviders(backend), externalData: pieces });
+      // The engine's session options (generation-handlers.ts createSession), less what only matters when running.
+      const session = await ort.InferenceSession.create(graph, { executionProviders: executionProviders(backend), externalData: pieces, graphOptimizationLevel: 'all' });
       const createMs = performance.now() - start - openMs;
-      urls?.revoke();
+      revoke();
       try {
         let output: number[] | undefined;
         if (run) {

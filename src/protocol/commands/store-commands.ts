@@ -128,7 +128,7 @@ export const storeCommands = {
     payload: v.object({
       modelId: ModelId,
       backend: v.picklist(['webgpu', 'wasm']),
-      /** How ORT gets the external data: Blob URLs it fetches itself, or bytes read first. */
+      /** How ORT gets the external data: bytes read first, one file at a time, as the engine does (default), or Blob URLs it fetches itself. */
       externalData: v.optional(v.picklist(['blob-url', 'bytes'])),
       /** Optional input to run once, so the caller can compare the output with what it expects. */
       run: v.optional(v.object({ name: v.string(), dims: v.array(v.number()), data: v.array(v.number()) })),
