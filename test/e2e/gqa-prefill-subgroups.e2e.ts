@@ -5,14 +5,12 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { NARROW_SUBGROUP_TOKENS_PER_RUN } from '../../src/engine/tokens-per-run';
 import { encodeGraph, GraphBuilder } from '../../src/model/onnx/graph-builder';
-import { CHROMIUM, extensionLaunchArgs } from '../../scripts/lib/chromium';
-import type { PageServer } from '../../scripts/lib/page-server';
 import { describePageAdapter } from './harness/ort-test-page-runner';
-import { ortTestPage, startOrtTestPageServer } from './harness/ort-test-page-server';
+import { openOrtTestPages, type OrtTestPages } from './harness/ort-test-page-server';
 
 // The tiny presets' attention shape (4 query heads, 2 KV heads of 16); head size 64 fails the same way.
 const HEADS = 4;
@@ -75,27 +73,16 @@ async function wrongRows(pages: Record<'webgpu' | 'wasm', Page>, past: number, t
 }
 
 describe('GroupQueryAttention prefill on WebGPU with 4-lane subgroups', () => {
-  let server: PageServer;
-  let browser: Browser;
-  const pages = {} as Record<'webgpu' | 'wasm', Page>;
+  let ort: OrtTestPages;
+  let pages: OrtTestPages['pages'];
 
   beforeAll(async () => {
     const dir = mkdtempSync(join(tmpdir(), 'gqa-'));
     writeGqa(dir);
-    server = await startOrtTestPageServer({ gqa: dir });
-    const args = extensionLaunchArgs({ webgpu: true }).filter((a) => !a.includes('extension'));
-    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args });
-    for (const build of ['webgpu', 'wasm'] as const) {
-      const page = await browser.newPage();
-      await page.goto(server.origin + ortTestPage(build));
-      await page.waitForFunction(() => document.title === 'ready', undefined, { timeout: 30_000 });
-      pages[build] = page;
-    }
+    ort = await openOrtTestPages({ gqa: dir });
+    pages = ort.pages;
   });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-  });
+  afterAll(async () => ort?.close());
 
   test('the adapter here has 4-lane subgroups (so the engine limits its runs)', async () => {
     const subgroups = await pages.webgpu.evaluate(async () => (await navigator.gpu.requestAdapter())?.info.subgroupMinSize);

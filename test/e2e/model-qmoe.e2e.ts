@@ -4,14 +4,12 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { attr, encodeGraph, GraphBuilder } from '../../src/model/onnx/graph-builder';
 import { dequantizeInt4, quantizeInt4 } from '../../src/model/quantization';
-import { CHROMIUM, extensionLaunchArgs } from '../../scripts/lib/chromium';
-import type { PageServer } from '../../scripts/lib/page-server';
 import { relativeError } from '../unit/model/ort-decoder';
-import { ortTestPage, startOrtTestPageServer } from './harness/ort-test-page-server';
+import { openOrtTestPages, type OrtTestPages } from './harness/ort-test-page-server';
 
 const H = 64;
 const I = 64;
@@ -87,21 +85,14 @@ describe('QMoE in Chromium against its contract', () => {
   const dir = mkdtempSync(join(tmpdir(), 'qmoe-'));
   const weights = buildQmoe(dir);
   const next = random(11);
-  let server: PageServer;
-  let browser: Browser;
+  let ort: OrtTestPages;
   let page: Page;
 
   beforeAll(async () => {
-    server = await startOrtTestPageServer({ qmoe: dir });
-    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: extensionLaunchArgs({ webgpu: true }).filter((a) => !a.includes('extension')) });
-    page = await browser.newPage();
-    await page.goto(server.origin + ortTestPage('webgpu'));
-    await page.waitForFunction(() => document.title === 'ready', undefined, { timeout: 30_000 });
+    ort = await openOrtTestPages({ qmoe: dir }, ['webgpu']);
+    page = ort.pages.webgpu;
   });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-  });
+  afterAll(async () => ort?.close());
 
   /** Runs `rows` random tokens (each routed to K of the E experts) and returns each row's relative error. */
   async function rowErrors(ep: 'webgpu' | 'wasm', rows: number): Promise<number[]> {

@@ -3,14 +3,11 @@
 // (every step a two-row call, so MoE layers take their several-rows path throughout).
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { ensureTestModel, type TestModel } from '../../scripts/export/test-models';
-import { CHROMIUM, extensionLaunchArgs } from '../../scripts/lib/chromium';
-import type { PageServer } from '../../scripts/lib/page-server';
 import { compareWithReference, DECODE_STEPS, PROMPTS, type Comparison } from '../unit/model/lfm2-vs-reference';
 import { describePageAdapter, openPageSession } from './harness/ort-test-page-runner';
-import { ortTestPage, startOrtTestPageServer, type OrtBuild } from './harness/ort-test-page-server';
+import { openOrtTestPages, type OrtBuild, type OrtTestPages } from './harness/ort-test-page-server';
 
 const PRESETS = ['tiny-dense', 'tiny-moe'] as const;
 type Preset = (typeof PRESETS)[number];
@@ -18,26 +15,14 @@ type Preset = (typeof PRESETS)[number];
 describe('tiny LFM2 models on onnxruntime-web in Chromium match the Float64 reference', () => {
   const models = Object.fromEntries(PRESETS.map((p) => [p, ensureTestModel(p)])) as Record<Preset, TestModel>;
   const dataFiles = (preset: Preset, dtype: string) => readdirSync(join(models[preset].dir, 'onnx')).filter((f) => f.startsWith(`model_${dtype}.onnx_data`));
-  let server: PageServer;
-  let browser: Browser;
-  const pages = {} as Record<OrtBuild, Page>;
+  let ort: OrtTestPages;
+  let pages: OrtTestPages['pages'];
 
   beforeAll(async () => {
-    server = await startOrtTestPageServer(Object.fromEntries(PRESETS.map((p) => [p, models[p].dir])));
-    // The extension's WebGPU flags without the extension: these pages load onnxruntime-web themselves.
-    const args = extensionLaunchArgs({ webgpu: true }).filter((a) => !a.includes('extension'));
-    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args });
-    for (const build of ['webgpu', 'wasm'] as const) {
-      const page = await browser.newPage();
-      await page.goto(server.origin + ortTestPage(build));
-      await page.waitForFunction(() => document.title === 'ready', undefined, { timeout: 30_000 });
-      pages[build] = page;
-    }
+    ort = await openOrtTestPages(Object.fromEntries(PRESETS.map((p) => [p, models[p].dir])));
+    pages = ort.pages;
   });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-  });
+  afterAll(async () => ort?.close());
 
   const run = async (preset: Preset, build: OrtBuild, dtype: 'q4' | 'q4f16'): Promise<Comparison> => {
     const runner = await openPageSession(pages[build], build, `/models/${preset}/onnx/model_${dtype}.onnx`, dataFiles(preset, dtype));

@@ -5,6 +5,8 @@ import { createReadStream, existsSync, statSync } from 'node:fs';
 import type { ServerResponse } from 'node:http';
 import { createRequire } from 'node:module';
 import { dirname, extname, join, normalize, sep } from 'node:path';
+import { chromium, type Page } from 'playwright-core';
+import { CHROMIUM, extensionLaunchArgs } from '../../../scripts/lib/chromium';
 import { startPageServer, type PageServer } from '../../../scripts/lib/page-server';
 
 const require = createRequire(import.meta.url);
@@ -90,4 +92,35 @@ export async function startOrtTestPageServer(models: Record<string, string>): Pr
       return false;
     },
   ]);
+}
+
+export interface OrtTestPages {
+  server: PageServer;
+  pages: Record<OrtBuild, Page>;
+  close(): Promise<void>;
+}
+
+/**
+ * Serves `models` and opens one ready test page per build in headless Chromium with the extension's WebGPU
+ * flags, without the extension: these pages load onnxruntime-web themselves.
+ */
+export async function openOrtTestPages(models: Record<string, string>, builds: readonly OrtBuild[] = ['webgpu', 'wasm']): Promise<OrtTestPages> {
+  const server = await startOrtTestPageServer(models);
+  const args = extensionLaunchArgs({ webgpu: true }).filter((arg) => !arg.includes('extension'));
+  const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args });
+  const pages = {} as Record<OrtBuild, Page>;
+  for (const build of builds) {
+    const page = await browser.newPage();
+    await page.goto(server.origin + ortTestPage(build));
+    await page.waitForFunction(() => document.title === 'ready', undefined, { timeout: 30_000 });
+    pages[build] = page;
+  }
+  return {
+    server,
+    pages,
+    async close() {
+      await browser.close();
+      await server.close();
+    },
+  };
 }
