@@ -1,5 +1,6 @@
 // safetensors header format: 8-byte little-endian header length, a JSON header mapping tensor names to
 // {dtype, shape, data_offsets: [begin, end)} relative to the end of the header, then the raw bytes.
+import { fromHalfBits } from './float16';
 
 export type SafetensorsDtype = 'F32' | 'F16' | 'BF16';
 
@@ -56,18 +57,9 @@ export function decodeTensor(dtype: SafetensorsDtype, bytes: Uint8Array): Float3
     return out;
   }
   for (let i = 0; i < halves.length; i++) {
-    out[i] = halfToFloat(halves[i] as number);
+    out[i] = fromHalfBits(halves[i] as number);
   }
   return out;
-}
-
-function halfToFloat(bits: number): number {
-  const sign = bits & 0x8000 ? -1 : 1;
-  const e = (bits >>> 10) & 0x1f;
-  const m = bits & 0x3ff;
-  if (e === 0) return sign * m * 2 ** -24;
-  if (e === 0x1f) return m ? NaN : sign * Infinity;
-  return sign * (1 + m / 1024) * 2 ** (e - 15);
 }
 
 /** Float32 → bfloat16 bits, round to nearest even (what torch's .to(torch.bfloat16) does); NaN stays NaN. */
