@@ -9,6 +9,7 @@ import type { ModelFiles, ModelGraph, ModelSource } from './model-source';
 import type { OrtApi, OrtSession } from './ort-types';
 import { PrefixCache } from './prefix-cache';
 import type { SamplingOptions } from './sampling';
+import { createSessionFromSource } from './tensor-by-tensor-file';
 import { tokensPerRunLimit } from './tokens-per-run';
 
 export interface EngineRequest extends Partial<GenerationLimits> {
@@ -44,9 +45,13 @@ export class Engine {
   static async load(options: EngineLoadOptions): Promise<Engine> {
     const files = await options.source.files();
     const config = parseConfig(files.config);
-    const graph = await options.source.graph(options.dtype, options.signal);
-    options.signal?.throwIfAborted();
-    const session = await options.createSession(graph);
+    const session = await createSessionFromSource(
+      (graphOptions) => options.source.graph(options.dtype, options.signal, graphOptions),
+      async (graph) => {
+        options.signal?.throwIfAborted();
+        return options.createSession(graph);
+      },
+    );
     try {
       return new Engine(options.source.id, new ChatFormat(files), new DecoderSession(options.ort, session, config, tokensPerRunLimit(options.ort)), files);
     } catch (error) {

@@ -19,6 +19,14 @@ export interface ExternalDataPiece {
   data: Uint8Array | string;
 }
 
+export interface ModelGraphOptions {
+  /**
+   * Keep every external tensor's bytes until the session exists, instead of letting each go once ORT copied it
+   * (TensorByTensorFile): the retry after ORT read a tensor twice.
+   */
+  keepEveryTensor?: boolean;
+}
+
 export interface ModelGraph {
   bytes: Uint8Array;
   externalData: ExternalDataPiece[];
@@ -28,5 +36,5 @@ export interface ModelSource {
   readonly id: string;
   files(): Promise<ModelFiles>;
   /** The graph exported as `onnx/model_<dtype>.onnx` and its data files. */
-  graph(dtype: string, signal?: AbortSignal): Promise<ModelGraph>;
+  graph(dtype: string, signal?: AbortSignal, options?: ModelGraphOptions): Promise<ModelGraph>;
 }

@@ -1,3 +1,5 @@
+import { createSessionFromSource } from '../../engine/tensor-by-tensor-file';
+import type { ModelGraph } from '../../engine/model-source';
 import { PagewiseError, type EngineHandlers, type EngineState, type storeCommands } from '../../protocol';
 import { DEFAULT_CHUNK_BYTES, downloadModel, planDownload, type StoreDeps } from '../../store/model-download';
 import { normalizeBaseUrl } from '../../store/model-ids';
@@ -140,28 +142,38 @@ export function storeHandlers(status: EngineStatus): StoreHandlers {
       return listing(entry, await deps.db.getModel(entry.id), false);
     },
 
-    // 'bytes' (the default) reads the files with the engine's own source (storeModelSource: the graph, then one
-    // external data file at a time, each with StoredModelFile.bytes()); 'blob-url' is kept to compare.
-    'store.load-check': async ({ modelId, backend, externalData = 'bytes', run }) => {
+    // 'engine' (the default) reads the files with the engine's own source (storeModelSource: the graph, then each
+    // external tensor, let go of as ORT copies it); 'blob-url' is kept to compare.
+    'store.load-check': async ({ modelId, backend, externalData = 'engine', run }) => {
       const ort = await ortRuntime(backend);
       const start = performance.now();
-      let graph: Uint8Array;
-      let pieces: Array<{ path: string; data: string | Uint8Array }>;
-      let revoke = (): void => undefined;
-      if (externalData === 'bytes') {
-        ({ bytes: graph, externalData: pieces } = await storeModelSource(modelId).graph((await deps.db.getModel(modelId))?.entry.dtype ?? ''));
+      let openMs = 0;
+      let keptEveryTensor = false;
+      // The engine's session options (generation-handlers.ts createSession), less what only matters when running.
+      const create = (graph: ModelGraph) => {
+        openMs ||= performance.now() - start;
+        return ort.InferenceSession.create(graph.bytes, { executionProviders: executionProviders(backend), externalData: graph.externalData, graphOptimizationLevel: 'all' });
+      };
+      let session: Awaited<ReturnType<typeof create>>;
+      if (externalData === 'engine') {
+        const dtype = (await deps.db.getModel(modelId))?.entry.dtype ?? '';
+        session = await createSessionFromSource(
+          (options) => {
+            keptEveryTensor = options.keepEveryTensor ?? false;
+            return storeModelSource(modelId).graph(dtype, undefined, options);
+          },
+          create,
+        );
       } else {
         const model = await openModel(modelId, deps.db);
-        graph = await model.graph.bytes();
         const urls = await ortExternalData(model);
-        pieces = urls.externalData;
-        revoke = urls.revoke;
+        try {
+          session = await create({ bytes: await model.graph.bytes(), externalData: urls.externalData });
+        } finally {
+          urls.revoke();
+        }
       }
-      const openMs = performance.now() - start;
-      // The engine's session options (generation-handlers.ts createSession), less what only matters when running.
-      const session = await ort.InferenceSession.create(graph, { executionProviders: executionProviders(backend), externalData: pieces, graphOptimizationLevel: 'all' });
       const createMs = performance.now() - start - openMs;
-      revoke();
       try {
         let output: number[] | undefined;
         if (run) {
@@ -169,7 +181,7 @@ export function storeHandlers(status: EngineStatus): StoreHandlers {
           const first = outputs[session.outputNames[0]!];
           output = first ? Array.from((await first.getData()) as Float32Array) : undefined;
         }
-        return { openMs, createMs, inputNames: [...session.inputNames], outputNames: [...session.outputNames], ...(output ? { output } : {}) };
+        return { openMs, createMs, keptEveryTensor, inputNames: [...session.inputNames], outputNames: [...session.outputNames], ...(output ? { output } : {}) };
       } finally {
         await session.release();
       }

@@ -128,8 +128,8 @@ export const storeCommands = {
     payload: v.object({
       modelId: ModelId,
       backend: v.picklist(['webgpu', 'wasm']),
-      /** How ORT gets the external data: bytes read first, one file at a time, as the engine does (default), or Blob URLs it fetches itself. */
-      externalData: v.optional(v.picklist(['blob-url', 'bytes'])),
+      /** How ORT gets the external data: tensor by tensor, let go of as ORT copies them, as the engine does (default), or Blob URLs it fetches itself. */
+      externalData: v.optional(v.picklist(['blob-url', 'engine'])),
       /** Optional input to run once, so the caller can compare the output with what it expects. */
       run: v.optional(v.object({ name: v.string(), dims: v.array(v.number()), data: v.array(v.number()) })),
     }),
@@ -139,6 +139,8 @@ export const storeCommands = {
       inputNames: v.array(v.string()),
       outputNames: v.array(v.string()),
       output: v.optional(v.array(v.number())),
+      /** ORT read a tensor again after its bytes were let go, so the engine's path created the session a second time keeping every tensor. */
+      keptEveryTensor: v.boolean(),
     }),
     event: v.never(),
   },
