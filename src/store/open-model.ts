@@ -10,6 +10,8 @@ export interface StoredModelFile {
   path: string;
   size: number;
   blob(): Promise<Blob>;
+  /** The stored chunks in file order, each a Blob kept on disk by Chromium until read. */
+  chunks(): Promise<Blob[]>;
   /** The file in one Uint8Array, filled chunk by chunk so only one chunk more than the file is ever held. */
   bytes(): Promise<Uint8Array>;
 }
@@ -33,6 +35,7 @@ export async function openModel(modelId: string, db = new WeightDb()): Promise<O
     path: file.path,
     size: file.size,
     blob: async () => new Blob(await db.getChunks(modelId, file.path, file.chunks)),
+    chunks: () => db.getChunks(modelId, file.path, file.chunks),
     bytes: async () => {
       const out = new Uint8Array(file.size);
       let offset = 0;
@@ -64,10 +67,9 @@ export async function openModel(modelId: string, db = new WeightDb()): Promise<O
 }
 
 /**
- * ORT's `externalData` option for an opened model, with each file as a Blob URL that ORT fetches itself. ORT-web
- * reads each file whole before building the session either way; bench/store measured handing it `bytes()`
- * instead as faster to a ready session for the same peak memory (see the `store.cold_load_ratio` notes).
- * Call `revoke` once the session exists.
+ * ORT's `externalData` option for an opened model, with each file as a Blob URL that ORT fetches itself and
+ * holds whole until the session exists. Kept as bench/store's comparison for the engine's own path
+ * (src/offscreen/store-model-source.ts, tensor by tensor). Call `revoke` once the session exists.
  */
 export async function ortExternalData(model: OpenedModel): Promise<{ externalData: Array<{ path: string; data: string }>; revoke(): void }> {
   const urls: string[] = [];
