@@ -8,7 +8,7 @@ import { rememberActiveModel } from '../../store/active-model';
 import { WeightDb } from '../../store/weight-db';
 import { PagewiseError, type EngineEvent, type EngineHandlers, type EnginePayload, type EngineResult, type generationCommands } from '../../protocol';
 import type { EngineStatus } from '../engine-status';
-import { loadedEngine, setEngineEnsurer, setLoadedEngine } from '../loaded-engine';
+import { generationFailure, loadedEngine, setEngineEnsurer, setLoadedEngine } from '../loaded-engine';
 import { cachedModelToLoad } from '../model-readiness';
 import { storeModelSource } from '../store-model-source';
 import { executionProviders, ortRuntime, type OrtRuntime } from '../ort-runtime';
@@ -26,7 +26,7 @@ type LoadProgress = EngineEvent<'engine.load'>;
  * closed this document when idle.
  */
 export function generationHandlers(status: EngineStatus): GenerationHandlers {
-  let engine: { instance: Engine; backend: Backend; result: LoadResult; deviceLost: Promise<GPUDeviceLostInfo> | undefined } | undefined;
+  let engine: { instance: Engine; backend: Backend; result: LoadResult } | undefined;
   /** The load ensure-ready started, shared by every request that arrives while it runs. */
   let ensuring: Promise<LoadResult> | undefined;
   const listeners = new Set<(event: LoadProgress) => void>();
@@ -83,8 +83,8 @@ export function generationHandlers(status: EngineStatus): GenerationHandlers {
       });
       const result = { modelId, backend, dtype, threads: backend === 'wasm' ? (ort.env.wasm.numThreads ?? 1) : 0, loadMs: performance.now() - start };
       const deviceLost = backend === 'webgpu' ? deviceLoss(ort) : undefined;
-      engine = { instance, backend, result, deviceLost };
-      setLoadedEngine(instance);
+      engine = { instance, backend, result };
+      setLoadedEngine(instance, deviceLost);
       void deviceLost?.then((info) => restartAfterLoss(info, status));
       if (payload.source.kind === 'store') await rememberActiveModel(payload.source.modelId);
       status.set({ phase: 'ready', modelId });
@@ -135,17 +135,10 @@ export function generationHandlers(status: EngineStatus): GenerationHandlers {
     },
     'engine.generate': async (payload, { signal, emit }) => {
       if (!engine) throw new PagewiseError('unsupported', 'No model is loaded yet.');
-      const { instance, deviceLost } = engine;
       try {
-        return await instance.generate(toRequest(payload), signal, emit);
+        return await engine.instance.generate(toRequest(payload), signal, emit);
       } catch (error) {
-        // A lost device fails ORT's run first (a failed buffer download, or mapAsync's AbortError, which the port
-        // reports as "cancelled"), and that error reaches the caller before this document reloads. Nobody
-        // cancelled and nothing in the request was wrong: the engine broke, so say that.
-        if (deviceLost && !signal.aborted && (await settlesWithin(deviceLost, DEVICE_LOSS_GRACE_MS))) {
-          throw new PagewiseError('engine-crashed', 'The GPU device was lost while generating; the engine is restarting. Try again.');
-        }
-        throw error;
+        throw await generationFailure(error, signal);
       }
     },
   };
@@ -187,27 +180,11 @@ async function createSession(ort: OrtRuntime, graph: ModelGraph, backend: Backen
   return session as unknown as OrtSession;
 }
 
-/**
- * How long a failed WebGPU run waits for `device.lost` to settle: the run's error can arrive a moment before
- * the loss does. Only failures pay it, and only on WebGPU.
- */
-const DEVICE_LOSS_GRACE_MS = 1000;
-
 /** Settles when the device ORT runs on is lost; never when it is destroyed on purpose (that is no crash). */
 async function deviceLoss(ort: OrtRuntime): Promise<GPUDeviceLostInfo> {
   // Typed as a promise, but this onnxruntime-web build hands back the device itself once a session exists.
   const info = await (await ort.env.webgpu.device).lost;
   return info.reason === 'destroyed' ? new Promise<never>(() => {}) : info;
-}
-
-function settlesWithin(work: Promise<unknown>, ms: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(() => resolve(false), ms);
-    void work.then(() => {
-      clearTimeout(timer);
-      resolve(true);
-    });
-  });
 }
 
 function restartAfterLoss(info: GPUDeviceLostInfo, status: EngineStatus): void {

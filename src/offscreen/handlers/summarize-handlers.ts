@@ -4,7 +4,7 @@ import { followUpMessages } from '../../tasks/summarize/follow-up';
 import { summaryBudgets } from '../../tasks/summarize/summary-budget';
 import { planSummary } from '../../tasks/summarize/summary-plan';
 import { checked, runSummary, type SummaryModel } from '../../tasks/summarize/summary-runner';
-import { readyEngine } from '../loaded-engine';
+import { generationFailure, readyEngine } from '../loaded-engine';
 
 type SummarizeHandlers = Pick<EngineHandlers, keyof typeof summarizeCommands>;
 
@@ -52,13 +52,13 @@ function engineSummaryModel(engine: Engine, contextTokens: number): SummaryModel
     },
     contextTokens,
     async generate(messages, budget, signal, onText) {
-      const result = await engine.generate(
-        { messages, maxNewTokens: budget.maxNewTokens, maxThinkingTokens: budget.maxThinkingTokens },
-        signal,
-        (event) => {
+      const result = await engine
+        .generate({ messages, maxNewTokens: budget.maxNewTokens, maxThinkingTokens: budget.maxThinkingTokens }, signal, (event) => {
           if (event.type === 'text' && event.channel !== 'tool-call') onText?.(event.channel === 'think' ? 'thinking' : 'answer', event.text);
-        },
-      );
+        })
+        .catch(async (error: unknown) => {
+          throw await generationFailure(error, signal);
+        });
       return { answer: result.answer, thinking: result.thinking, promptTokens: result.promptTokens, reusedTokens: result.reusedTokens };
     },
   };
