@@ -145,6 +145,28 @@ describe('downloading a model into the store', () => {
     }
   });
 
+  test.each([
+    ['a byte stream (read straight into chunks)', false],
+    ['a plain stream (pieces copied into chunks)', true],
+  ])('resumes from a server that ignores Range, whose body is %s', async (_, plainStream) => {
+    const deps = freshDeps();
+    const stop = new AbortController();
+    const first = request({ signal: stop.signal, onProgress: ({ file }) => file.path.endsWith('_data') && file.bytes > CHUNK * 4 && stop.abort(new Error('closed')) });
+    await expect(downloadModel(deps, first)).rejects.toThrow('closed');
+    // Sends every file from its first byte (200), as a server without Range support does.
+    const fetchFn: typeof fetch = async (input, init) => {
+      const headers = new Headers(init?.headers);
+      headers.delete('range');
+      const response = await fetch(input, { ...init, headers });
+      if (!plainStream || !response.body) return response;
+      return new Response(response.body.pipeThrough(new TransformStream<Uint8Array, Uint8Array>()), { status: response.status, headers: response.headers });
+    };
+    const outcome = await downloadModel({ ...deps, fetchFn }, request());
+    expect(outcome).toMatchObject({ status: 'verified', totalBytes: model.totalBytes });
+    if (outcome.status === 'verified') expect(outcome.fetchedBytes).toBeLessThan(model.totalBytes);
+    await expectByteIdentical(deps.db, first.entry.id);
+  });
+
   test('refuses to start without consent for the full size, and stores nothing', async () => {
     const deps = freshDeps();
     await expect(downloadModel(deps, request({ approvedBytes: 1000 }))).rejects.toThrow(/consent/);
