@@ -41,15 +41,22 @@ async function benchModel(): Promise<{ dir: string; bytes: number }> {
   return { dir: HUB_DIR, bytes };
 }
 
-/** PSS of the browser and all its descendants (shared pages counted once), from /proc. */
-async function browserPss(profile: string): Promise<number> {
+interface BrowserProcess {
+  pid: number;
+  /** --type= of the process (renderer, gpu-process, utility…), 'network' for the network service, 'browser' for the root. */
+  kind: string;
+  cpuSeconds: number;
+}
+
+/** The browser started with `profile` and all its descendants, from /proc. */
+async function browserProcesses(profile: string): Promise<BrowserProcess[]> {
   const procs = await Promise.all(
     (await readdir('/proc')).filter((p) => /^\d+$/.test(p)).map(async (pid) => {
       try {
         const statText = await readFile(`/proc/${pid}/stat`, 'utf8');
-        const ppid = Number(statText.slice(statText.lastIndexOf(')') + 2).split(' ')[1]);
+        const fields = statText.slice(statText.lastIndexOf(')') + 2).split(' ');
         const cmdline = await readFile(`/proc/${pid}/cmdline`, 'utf8');
-        return { pid: Number(pid), ppid, cmdline };
+        return { pid: Number(pid), ppid: Number(fields[1]), cpu: (Number(fields[11]) + Number(fields[12])) / 100, cmdline };
       } catch {
         return undefined;
       }
@@ -57,15 +64,25 @@ async function browserPss(profile: string): Promise<number> {
   );
   const live = procs.filter((p) => p !== undefined);
   const root = live.find((p) => p.cmdline.includes(profile) && !p.cmdline.includes('--type='));
-  if (!root) return 0;
+  if (!root) return [];
   const tree = new Set([root.pid]);
   for (let grew = true; grew; ) {
     grew = false;
     for (const p of live) if (tree.has(p.ppid) && !tree.has(p.pid)) grew = tree.add(p.pid) !== undefined;
   }
+  return live
+    .filter((p) => tree.has(p.pid))
+    .map((p) => {
+      const type = /--type=(\S+)/.exec(p.cmdline)?.[1] ?? 'browser';
+      return { pid: p.pid, kind: type === 'utility' && p.cmdline.includes('NetworkService') ? 'network' : type, cpuSeconds: p.cpu };
+    });
+}
+
+/** PSS of the browser and all its descendants (shared pages counted once). */
+async function browserPss(profile: string): Promise<number> {
   let kib = 0;
-  for (const pid of tree) {
-    const rollup = await readFile(`/proc/${pid}/smaps_rollup`, 'utf8').catch(() => '');
+  for (const p of await browserProcesses(profile)) {
+    const rollup = await readFile(`/proc/${p.pid}/smaps_rollup`, 'utf8').catch(() => '');
     kib += Number(/^Pss:\s+(\d+)/m.exec(rollup)?.[1] ?? 0);
   }
   return kib * 1024;
@@ -87,31 +104,7 @@ async function rawFetchMs(page: Page, urls: string[]): Promise<number> {
 async function cpuSeconds(profile: string): Promise<Record<string, number>> {
   const usage = process.cpuUsage();
   const seconds: Record<string, number> = { hub: (usage.user + usage.system) / 1e6 };
-  const procs = await Promise.all(
-    (await readdir('/proc')).filter((p) => /^\d+$/.test(p)).map(async (pid) => {
-      try {
-        const statText = await readFile(`/proc/${pid}/stat`, 'utf8');
-        const fields = statText.slice(statText.lastIndexOf(')') + 2).split(' ');
-        const cmdline = await readFile(`/proc/${pid}/cmdline`, 'utf8');
-        return { pid: Number(pid), ppid: Number(fields[1]), cpu: (Number(fields[11]) + Number(fields[12])) / 100, cmdline };
-      } catch {
-        return undefined;
-      }
-    }),
-  );
-  const live = procs.filter((p) => p !== undefined);
-  const root = live.find((p) => p.cmdline.includes(profile) && !p.cmdline.includes('--type='));
-  if (!root) return seconds;
-  const tree = new Set([root.pid]);
-  for (let grew = true; grew; ) {
-    grew = false;
-    for (const p of live) if (tree.has(p.ppid) && !tree.has(p.pid)) grew = tree.add(p.pid) !== undefined;
-  }
-  for (const p of live.filter((p) => tree.has(p.pid))) {
-    const type = /--type=(\S+)/.exec(p.cmdline)?.[1] ?? 'browser';
-    const kind = type === 'utility' && p.cmdline.includes('NetworkService') ? 'network' : type;
-    seconds[kind] = (seconds[kind] ?? 0) + p.cpu;
-  }
+  for (const p of await browserProcesses(profile)) seconds[p.kind] = (seconds[p.kind] ?? 0) + p.cpuSeconds;
   return seconds;
 }
 

@@ -159,12 +159,17 @@ const dir = resolve(import.meta.dirname, '../../.cache/matmul-variants');
 mkdirSync(dir, { recursive: true });
 const server = await startOrtTestPageServer({ mv: dir });
 const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: extensionLaunchArgs().filter((a) => !a.includes('extension')) });
+/** A page with onnxruntime-web's WASM build loaded and ready. */
+const readyPage = async () => {
+  const page = await browser.newPage();
+  await page.goto(server.origin + ortTestPage('wasm'));
+  await page.waitForFunction(() => document.title === 'ready', undefined, { timeout: 30_000 });
+  return page;
+};
 try {
   if (process.argv[4] === 'interleave') {
     for (const variant of variants) writeFileSync(join(dir, `${variant}.onnx`), buildBlock(variant));
-    const page = await browser.newPage();
-    await page.goto(server.origin + ortTestPage('wasm'));
-    await page.waitForFunction(() => document.title === 'ready', undefined, { timeout: 30_000 });
+    const page = await readyPage();
     const web = await page.evaluate(`(async () => {
       const ort = window.ort;
       ort.env.wasm.numThreads = ${threads};
@@ -189,9 +194,7 @@ try {
     const file = join(dir, `${variant}.onnx`);
     writeFileSync(file, buildBlock(variant));
     const native = await timeNode(file).catch((e: Error) => ({ error: e.message.slice(0, 200) }));
-    const page = await browser.newPage();
-    await page.goto(server.origin + ortTestPage('wasm'));
-    await page.waitForFunction(() => document.title === 'ready', undefined, { timeout: 30_000 });
+    const page = await readyPage();
     // A string, not a function: tsx would wrap named inner functions in a `__name` helper the page lacks.
     const web = await page.evaluate(`(async () => {
       const ort = window.ort;

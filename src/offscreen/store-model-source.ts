@@ -1,5 +1,5 @@
 import type { ExternalDataPiece, ModelSource } from '../engine/model-source';
-import { externalTensors } from '../model/onnx/external-tensors';
+import { externalTensors, type ExternalTensor } from '../model/onnx/external-tensors';
 import { pieceRanges, TensorByTensorFile } from '../engine/tensor-by-tensor-file';
 import { openModel } from '../store/open-model';
 
@@ -38,10 +38,12 @@ export function storeModelSource(modelId: string, onRead?: (fraction: number) =>
       const bytes = await model.graph.bytes();
       read += model.graph.size;
       onRead?.(total > 0 ? read / total : 1);
+      // ORT resolves a location as a path relative to the graph, "./" or not.
+      const fileOf = (tensor: ExternalTensor) => tensor.location.replace(/^\.\//, '');
       const tensors = externalTensors(bytes);
       const externalData: ExternalDataPiece[] = [];
       for (const file of model.externalData) {
-        const inFile = tensors.filter((t) => t.location.replace(/^\.\//, '') === file.name);
+        const inFile = tensors.filter((t) => fileOf(t) === file.name);
         if (inFile.length === 0) continue;
         const pieces = pieceRanges(inFile, file.size).map((range) => ({ ...range, bytes: new Uint8Array(range.end - range.start) }));
         // Each piece in a buffer of its own, so TensorByTensorFile can free it as soon as ORT has copied it. The
@@ -70,7 +72,7 @@ export function storeModelSource(modelId: string, onRead?: (fraction: number) =>
         if (chunkStart !== file.size) throw new Error(`${model.entry.label}: ${file.path} holds ${chunkStart} bytes, not ${file.size}.`);
         externalData.push({ path: file.name, data: new TensorByTensorFile(file.size, pieces, options.keepEveryTensor ?? false) });
       }
-      const missing = tensors.find((t) => !model.externalData.some((file) => t.location.replace(/^\.\//, '') === file.name));
+      const missing = tensors.find((t) => !model.externalData.some((file) => fileOf(t) === file.name));
       if (missing) throw new Error(`${model.entry.label} has no data file ${missing.location} for ${missing.name}.`);
       return { bytes, externalData };
     },
