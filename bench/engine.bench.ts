@@ -127,7 +127,7 @@ const bench: Benchmark = {
         bare.push((await evaluate<{ decodeMs: number }>(source)).decodeMs);
       }
       const bareMs = median(bare);
-      const notes = (what: string) => `${what}; engine in the extension: WASM (plain onnxruntime-web build), ${threads} threads, model_${WASM_DTYPE}.onnx (int8 MatMulInteger throughout, LM head included); baseline: onnxruntime-node, 2 intra-op threads, model_${NATIVE_DTYPE}.onnx (MatMulNBits accuracy_level 4); ratio = median over ${PAIRS} back-to-back pairs (each side the median of ${REPS} generations), values the medians of each side`;
+      const notes = (what: string) => `${what}; engine in the extension: WASM (plain onnxruntime-web build), ${threads} threads, model_${WASM_DTYPE}.onnx (int8 MatMulInteger, float32 LM head); baseline: onnxruntime-node, 2 intra-op threads, model_${NATIVE_DTYPE}.onnx (MatMulNBits accuracy_level 4); ratio = median over ${PAIRS} back-to-back pairs (each side the median of ${REPS} generations), values the medians of each side`;
       return [
         { name: 'engine.decode_ratio_vs_native', value: round(web.decodeTps), unit: 'tokens/s', baseline: round(base.decodeTps), ratio: round(median(decodeRatios)), notes: notes(`decode ${round(web.decodeTps, 2)} tokens/s in the extension vs ${round(base.decodeTps, 2)} tokens/s native (${NEW_TOKENS} new tokens); pair ratios ${list(decodeRatios)}`) },
         { name: 'engine.prefill_ratio_vs_native', value: round(web.prefillTps), unit: 'tokens/s', baseline: round(base.prefillTps), ratio: round(median(prefillRatios)), notes: notes(`prefill ${round(web.prefillTps, 1)} tokens/s vs ${round(base.prefillTps, 1)} tokens/s native (${results[0]!.promptTokens}-token prompt, time to first token); pair ratios ${list(prefillRatios)}`) },

@@ -181,6 +181,8 @@ async function call<T>(page: Page, command: string, payload: unknown): Promise<T
 interface LoadFigures {
   /** Cached model to ready session, timed with nothing else measuring. */
   loadMs: Record<ExternalData, number[]>;
+  /** The engine's way split in two: reading the graph and its tensors from the store, then ORT creating the session. */
+  engineSplit: { openMs: number[]; createMs: number[] };
   /** onnxruntime-node creating a CPU session from the same files on disk, run back to back with each timed pair. */
   nodeMs: number[];
   /** Peak PSS growth of the browser's processes over their level just before the load, each load in a browser of its own. */
@@ -193,13 +195,13 @@ interface LoadFigures {
 const settle = () => new Promise((r) => setTimeout(r, 1500));
 const bothWays = (rep: number): ExternalData[] => (rep % 2 ? ['engine', 'blob-url'] : ['blob-url', 'engine']);
 
-async function loadCheck(page: Page, modelId: string, path: LoadPath, externalData: ExternalData, figures: LoadFigures): Promise<number> {
+async function loadCheck(page: Page, modelId: string, path: LoadPath, externalData: ExternalData, figures: LoadFigures): Promise<{ openMs: number; createMs: number }> {
   const result = await call<{ openMs: number; createMs: number; keptEveryTensor: boolean }>(page, 'store.load-check', { modelId, backend: path.backend, externalData });
   if (externalData === 'engine') {
     figures.engineLoads++;
     if (result.keptEveryTensor) figures.retried++;
   }
-  return result.openMs + result.createMs;
+  return result;
 }
 
 /**
@@ -222,7 +224,12 @@ async function timeLoads(page: Page, modelId: string, path: LoadPath, onnxFile: 
     figures.nodeMs.push(await nodeLoad());
     for (const externalData of bothWays(rep)) {
       await settle();
-      figures.loadMs[externalData].push(await loadCheck(page, modelId, path, externalData, figures));
+      const { openMs, createMs } = await loadCheck(page, modelId, path, externalData, figures);
+      figures.loadMs[externalData].push(openMs + createMs);
+      if (externalData === 'engine') {
+        figures.engineSplit.openMs.push(openMs);
+        figures.engineSplit.createMs.push(createMs);
+      }
     }
   }
 }
@@ -260,7 +267,7 @@ async function peakLoads(profile: string, modelId: string, path: LoadPath, figur
   }
 }
 
-const noLoads = (): LoadFigures => ({ loadMs: { engine: [], 'blob-url': [] }, nodeMs: [], peak: { engine: [], 'blob-url': [] }, retried: 0, engineLoads: 0 });
+const noLoads = (): LoadFigures => ({ loadMs: { engine: [], 'blob-url': [] }, engineSplit: { openMs: [], createMs: [] }, nodeMs: [], peak: { engine: [], 'blob-url': [] }, retried: 0, engineLoads: 0 });
 
 /** Downloads `dtype` into the store from a hub of its own (untimed) and returns the model's id. */
 async function cacheModel(page: Page, dtype: Dtype, backend: LoadPath['backend'], dir: string): Promise<string> {
@@ -280,7 +287,7 @@ const list = (values: number[], format: (v: number) => string = (v) => v.toFixed
 const pairRatio = (values: number[], baselines: number[]) => median(values.map((v, i) => v / baselines[i]!));
 
 function loadNotes(path: LoadPath, f: LoadFigures): string {
-  return `${path.label}: ${list(f.loadMs.engine)} ms as the engine reads the store (ratio ${pairRatio(f.loadMs.engine, f.nodeMs).toFixed(2)}; ${f.retried} of ${f.engineLoads} loads needed the keep-everything retry), ${list(f.loadMs['blob-url'])} ms with Blob URL external data (ratio ${pairRatio(f.loadMs['blob-url'], f.nodeMs).toFixed(2)}); onnxruntime-node from the same files: ${list(f.nodeMs)} ms`;
+  return `${path.label}: ${list(f.loadMs.engine)} ms as the engine reads the store (ratio ${pairRatio(f.loadMs.engine, f.nodeMs).toFixed(2)}; medians ${median(f.engineSplit.openMs).toFixed(0)} ms reading the graph and tensors from the store, ${median(f.engineSplit.createMs).toFixed(0)} ms in ORT creating the session; ${f.retried} of ${f.engineLoads} loads needed the keep-everything retry), ${list(f.loadMs['blob-url'])} ms with Blob URL external data (ratio ${pairRatio(f.loadMs['blob-url'], f.nodeMs).toFixed(2)}); onnxruntime-node from the same files: ${list(f.nodeMs)} ms`;
 }
 
 function peakNotes(path: LoadPath, f: LoadFigures, modelBytes: number): string {
