@@ -1,7 +1,6 @@
 import type { ExternalDataPiece, ModelSource } from '../engine/model-source';
 import { externalTensors, type ExternalTensor } from '../model/onnx/external-tensors';
 import { pieceRanges, TensorByTensorFile } from '../engine/tensor-by-tensor-file';
-import { chunkReader } from '../store/chunk-reader';
 import { openModel } from '../store/open-model';
 
 /**
@@ -46,29 +45,31 @@ export function storeModelSource(modelId: string, onRead?: (fraction: number) =>
       for (const file of model.externalData) {
         const inFile = tensors.filter((t) => fileOf(t) === file.name);
         if (inFile.length === 0) continue;
-        // Each piece in a buffer of its own, so TensorByTensorFile can free it as soon as ORT has copied it. One
-        // byte stream runs over the file's stored chunks (a Blob of Blobs: nothing copied) and BYOB reads fill the
-        // pieces in place, with no chunk-sized buffer between the store and the pieces.
-        const chunks = await file.chunks();
-        const stored = chunks.reduce((sum, chunk) => sum + chunk.size, 0);
-        if (stored !== file.size) throw new Error(`${model.entry.label}: ${file.path} holds ${stored} bytes, not ${file.size}.`);
         const pieces = pieceRanges(inFile, file.size).map((range) => ({ ...range, bytes: new Uint8Array(range.end - range.start) }));
-        const reader = chunkReader(new Blob(chunks).stream(), () => signal?.throwIfAborted());
-        let position = 0;
-        try {
-          for (const piece of pieces) {
-            if (piece.start > position) await reader.skip(piece.start - position);
-            const { chunk, filled } = await reader.fill(piece.bytes);
-            if (filled !== chunk.length) throw new Error(`${model.entry.label}: ${file.path} ended before its tensors did.`);
-            piece.bytes = chunk;
-            read += piece.end - position;
-            position = piece.end;
-            onRead?.(total > 0 ? Math.min(1, read / total) : 1);
+        // Each piece in a buffer of its own, so TensorByTensorFile can free it as soon as ORT has copied it. The
+        // pieces are filled from whole stored chunks (one Blob read per 64 MiB instead of one per tensor, ~190 on
+        // the 1.2B), the next chunk read while one is copied; at most two chunks are held besides the pieces.
+        const chunks = await file.chunks();
+        let reading = chunks[0]?.arrayBuffer();
+        let chunkStart = 0;
+        let first = 0;
+        for (let index = 0; reading; index++) {
+          const chunk = new Uint8Array(await reading);
+          reading = chunks[index + 1]?.arrayBuffer();
+          signal?.throwIfAborted();
+          const chunkEnd = chunkStart + chunk.byteLength;
+          for (let i = first; i < pieces.length && pieces[i]!.start < chunkEnd; i++) {
+            const piece = pieces[i]!;
+            const from = Math.max(piece.start, chunkStart);
+            const to = Math.min(piece.end, chunkEnd);
+            if (to > from) piece.bytes.set(chunk.subarray(from - chunkStart, to - chunkStart), from - piece.start);
+            if (piece.end <= chunkEnd) first = i + 1;
           }
-        } finally {
-          await reader.cancel();
+          chunkStart = chunkEnd;
+          read += chunk.byteLength;
+          onRead?.(total > 0 ? Math.min(1, read / total) : 1);
         }
-        read += file.size - position;
+        if (chunkStart !== file.size) throw new Error(`${model.entry.label}: ${file.path} holds ${chunkStart} bytes, not ${file.size}.`);
         externalData.push({ path: file.name, data: new TensorByTensorFile(file.size, pieces, options.keepEveryTensor ?? false) });
       }
       const missing = tensors.find((t) => !model.externalData.some((file) => fileOf(t) === file.name));
