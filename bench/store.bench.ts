@@ -159,7 +159,6 @@ async function measureDownload(page: Page, profile: string, modelId: string, tot
     storeMbps.push(bytes / 1e6 / ((Date.now() - start) / 1000));
     storeCpu.push(cpuSpent(before, await cpuSeconds(profile)));
   }
-  const mb = (b: number) => (b / 1e6).toFixed(0);
   const kinds = Object.keys(storeCpu[0]!).filter((kind) => median(storeCpu.map((spent) => spent[kind] ?? 0)) >= 0.05);
   const storeCpuNotes = kinds.map((kind) => `${kind} ${median(storeCpu.map((spent) => spent[kind] ?? 0)).toFixed(1)}`).join(', ');
   return {

@@ -21,8 +21,6 @@ export interface ExportRequest {
   dtype: ExportDtype;
   target?: ExportTarget;
   chunkBytes?: number;
-  /** int8: Linears computed as float32 MatMul (ExportOptions.int8Float32); defaults to int8Float32Linears(config). */
-  int8Float32?: ReadonlySet<string>;
 }
 
 const TOKENIZER_FILES = ['tokenizer.json', 'tokenizer_config.json', 'special_tokens_map.json', 'chat_template.jinja'];
@@ -44,7 +42,7 @@ export function exportCheckpoint(request: ExportRequest): { modelFile: string; d
   try {
     const cpu = request.target === 'cpu';
     const wasm = request.target === 'wasm';
-    const graph = buildLfm2Graph(config, reader, sink, { dtype: request.dtype, accuracyLevel: cpu ? 4 : 0, qmoeOneRowAtATime: !cpu && !wasm, logits: wasm ? 'last' : 'all', int8Float32: wasm ? (request.int8Float32 ?? int8Float32Linears(config)) : undefined });
+    const graph = buildLfm2Graph(config, reader, sink, { dtype: request.dtype, accuracyLevel: cpu ? 4 : 0, qmoeOneRowAtATime: !cpu && !wasm, logits: wasm ? 'last' : 'all', int8Float32: wasm ? int8Float32Linears(config) : undefined });
     writeFileSync(join(request.out, 'onnx', modelName), encodeGraph(graph));
   } finally {
     sink.close();

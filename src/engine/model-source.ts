@@ -11,8 +11,8 @@ export interface ModelFiles {
 
 /**
  * One external-data file, named as the graph references it (`model_q4.onnx_data`, `…_data_1`): its bytes,
- * or a URL ORT fetches itself. The weight store hands bytes: bench/store measured them faster to a ready session
- * than Blob URLs, at the same peak memory (ORT-web reads each file whole either way).
+ * or a URL ORT fetches itself. The weight store hands a TensorByTensorFile per file (its tensors' bytes, each let
+ * go of once ORT copied it); bench/store compares that with Blob URLs, which ORT fetches and holds whole.
  */
 export interface ExternalDataPiece {
   path: string;

@@ -31,21 +31,24 @@ export async function openModel(modelId: string, db = new WeightDb()): Promise<O
   const record = await db.getModel(modelId);
   if (!record) throw new Error(`${modelId} has not been downloaded.`);
   if (record.state !== 'verified') throw new Error(`${record.entry.label} is not completely downloaded and verified yet.`);
-  const files: StoredModelFile[] = record.files.map((file) => ({
-    path: file.path,
-    size: file.size,
-    blob: async () => new Blob(await db.getChunks(modelId, file.path, file.chunks)),
-    chunks: () => db.getChunks(modelId, file.path, file.chunks),
-    bytes: async () => {
-      const out = new Uint8Array(file.size);
-      let offset = 0;
-      for (const chunk of await db.getChunks(modelId, file.path, file.chunks)) {
-        out.set(new Uint8Array(await chunk.arrayBuffer()), offset);
-        offset += chunk.size;
-      }
-      return out;
-    },
-  }));
+  const files: StoredModelFile[] = record.files.map((file) => {
+    const chunks = () => db.getChunks(modelId, file.path, file.chunks);
+    return {
+      path: file.path,
+      size: file.size,
+      blob: async () => new Blob(await chunks()),
+      chunks,
+      bytes: async () => {
+        const out = new Uint8Array(file.size);
+        let offset = 0;
+        for (const chunk of await chunks()) {
+          out.set(new Uint8Array(await chunk.arrayBuffer()), offset);
+          offset += chunk.size;
+        }
+        return out;
+      },
+    };
+  });
   const byPath = new Map(files.map((file) => [file.path, file]));
   const file = (path: string): StoredModelFile => {
     const found = byPath.get(path);

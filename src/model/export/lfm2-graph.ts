@@ -50,10 +50,14 @@ export interface ExportOptions {
 
 /**
  * Linears of the int8 (WASM) graph that run in float32: the LM head, the largest matmul of a decode step
- * (65,536 × 2,048 on the 1.2B, +512 MB of WASM memory over int8: 1.7 GB in all). Measured in onnxruntime-web's
- * plain WASM build, 2 threads: float32 took about 0.6× the time of MatMulInteger (bench/lib/matmul-variants.ts
- * head_int8 vs head_fp32, interleaved), and the whole 1.2B decoded faster with it. The FFNs of 6 more layers in
- * float32 (+0.9 GB) showed no clear further gain on a loaded 2-core machine, so they stay int8.
+ * (65,536 × 2,048 on the 1.2B). Measured in onnxruntime-web's plain WASM build, 2 threads: 14.1 ms per token
+ * against 19.2 for MatMulInteger (bench/lib/matmul-variants.ts head_fp32 vs head_int8, interleaved); the whole
+ * 1.2B decoded at 0.218 of native against 0.207 with the head int8 (npm run bench, separate runs). It costs
+ * memory: the folded Cast and MLAS's packed copy of B grew the WASM heap by 2.24 GB for 1.15 GB of weights,
+ * 1.10 GB with the head int8 (peak RSS, session creation in Node). It stays because the int8 head also broke prefix reuse: per-tensor
+ * DynamicQuantizeLinear makes hidden states depend on how the prompt was chunked, and quantizing the last row
+ * for the head turned those low-bit differences into other greedy tokens (engine-generate.e2e.ts, tiny-dense).
+ * The FFNs of 6 more layers in float32 (+0.9 GB) showed no clear further gain, so they stay int8.
  */
 export function int8Float32Linears(config: Lfm2Config): ReadonlySet<string> {
   return new Set([config.tieWordEmbeddings ? 'lm_head' : weightName.lmHead]);
