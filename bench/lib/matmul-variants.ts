@@ -5,12 +5,15 @@
 // `interleave`: web decode only, all variants' sessions in one page, timed in turn round after round (the
 // fair comparison on a machine other work shares).
 // head_* variants time the tied LM head alone ([65,536 × 2,048], one row: last-position logits).
+// int8_row* quantize activations per row (the shipped graph, src/model/export/row-quantized-matmul.ts); the
+// other int8 variants per tensor (DynamicQuantizeLinear).
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import * as ortNode from 'onnxruntime-node';
 import { chromium } from 'playwright-core';
 import { CHROMIUM, extensionLaunchArgs } from '../../scripts/lib/chromium';
 import { encodeGraph, GraphBuilder } from '../../src/model/onnx/graph-builder';
+import { rowQuantizedMatMul } from '../../src/model/export/row-quantized-matmul';
 import { quantizeInt4 } from '../../src/model/quantization';
 import { ortTestPage, startOrtTestPageServer } from '../../test/e2e/harness/ort-test-page-server';
 import { median } from '../figure';
@@ -21,8 +24,8 @@ const FF = 8192;
 const SHAPES: [number, number][] = [[3 * H, H], [H, H], [FF, H], [FF, H], [H, FF]];
 const MS = { domain: 'com.microsoft' };
 
-type Variant = 'fp32' | 'q4_acc0' | 'q4_acc4' | 'q8_acc0' | 'q8_acc4' | 'int8_dqmm' | 'int8_mmi' | 'int8_mmi_nozp' | 'int8_mmi_fused' | 'head_int8' | 'head_fp32';
-const ALL: Variant[] = ['fp32', 'q4_acc0', 'q4_acc4', 'q8_acc0', 'q8_acc4', 'int8_dqmm', 'int8_mmi', 'int8_mmi_nozp', 'int8_mmi_fused', 'head_int8', 'head_fp32'];
+type Variant = 'fp32' | 'q4_acc0' | 'q4_acc4' | 'q8_acc0' | 'q8_acc4' | 'int8_dqmm' | 'int8_mmi' | 'int8_mmi_nozp' | 'int8_row' | 'int8_mmi_fused' | 'int8_row_fused' | 'head_int8' | 'head_int8_row' | 'head_fp32';
+const ALL: Variant[] = ['fp32', 'q4_acc0', 'q4_acc4', 'q8_acc0', 'q8_acc4', 'int8_dqmm', 'int8_mmi', 'int8_mmi_nozp', 'int8_row', 'int8_mmi_fused', 'int8_row_fused', 'head_int8', 'head_int8_row', 'head_fp32'];
 const VOCAB = 65536;
 
 function randomWeights(n: number, seed: number): Float32Array {
@@ -67,6 +70,7 @@ function linear(g: GraphBuilder, variant: Variant, x: string, n: number, k: numb
   const b = g.constant('b', 'int8', [k, n], q);
   const bScale = g.constant('bs', 'float32', [n], scales);
   if (variant === 'int8_dqmm') return g.op1('DynamicQuantizeMatMul', [x, b, bScale], {}, MS);
+  if (variant === 'int8_row') return rowQuantizedMatMul(g, x, b, bScale);
   const [xq, xs, xz] = g.op('DynamicQuantizeLinear', [x], {}, { outputCount: 3 }) as [string, string, string];
   const acc = g.op1('MatMulInteger', variant === 'int8_mmi_nozp' ? [xq, b, xz] : [xq, b, xz, g.constant('bz', 'int8', [n], new Int8Array(n))]);
   return g.op1('Mul', [g.op1('Cast', [acc], { to: 1 }), g.op1('Mul', [xs, bScale])]);
@@ -89,7 +93,7 @@ function int8PerRow(w: Float32Array, n: number, k: number): { q: Int8Array; scal
  * Linears reading the same input as one: a single DynamicQuantizeLinear, their B matrices concatenated along N
  * into one MatMulInteger (no B zero point), one scale vector, then Split.
  */
-function fusedInt8(g: GraphBuilder, x: string, shapes: [number, number][], seeds: number[]): string[] {
+function fusedInt8(g: GraphBuilder, x: string, shapes: [number, number][], seeds: number[], perRow: boolean): string[] {
   const k = shapes[0]![1];
   const total = shapes.reduce((a, [n]) => a + n, 0);
   const q = new Int8Array(total * k);
@@ -101,9 +105,14 @@ function fusedInt8(g: GraphBuilder, x: string, shapes: [number, number][], seeds
     scales.set(part.scales, at);
     at += n;
   });
-  const [xq, xs, xz] = g.op('DynamicQuantizeLinear', [x], {}, { outputCount: 3 }) as [string, string, string];
-  const acc = g.op1('MatMulInteger', [xq, g.constant('b', 'int8', [k, total], q), xz]);
-  const y = g.op1('Mul', [g.op1('Cast', [acc], { to: 1 }), g.op1('Mul', [xs, g.constant('bs', 'float32', [total], scales)])]);
+  const b = g.constant('b', 'int8', [k, total], q);
+  const bScales = g.constant('bs', 'float32', [total], scales);
+  let y: string;
+  if (perRow) y = rowQuantizedMatMul(g, x, b, bScales);
+  else {
+    const [xq, xs, xz] = g.op('DynamicQuantizeLinear', [x], {}, { outputCount: 3 }) as [string, string, string];
+    y = g.op1('Mul', [g.op1('Cast', [g.op1('MatMulInteger', [xq, b, xz])], { to: 1 }), g.op1('Mul', [xs, bScales])]);
+  }
   return g.op('Split', [y, g.constInt64('split', shapes.map(([n]) => n))], { axis: -1 }, { outputCount: shapes.length });
 }
 
@@ -112,14 +121,16 @@ function buildBlock(variant: Variant): Uint8Array {
   const x = g.input('x', 'float32', [1, 'seq', H]);
   if (variant.startsWith('head_')) {
     const last = g.op1('Slice', [x, g.constInt64('start', [-1]), g.constInt64('max', [2 ** 53]), g.constInt64('axis', [1])]);
-    g.op1('Identity', [linear(g, variant === 'head_fp32' ? 'fp32' : 'int8_mmi', last, VOCAB, H, 99)], {}, { outputs: ['y'] });
+    const inner: Record<string, Variant> = { head_fp32: 'fp32', head_int8: 'int8_mmi', head_int8_row: 'int8_row' };
+    g.op1('Identity', [linear(g, inner[variant]!, last, VOCAB, H, 99)], {}, { outputs: ['y'] });
     g.output('y', 'float32', [1, 1, VOCAB]);
     return encodeGraph(g.build());
   }
-  if (variant === 'int8_mmi_fused') {
+  if (variant === 'int8_mmi_fused' || variant === 'int8_row_fused') {
     // in_proj, out_proj, w1 and w3 all read x here: one quantization of x, one MatMulInteger, then Split.
-    const [bcx, out, gate, up] = fusedInt8(g, x, [SHAPES[0]!, SHAPES[1]!, SHAPES[2]!, SHAPES[3]!], [17, 18, 19, 20]) as [string, string, string, string];
-    const ffn = linear(g, 'int8_mmi_nozp', g.op1('Mul', [gate, up]), H, FF, 21);
+    const perRow = variant === 'int8_row_fused';
+    const [bcx, out, gate, up] = fusedInt8(g, x, [SHAPES[0]!, SHAPES[1]!, SHAPES[2]!, SHAPES[3]!], [17, 18, 19, 20], perRow) as [string, string, string, string];
+    const ffn = linear(g, perRow ? 'int8_row' : 'int8_mmi_nozp', g.op1('Mul', [gate, up]), H, FF, 21);
     g.op1('Add', [g.op1('Add', [ffn, out]), g.op1('ReduceMean', [bcx, g.constInt64('axes', [-1])], { keepdims: 1 })], {}, { outputs: ['y'] });
     g.output('y', 'float32', [1, 'seq', H]);
     return encodeGraph(g.build());

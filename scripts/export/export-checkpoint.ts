@@ -3,7 +3,7 @@
 import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ConfigError, parseConfig } from '../../src/model/config';
-import { buildLfm2Graph, int8Float32Linears } from '../../src/model/export/lfm2-graph';
+import { buildLfm2Graph } from '../../src/model/export/lfm2-graph';
 import type { ExportDtype } from '../../src/model/export-dtype';
 import { encodeGraph } from '../../src/model/onnx/graph-builder';
 import { CheckpointReader } from './checkpoint-reader';
@@ -42,7 +42,7 @@ export function exportCheckpoint(request: ExportRequest): { modelFile: string; d
   try {
     const cpu = request.target === 'cpu';
     const wasm = request.target === 'wasm';
-    const graph = buildLfm2Graph(config, reader, sink, { dtype: request.dtype, accuracyLevel: cpu ? 4 : 0, qmoeOneRowAtATime: !cpu && !wasm, logits: wasm ? 'last' : 'all', int8Float32: wasm ? int8Float32Linears(config) : undefined });
+    const graph = buildLfm2Graph(config, reader, sink, { dtype: request.dtype, accuracyLevel: cpu ? 4 : 0, qmoeOneRowAtATime: !cpu && !wasm, logits: wasm ? 'last' : 'all' });
     writeFileSync(join(request.out, 'onnx', modelName), encodeGraph(graph));
   } finally {
     sink.close();

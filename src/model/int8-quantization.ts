@@ -1,6 +1,6 @@
 // Symmetric int8 per-output-channel quantization for the CPU (WASM) graph: one float32 scale per row of a
 // Linear weight [N, K], codes in [-127, 127]. The graph multiplies it with MatMulInteger against activations
-// that DynamicQuantizeLinear turns into uint8 at run time (ONNX operator docs), so B is stored as [K, N].
+// quantized per token at run time (export/row-quantized-matmul.ts), so B is stored as [K, N].
 
 export interface Int8Matrix {
   rows: number;

@@ -9,6 +9,7 @@ import { isMoeLayer, type Lfm2Config } from '../config';
 import { activationType, isQuantized, quantizeLinear, type ExportDtype } from '../export-dtype';
 import { roundToHalf, toHalfArray } from '../float16';
 import { quantizeInt8PerRow, type Int8Matrix } from '../int8-quantization';
+import { rowQuantizedMatMul } from './row-quantized-matmul';
 import { attr, GraphBuilder, type AttributeInput } from '../onnx/graph-builder';
 import type { ElementType, ExternalLocation, Graph } from '../onnx/onnx-proto';
 import { BITS, BLOCK_SIZE } from '../quantization';
@@ -39,28 +40,6 @@ export interface ExportOptions {
    * 1.2B's prefill work). The engine reads only the last row either way.
    */
   logits?: 'all' | 'last';
-  /**
-   * int8 only: Linear weights (checkpoint names, or 'lm_head' for the tied head) that run as a float32 MatMul
-   * instead of MatMulInteger. They are still stored as int8 codes and scales: the graph casts the codes to
-   * float32, which ORT's constant folding does once at session creation, and scales after the MatMul; so
-   * downloads stay int8 while such a layer costs 4 bytes per weight of WASM memory. See int8Float32Linears.
-   */
-  int8Float32?: ReadonlySet<string>;
-}
-
-/**
- * Linears of the int8 (WASM) graph that run in float32: the LM head, the largest matmul of a decode step
- * (65,536 × 2,048 on the 1.2B). Measured in onnxruntime-web's plain WASM build, 2 threads: 14.1 ms per token
- * against 19.2 for MatMulInteger (bench/lib/matmul-variants.ts head_fp32 vs head_int8, interleaved); the whole
- * 1.2B decoded at 0.218 of native against 0.207 with the head int8 (npm run bench, separate runs). It costs
- * memory: the folded Cast and MLAS's packed copy of B grew the WASM heap by 2.24 GB for 1.15 GB of weights,
- * 1.10 GB with the head int8 (peak RSS, session creation in Node). It stays because the int8 head also broke prefix reuse: per-tensor
- * DynamicQuantizeLinear makes hidden states depend on how the prompt was chunked, and quantizing the last row
- * for the head turned those low-bit differences into other greedy tokens (engine-generate.e2e.ts, tiny-dense).
- * The FFNs of 6 more layers in float32 (+0.9 GB) showed no clear further gain, so they stay int8.
- */
-export function int8Float32Linears(config: Lfm2Config): ReadonlySet<string> {
-  return new Set([config.tieWordEmbeddings ? 'lm_head' : weightName.lmHead]);
 }
 
 const MS = { domain: 'com.microsoft' };
@@ -99,7 +78,7 @@ class Lfm2GraphBuilder {
   /** y = x · Wᵀ for a Linear weight W [n, k]: MatMulNBits when 4-bit, MatMulInteger when int8, MatMul on Wᵀ otherwise. */
   linear(x: string, name: string, n: number, k: number): string {
     const w = this.weights.read(name, [n, k]);
-    if (this.options.dtype === 'int8') return this.int8MatMul(x, name, quantizeInt8PerRow(w, n, k), this.int8Float32(name));
+    if (this.options.dtype === 'int8') return this.int8MatMul(x, name, quantizeInt8PerRow(w, n, k));
     if (!isQuantized(this.options.dtype)) {
       const transposed = new Float32Array(n * k);
       for (let r = 0; r < n; r++) for (let col = 0; col < k; col++) transposed[col * n + r] = w[r * k + col] as number;
@@ -115,34 +94,24 @@ class Lfm2GraphBuilder {
 
   /**
    * Linears that read the same x, each W [n, k]: for int8, one matmul over their weights side by side (one
-   * DynamicQuantizeLinear, one MatMulInteger), then Split; other dtypes keep one op per Linear.
+   * quantization of x, one MatMulInteger), then Split; other dtypes keep one op per Linear.
    */
   linears(x: string, parts: { name: string; n: number }[], k: number): string[] {
     if (this.options.dtype !== 'int8' || parts.length === 1) return parts.map((p) => this.linear(x, p.name, p.n, k));
     const qs = parts.map((p) => quantizeInt8PerRow(this.weights.read(p.name, [p.n, k]), p.n, k));
-    const float = parts.map((p) => this.int8Float32(p.name));
-    if (float.some((f) => f !== float[0])) throw new Error(`${parts.map((p) => p.name).join(', ')}: fused Linears must all be int8 or all float32`);
-    const y = this.int8MatMul(x, `${parts[0]!.name}+${parts.length - 1}`, concatInt8Rows(qs), float[0]);
+    const y = this.int8MatMul(x, `${parts[0]!.name}+${parts.length - 1}`, concatInt8Rows(qs));
     return this.g.op('Split', [y, this.g.constInt64('split', parts.map((p) => p.n))], { axis: -1 }, { outputCount: parts.length });
   }
 
-  int8Float32(name: string): boolean {
-    return this.options.int8Float32?.has(name) ?? false;
-  }
-
   /**
-   * x · Wᵀ with W as per-row int8: DynamicQuantizeLinear (per-tensor uint8) + MatMulInteger (u8 × s8, which
-   * onnxruntime-web's WASM build runs with MLAS's wasm-SIMD QGEMM kernel; B's zero point left out, i.e. 0),
-   * then the two scales. With `float32`, a float MatMul on the codes cast to float32 (folded at load), then
-   * the scales: faster in WASM (MLAS packs a constant float B once; its QGEMM packs int8 B on every call).
+   * x · Wᵀ with W as per-row int8 codes B [K, N] and scales: MatMulInteger on x quantized per token
+   * (row-quantized-matmul.ts), B's zero point left out, i.e. 0. The LM head too: in float32 it ran 14 ms
+   * per token against 19–21 in int8 (bench/lib/matmul-variants.ts head_fp32 vs head_int8_row, interleaved),
+   * but the constant-folded float32 copy of the codes plus MLAS's packed copy of it grew the WASM heap by
+   * 2.24 GB for 1.15 GB of weights, against 1.10 GB all int8 (peak RSS at session creation, Node).
    */
-  int8MatMul(x: string, name: string, q: Int8Matrix, float32 = false, b = this.external(`${name}.int8`, 'int8', [q.cols, q.rows], int8Bytes(q.codesT))): string {
-    const { g } = this;
-    const scales = this.external(`${name}.scales`, 'float32', [q.rows], new Uint8Array(q.scales.buffer));
-    if (float32) return g.op1('Mul', [g.op1('MatMul', [x, this.cast(b, 'float32')]), scales]);
-    const [xq, xScale, xZero] = g.op('DynamicQuantizeLinear', [x], {}, { outputCount: 3 }) as [string, string, string];
-    const acc = g.op1('MatMulInteger', [xq, b, xZero]);
-    return g.op1('Mul', [this.cast(acc, 'float32'), g.op1('Mul', [xScale, scales])]);
+  int8MatMul(x: string, name: string, q: Int8Matrix, b = this.external(`${name}.int8`, 'int8', [q.cols, q.rows], int8Bytes(q.codesT))): string {
+    return rowQuantizedMatMul(this.g, x, b, this.external(`${name}.scales`, 'float32', [q.rows], new Uint8Array(q.scales.buffer)));
   }
 
   rmsNorm(x: string, gamma: string): string {
@@ -248,7 +217,7 @@ export function buildLfm2Graph(config: Lfm2Config, weights: WeightSource, sink: 
     const rowScales = g.initializer({ name: 'embed_tokens.row_scales', elementType: 'float32', dims: [c.vocabSize], external: sink.place(new Uint8Array(q.scales.buffer)) });
     const gathered = g.op1('Transpose', [g.op1('Gather', [table, inputIds], { axis: 1 })], { perm: [1, 2, 0] });
     embeds = g.op1('Mul', [b.cast(gathered, 'float32'), g.op1('Unsqueeze', [g.op1('Gather', [rowScales, inputIds], { axis: 0 }), g.constInt64('axis', [2])])]);
-    lmHead = c.tieWordEmbeddings ? (x) => b.int8MatMul(x, 'lm_head', q, b.int8Float32('lm_head'), table) : (x) => b.linear(x, weightName.lmHead, c.vocabSize, H);
+    lmHead = c.tieWordEmbeddings ? (x) => b.int8MatMul(x, 'lm_head', q, table) : (x) => b.linear(x, weightName.lmHead, c.vocabSize, H);
   } else {
     const table = b.floatWeight(weightName.embed, [c.vocabSize, H], embedding);
     embeds = g.op1('Gather', [table, inputIds], { axis: 0 });

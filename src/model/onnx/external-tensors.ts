@@ -16,8 +16,9 @@ export interface ExternalTensor {
   /**
    * ORT will likely read this tensor more than once: an initializer that feeds a node whose inputs are all
    * constants (constant folding reads it while optimizing) and is also kept for another node (read again when
-   * the session stores its initializers). Seen on the int8 graph's embedding table, which feeds the Gather
-   * and, through a Cast that folds, the float32 LM head.
+   * the session stores its initializers). Seen on an int8 embedding table that fed the Gather and, through a
+   * Cast that folded, a float32 LM head (no longer exported: test/unit/engine/tensor-by-tensor-file.test.ts
+   * builds such a graph).
    */
   readMoreThanOnce: boolean;
 }

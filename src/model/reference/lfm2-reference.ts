@@ -4,6 +4,7 @@
 import { isMoeLayer, type Lfm2Config } from '../config';
 import type { WeightSource } from '../export/lfm2-graph';
 import { storedFloat, storedLinear, type ExportDtype } from '../export-dtype';
+import { quantizeRowSymmetric } from '../export/row-quantized-matmul';
 import { ropeTables } from '../rope';
 import { weightName } from '../weight-names';
 
@@ -69,6 +70,13 @@ export class Lfm2Reference {
     return m;
   }
 
+  /** x · Wᵀ; the int8 graph quantizes x per token first (row-quantized-matmul.ts), so this does too. */
+  private project(m: Linear, x: Float64Array): Float64Array {
+    if (this.dtype !== 'int8') return matVec(m, x);
+    const { scale, codes } = quantizeRowSymmetric(x);
+    return matVec(m, Float64Array.from(codes, (q) => q * scale));
+  }
+
   private float(name: string, shape: number[], exact = false): Float64Array {
     let v = this.floats.get(name);
     if (!v) {
@@ -110,14 +118,14 @@ export class Lfm2Reference {
     }
     state.position++;
     const final = rmsNorm(x, this.float(weightName.finalNorm, [H]), c.normEps);
-    return matVec(c.tieWordEmbeddings ? embed : this.linear(weightName.lmHead, c.vocabSize, H), final);
+    return this.project(c.tieWordEmbeddings ? embed : this.linear(weightName.lmHead, c.vocabSize, H), final);
   }
 
   /** Lfm2ShortConv: B, C, x = chunk(in_proj(h), 3); y = C · conv(B · x); out_proj(y). */
   private conv(l: number, h: Float64Array, state: ReferenceState): Float64Array {
     const c = this.config;
     const H = c.hiddenSize;
-    const bcx = matVec(this.linear(weightName.inProj(l), 3 * H, H), h);
+    const bcx = this.project(this.linear(weightName.inProj(l), 3 * H, H), h);
     if (c.convBias) {
       const bias = this.float(weightName.inProjBias(l), [3 * H]);
       for (let i = 0; i < 3 * H; i++) bcx[i]! += bias[i] as number;
@@ -133,7 +141,7 @@ export class Lfm2Reference {
       for (let j = 0; j < c.convLCache; j++) s += (weight[i * c.convLCache + j] as number) * (window[j]![i] as number);
       y[i] = (bcx[H + i] as number) * s;
     }
-    const out = matVec(this.linear(weightName.convOutProj(l), H, H), y);
+    const out = this.project(this.linear(weightName.convOutProj(l), H, H), y);
     if (c.convBias) {
       const bias = this.float(weightName.convOutProjBias(l), [H]);
       for (let i = 0; i < H; i++) out[i]! += bias[i] as number;
@@ -166,9 +174,9 @@ export class Lfm2Reference {
       for (let head = 0; head < heads; head++) out.set(rmsNorm(v, gamma, c.normEps, head * D, D), head * D);
       return out;
     };
-    const q = headNorm(matVec(this.linear(weightName.q(l), c.numHeads * D, c.hiddenSize), h), c.numHeads, this.float(weightName.qNorm(l), [D]));
-    const k = headNorm(matVec(this.linear(weightName.k(l), c.numKvHeads * D, c.hiddenSize), h), c.numKvHeads, this.float(weightName.kNorm(l), [D]));
-    const v = matVec(this.linear(weightName.v(l), c.numKvHeads * D, c.hiddenSize), h);
+    const q = headNorm(this.project(this.linear(weightName.q(l), c.numHeads * D, c.hiddenSize), h), c.numHeads, this.float(weightName.qNorm(l), [D]));
+    const k = headNorm(this.project(this.linear(weightName.k(l), c.numKvHeads * D, c.hiddenSize), h), c.numKvHeads, this.float(weightName.kNorm(l), [D]));
+    const v = this.project(this.linear(weightName.v(l), c.numKvHeads * D, c.hiddenSize), h);
     this.rope(q, c.numHeads, state.position);
     this.rope(k, c.numKvHeads, state.position);
     state.keys[l]!.push(k);
@@ -191,14 +199,14 @@ export class Lfm2Reference {
         for (let d = 0; d < D; d++) out[head * D + d]! += ((weights[p] as number) / total) * (values[p]![kvHead * D + d] as number);
       }
     }
-    return matVec(this.linear(weightName.o(l), c.hiddenSize, c.numHeads * D), out);
+    return this.project(this.linear(weightName.o(l), c.hiddenSize, c.numHeads * D), out);
   }
 
   private mlp(h: Float64Array, w1: string, w3: string, w2: string, size: number): Float64Array {
     const H = this.config.hiddenSize;
-    const gate = matVec(this.linear(w1, size, H), h);
-    const up = matVec(this.linear(w3, size, H), h);
-    return matVec(this.linear(w2, H, size), gate.map((g, i) => silu(g) * (up[i] as number)));
+    const gate = this.project(this.linear(w1, size, H), h);
+    const up = this.project(this.linear(w3, size, H), h);
+    return this.project(this.linear(w2, H, size), gate.map((g, i) => silu(g) * (up[i] as number)));
   }
 
   /** Lfm2MoeSparseMoeBlock.route_tokens_to_experts, then the weighted sum of the chosen experts. */

@@ -1,6 +1,6 @@
 // The CPU (WASM) graph variant, int8 MatMulInteger with last-position logits, driven by the engine on
-// onnxruntime-node against the Float64 reference over the same int8 weights. Activations are quantized to
-// uint8 at run time (DynamicQuantizeLinear), which the reference does not model, so near-ties may flip.
+// onnxruntime-node against the Float64 reference over the same int8 weights and the same per-token activation
+// quantization; what is left between them is float32 against Float64 arithmetic.
 import * as ort from 'onnxruntime-node';
 import { describe, expect, it } from 'vitest';
 import { CheckpointReader } from '../../../scripts/export/checkpoint-reader';
@@ -39,8 +39,8 @@ describe('int8 (WASM variant) export of tiny-dense', () => {
       logits = reference.forward([id], state).at(-1)!;
     }
     expect(result.tokens.length).toBeGreaterThan(8);
-    expect(Math.max(...gaps), gaps.map((g) => g.toExponential(1)).join(' ')).toBeLessThan(2e-2);
-    expect(gaps.filter((g) => g === 0).length).toBeGreaterThanOrEqual(gaps.length - 3);
+    expect(Math.max(...gaps), gaps.map((g) => g.toExponential(1)).join(' ')).toBeLessThan(1e-3);
+    expect(gaps.filter((g) => g === 0).length).toBeGreaterThanOrEqual(gaps.length - 1);
     await engine.dispose();
   });
 });

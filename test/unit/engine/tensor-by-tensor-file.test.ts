@@ -11,7 +11,8 @@ import { Engine } from '../../../src/engine/engine';
 import { FolderModelSource } from '../../../src/engine/folder-model-source';
 import type { ModelGraph, ModelGraphOptions, ModelSource } from '../../../src/engine/model-source';
 import type { OrtApi, OrtSession } from '../../../src/engine/ort-types';
-import { pieceRanges, TensorByTensorFile } from '../../../src/engine/tensor-by-tensor-file';
+import { createSessionFromSource, pieceRanges, TensorByTensorFile } from '../../../src/engine/tensor-by-tensor-file';
+import { encodeGraph, GraphBuilder } from '../../../src/model/onnx/graph-builder';
 import { externalTensors, type ExternalTensor } from '../../../src/model/onnx/external-tensors';
 import { ProtobufFormatError } from '../../../src/model/onnx/protobuf-reader';
 
@@ -110,10 +111,10 @@ describe('externalTensors', () => {
     }
   });
 
-  it('flags the int8 embedding table, which a folded Cast and the Gather both read', () => {
-    const flagged = externalTensors(graph('int8')).filter((t) => t.readMoreThanOnce);
-    expect(flagged.map((t) => t.name)).toEqual(['embed_tokens.int8']);
-    expect(externalTensors(graph('q4')).filter((t) => t.readMoreThanOnce)).toEqual([]);
+  it('flags a tensor that a folded node and another node both read, and nothing in the exported graphs', () => {
+    expect(externalTensors(readTwiceGraph().bytes).map((t) => [t.name, t.readMoreThanOnce])).toEqual([['w', true]]);
+    // The q4 graph's tied embedding and LM head name the same bytes: two tensors, each read once.
+    for (const dtype of ['int8', 'q4']) expect(externalTensors(graph(dtype)).filter((t) => t.readMoreThanOnce)).toEqual([]);
   });
 
   it('refuses a truncated model file', () => {
@@ -136,11 +137,8 @@ describe('onnxruntime-web sessions from tensor-by-tensor external data', () => {
     return result.tokens;
   };
 
-  /**
-   * The graph as the weight store hands it (each tensor its own piece: the tiny model's tensors all fit in one
-   * 4 MiB piece otherwise), optionally with the read-twice flags dropped, as if the guess were wrong.
-   */
-  const piecewise = (trustFlags: boolean) => {
+  /** The graph as the weight store hands it (each tensor its own piece: the tiny model's tensors all fit in one 4 MiB piece otherwise). */
+  const piecewise = () => {
     const created: TensorByTensorFile[] = [];
     const options: ModelGraphOptions[] = [];
     const source: ModelSource = {
@@ -148,7 +146,7 @@ describe('onnxruntime-web sessions from tensor-by-tensor external data', () => {
       files: () => folder.files(),
       graph: async (_dtype, _signal, graphOptions = {}) => {
         options.push(graphOptions);
-        const tensors = externalTensors(bytes).map((t) => (trustFlags ? t : { ...t, readMoreThanOnce: false }));
+        const tensors = externalTensors(bytes);
         return {
           bytes,
           externalData: files.map((path) => {
@@ -166,17 +164,51 @@ describe('onnxruntime-web sessions from tensor-by-tensor external data', () => {
 
   it('generates the same tokens as from the plain file bytes, on the first try', async () => {
     const expected = await greedy(folder);
-    const { source, created, options } = piecewise(true);
+    const { source, created, options } = piecewise();
     expect(await greedy(source)).toEqual(expected);
     expect(options).toEqual([{}]);
     expect(created.some((f) => f.readAfterRelease)).toBe(false);
   });
 
   it('creates the session again, keeping everything, when ORT reads a tensor after its piece went', async () => {
-    const expected = await greedy(folder);
-    const { source, created, options } = piecewise(false);
-    expect(await greedy(source)).toEqual(expected);
-    expect(options).toEqual([{}, { keepEveryTensor: true }]);
-    expect(created.slice(0, files.length).some((f) => f.readAfterRelease)).toBe(true);
+    const { bytes, data, outputs } = readTwiceGraph();
+    const run = async (trustFlags: boolean) => {
+      const options: ModelGraphOptions[] = [];
+      const created: TensorByTensorFile[] = [];
+      const session = await createSessionFromSource(
+        async (graphOptions) => {
+          options.push(graphOptions);
+          // Dropping the flag stands for a wrong guess: ORT reads W while folding the Transpose, then again for the Add.
+          const tensors = externalTensors(bytes).map((t) => (trustFlags ? t : { ...t, readMoreThanOnce: false }));
+          const pieces = pieceRanges(tensors, data.byteLength, 0).map((r) => ({ ...r, bytes: data.slice(r.start, r.end) }));
+          const file = new TensorByTensorFile(data.byteLength, pieces, graphOptions.keepEveryTensor ?? false);
+          created.push(file);
+          return { bytes, externalData: [{ path: 'w.bin', data: file }] };
+        },
+        (graph) => ort.InferenceSession.create(graph.bytes, { externalData: graph.externalData, graphOptimizationLevel: 'all' }),
+      );
+      const result = await session.run({ x: new ort.Tensor('float32', Float32Array.of(1, 10), [1, 2]) });
+      await session.release();
+      return { options, readAfterRelease: created.map((f) => f.readAfterRelease), values: [...outputs].map((name) => Array.from(result[name]!.data as Float32Array)) };
+    };
+    const expected = [[21, 43], [2, 12, 4, 14]]; // x · Wᵀ and x + W, W = [[1, 2], [3, 4]]
+    expect(await run(true)).toEqual({ options: [{}], readAfterRelease: [false], values: expected });
+    expect(await run(false)).toEqual({ options: [{}, { keepEveryTensor: true }], readAfterRelease: [true, false], values: expected });
   });
 });
+
+/**
+ * y = x · Wᵀ and z = x + W with W external: ORT reads W while constant folding the Transpose and again when it
+ * stores W for the Add, the pattern ExternalTensor.readMoreThanOnce guesses from the graph.
+ */
+function readTwiceGraph(): { bytes: Uint8Array; data: Uint8Array; outputs: readonly string[] } {
+  const g = new GraphBuilder('read-twice');
+  const x = g.input('x', 'float32', [1, 2]);
+  const data = new Uint8Array(Float32Array.of(1, 2, 3, 4).buffer);
+  const w = g.initializer({ name: 'w', elementType: 'float32', dims: [2, 2], external: { location: 'w.bin', offset: 0, length: data.byteLength } });
+  const y = g.op1('MatMul', [x, g.op1('Transpose', [w], { perm: [1, 0] })]);
+  const z = g.op1('Add', [x, w]);
+  g.output(y, 'float32', [1, 2]);
+  g.output(z, 'float32', [2, 2]);
+  return { bytes: encodeGraph(g.build()), data, outputs: [y, z] };
+}
