@@ -1,6 +1,6 @@
 import type { ChunkHasher, HasherFactory } from './file-hasher';
 import { backoffMs, isRetryableStatus, MAX_CONSECUTIVE_FAILURES, parseRetryAfter, RetryableHttpError, sleep } from './retry-policy';
-import { ChecksumMismatchError, isQuotaError, StorageFullError } from './store-errors';
+import { ChecksumMismatchError, isBlobWriteError, isQuotaError, StorageFullError } from './store-errors';
 import { fileBytesStored, type ModelRecord, type StoredFile, type WeightDb } from './weight-db';
 
 /**
@@ -38,11 +38,18 @@ const MAX_RESTARTS_AFTER_CHANGE = 1;
 export async function downloadFile(job: FileDownload): Promise<void> {
   const { file, record } = job;
   let hasher = await job.createHasher(file.digest, file.size, file.hashState);
+  const resetHasher = async () => {
+    hasher.close();
+    hasher = await job.createHasher(file.digest, file.size, file.hashState);
+  };
   try {
-    await fetchRemainder(job, () => hasher, async () => {
-      hasher.close();
-      await discard(job, 'changed');
-      hasher = await job.createHasher(file.digest, file.size);
+    await fetchRemainder(job, () => hasher, {
+      restart: async () => {
+        await discard(job, 'changed');
+        await resetHasher();
+      },
+      // Back to the state stored with the last chunk: the hasher has run ahead of it by the chunks not stored.
+      rewind: resetHasher,
     });
     if ((await hasher.digest()) !== file.digest.hex) {
       await discard(job, 'checksum');
@@ -56,8 +63,11 @@ export async function downloadFile(job: FileDownload): Promise<void> {
   await job.db.putModel(record);
 }
 
-/** Retries until every byte is stored, bounded by consecutive failures without progress. */
-async function fetchRemainder(job: FileDownload, hasher: () => ChunkHasher, restart: () => Promise<void>): Promise<void> {
+/**
+ * Retries until every byte is stored, bounded by consecutive failures without progress. `restart` begins the
+ * file again (it changed on the server); `rewind` resets the hasher to the stored chunks after a failed write.
+ */
+async function fetchRemainder(job: FileDownload, hasher: () => ChunkHasher, recover: { restart(): Promise<void>; rewind(): Promise<void> }): Promise<void> {
   const { file, record } = job;
   let failures = 0;
   let restarts = 0;
@@ -73,10 +83,11 @@ async function fetchRemainder(job: FileDownload, hasher: () => ChunkHasher, rest
       if (isQuotaError(error)) throw new StorageFullError();
       if (error instanceof FileChangedError) {
         if (++restarts > MAX_RESTARTS_AFTER_CHANGE) throw new Error(`${file.path} keeps changing on the server.`, { cause: error });
-        await restart();
+        await recover.restart();
         continue;
       }
-      const retryable = error instanceof RetryableHttpError || error instanceof TypeError || isStall(error);
+      if (isBlobWriteError(error)) await recover.rewind();
+      const retryable = error instanceof RetryableHttpError || error instanceof TypeError || isStall(error) || isBlobWriteError(error);
       if (!retryable || ++failures >= MAX_CONSECUTIVE_FAILURES) throw error;
       const waitMs = backoffMs(failures, error instanceof RetryableHttpError ? error.retryAfterMs : undefined);
       job.onNotice({ type: 'retrying', path: file.path, reason: error instanceof Error ? error.message : String(error), failures, waitMs });
@@ -145,9 +156,16 @@ async function streamRemainder(job: FileDownload, hasher: ChunkHasher): Promise<
         const previous = commits;
         commits = (async () => {
           await previous;
+          const persisted = { hashState: file.hashState, chunks: file.chunks };
           file.hashState = await state;
           file.chunks = index + 1;
-          await job.db.putChunk(record, file.path, index, blob);
+          try {
+            await job.db.putChunk(record, file.path, index, blob);
+          } catch (error) {
+            // The record in memory goes back to what the store holds.
+            Object.assign(file, persisted);
+            throw error;
+          }
           stored++;
           job.onBytes(blob.size);
         })();

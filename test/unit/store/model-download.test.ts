@@ -195,6 +195,22 @@ describe('downloading a model into the store', () => {
     expect(await deps.db.getModel(entry().id)).toBeUndefined();
   });
 
+  test('a chunk IndexedDB failed to write is fetched and stored again, and the model still verifies', async () => {
+    const deps = freshDeps();
+    let writes = 0;
+    const putChunk = deps.db.putChunk.bind(deps.db);
+    deps.db.putChunk = async (...args) => {
+      // Chromium's wording; later chunks were already hashed when this one fails, so the hasher must rewind.
+      if (++writes === 4) throw new DOMException('Failed to write blobs (InvalidBlob)', 'DataError');
+      return putChunk(...args);
+    };
+    const req = request();
+    expect((await downloadModel(deps, req)).status).toBe('verified');
+    expect(req.notices.filter((n) => n.type === 'retrying').map((n) => n.type === 'retrying' && n.reason)).toEqual(['Failed to write blobs (InvalidBlob)']);
+    expect(req.notices.some((n) => n.type === 'discarded')).toBe(false);
+    await expectByteIdentical(deps.db, req.entry.id);
+  });
+
   test('plans with the hub listing: size, free space, pinned commit', async () => {
     const deps = freshDeps(1e9);
     const { plan } = await planDownload(deps, entry(), 'https://huggingface.co', new AbortController().signal);
