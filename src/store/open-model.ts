@@ -9,8 +9,9 @@ import { WeightDb } from './weight-db';
 export interface StoredModelFile {
   path: string;
   size: number;
-  /** The stored chunks side by side: slicing it reads only the chunks a range covers. */
   blob(): Promise<Blob>;
+  /** The stored chunks in file order, each a Blob kept on disk by Chromium until read. */
+  chunks(): Promise<Blob[]>;
   /** The file in one Uint8Array, filled chunk by chunk so only one chunk more than the file is ever held. */
   bytes(): Promise<Uint8Array>;
 }
@@ -36,6 +37,7 @@ export async function openModel(modelId: string, db = new WeightDb()): Promise<O
       path: file.path,
       size: file.size,
       blob: async () => new Blob(await chunks()),
+      chunks,
       bytes: async () => {
         const out = new Uint8Array(file.size);
         let offset = 0;
