@@ -5,7 +5,7 @@ import { openModel } from '../store/open-model';
 
 /**
  * A verified model in the weight store as the engine reads it. Each external data file is handed to ORT as its
- * tensors' bytes, read from the stored Blob one piece at a time and let go of as ORT copies them
+ * tensors' bytes, each piece copied out of the stored chunks and let go of as ORT copies it
  * (TensorByTensorFile), so the weights are never in memory twice in full: bench/store measures the peak
  * and the time to a ready session against Blob URLs, which ORT reads whole.
  * `onRead` reports the share of the graph's bytes read so far, for the "Loading the model" progress.
@@ -45,31 +45,16 @@ export function storeModelSource(modelId: string, onRead?: (fraction: number) =>
       for (const file of model.externalData) {
         const inFile = tensors.filter((t) => fileOf(t) === file.name);
         if (inFile.length === 0) continue;
+        // Each piece in a buffer of its own, so TensorByTensorFile can free it as soon as ORT has copied it.
         const pieces = pieceRanges(inFile, file.size).map((range) => ({ ...range, bytes: new Uint8Array(range.end - range.start) }));
-        // Each piece in a buffer of its own, so TensorByTensorFile can free it as soon as ORT has copied it. The
-        // pieces are filled from whole stored chunks (one Blob read per 64 MiB instead of one per tensor, ~190 on
-        // the 1.2B), the next chunk read while one is copied; at most two chunks are held besides the pieces.
-        const chunks = await file.chunks();
-        let reading = chunks[0]?.arrayBuffer();
-        let chunkStart = 0;
-        let first = 0;
-        for (let index = 0; reading; index++) {
-          const chunk = new Uint8Array(await reading);
-          reading = chunks[index + 1]?.arrayBuffer();
-          signal?.throwIfAborted();
-          const chunkEnd = chunkStart + chunk.byteLength;
-          for (let i = first; i < pieces.length && pieces[i]!.start < chunkEnd; i++) {
-            const piece = pieces[i]!;
-            const from = Math.max(piece.start, chunkStart);
-            const to = Math.min(piece.end, chunkEnd);
-            if (to > from) piece.bytes.set(chunk.subarray(from - chunkStart, to - chunkStart), from - piece.start);
-            if (piece.end <= chunkEnd) first = i + 1;
-          }
-          chunkStart = chunkEnd;
-          read += chunk.byteLength;
-          onRead?.(total > 0 ? Math.min(1, read / total) : 1);
-        }
-        if (chunkStart !== file.size) throw new Error(`${model.entry.label}: ${file.path} holds ${chunkStart} bytes, not ${file.size}.`);
+        await file.fill(
+          pieces,
+          (bytes) => {
+            read += bytes;
+            onRead?.(total > 0 ? Math.min(1, read / total) : 1);
+          },
+          signal,
+        );
         externalData.push({ path: file.name, data: new TensorByTensorFile(file.size, pieces, options.keepEveryTensor ?? false) });
       }
       const missing = tensors.find((t) => !model.externalData.some((file) => fileOf(t) === file.name));
@@ -78,4 +63,3 @@ export function storeModelSource(modelId: string, onRead?: (fraction: number) =>
     },
   };
 }
-

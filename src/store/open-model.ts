@@ -10,10 +10,20 @@ export interface StoredModelFile {
   path: string;
   size: number;
   blob(): Promise<Blob>;
-  /** The stored chunks in file order, each a Blob kept on disk by Chromium until read. */
-  chunks(): Promise<Blob[]>;
-  /** The file in one Uint8Array, filled chunk by chunk so only one chunk more than the file is ever held. */
+  /**
+   * Copies the file into `pieces` (ranges in file order, each with a buffer of its own length), reading whole
+   * stored chunks, the next while one is copied: one Blob read per chunk (64 MiB) instead of one per piece, and
+   * at most two chunks held besides the pieces. `onChunk` gets each chunk's size once it is copied.
+   */
+  fill(pieces: readonly FilePiece[], onChunk?: (bytes: number) => void, signal?: AbortSignal): Promise<void>;
+  /** The file in one Uint8Array (fill with one piece). */
   bytes(): Promise<Uint8Array>;
+}
+
+export interface FilePiece {
+  start: number;
+  end: number;
+  bytes: Uint8Array;
 }
 
 export interface OpenedModel {
@@ -33,21 +43,18 @@ export async function openModel(modelId: string, db = new WeightDb()): Promise<O
   if (record.state !== 'verified') throw new Error(`${record.entry.label} is not completely downloaded and verified yet.`);
   const files: StoredModelFile[] = record.files.map((file) => {
     const chunks = () => db.getChunks(modelId, file.path, file.chunks);
-    return {
+    const stored: StoredModelFile = {
       path: file.path,
       size: file.size,
       blob: async () => new Blob(await chunks()),
-      chunks,
+      fill: async (pieces, onChunk, signal) => fillPieces(`${record.entry.label}: ${file.path}`, file.size, await chunks(), pieces, onChunk, signal),
       bytes: async () => {
-        const out = new Uint8Array(file.size);
-        let offset = 0;
-        for (const chunk of await chunks()) {
-          out.set(new Uint8Array(await chunk.arrayBuffer()), offset);
-          offset += chunk.size;
-        }
-        return out;
+        const bytes = new Uint8Array(file.size);
+        await stored.fill([{ start: 0, end: file.size, bytes }]);
+        return bytes;
       },
     };
+    return stored;
   });
   const byPath = new Map(files.map((file) => [file.path, file]));
   const file = (path: string): StoredModelFile => {
@@ -83,4 +90,26 @@ export async function ortExternalData(model: OpenedModel): Promise<{ externalDat
     externalData.push({ path: data.name, data: url });
   }
   return { externalData, revoke: () => urls.forEach((url) => URL.revokeObjectURL(url)) };
+}
+
+async function fillPieces(what: string, size: number, chunks: readonly Blob[], pieces: readonly FilePiece[], onChunk?: (bytes: number) => void, signal?: AbortSignal): Promise<void> {
+  let reading = chunks[0]?.arrayBuffer();
+  let chunkStart = 0;
+  let first = 0;
+  for (let index = 0; reading; index++) {
+    const chunk = new Uint8Array(await reading);
+    reading = chunks[index + 1]?.arrayBuffer();
+    signal?.throwIfAborted();
+    const chunkEnd = chunkStart + chunk.byteLength;
+    for (let i = first; i < pieces.length && pieces[i]!.start < chunkEnd; i++) {
+      const piece = pieces[i]!;
+      const from = Math.max(piece.start, chunkStart);
+      const to = Math.min(piece.end, chunkEnd);
+      if (to > from) piece.bytes.set(chunk.subarray(from - chunkStart, to - chunkStart), from - piece.start);
+      if (piece.end <= chunkEnd) first = i + 1;
+    }
+    chunkStart = chunkEnd;
+    onChunk?.(chunk.byteLength);
+  }
+  if (chunkStart !== size) throw new Error(`${what} holds ${chunkStart} bytes, not ${size}.`);
 }
