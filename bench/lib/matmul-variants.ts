@@ -14,6 +14,7 @@ import { chromium } from 'playwright-core';
 import { CHROMIUM, extensionLaunchArgs } from '../../scripts/lib/chromium';
 import { encodeGraph, GraphBuilder } from '../../src/model/onnx/graph-builder';
 import { rowQuantizedMatMul } from '../../src/model/export/row-quantized-matmul';
+import { concatInt8Rows, quantizeInt8PerRow } from '../../src/model/int8-quantization';
 import { quantizeInt4 } from '../../src/model/quantization';
 import { ortTestPage, startOrtTestPageServer } from '../../test/e2e/harness/ort-test-page-server';
 import { median } from '../figure';
@@ -66,8 +67,8 @@ function linear(g: GraphBuilder, variant: Variant, x: string, n: number, k: numb
     if (acc) attrs['accuracy_level'] = acc;
     return g.op1('MatMulNBits', [x, g.constant('b', 'uint8', [n, k / 32, (32 * bits) / 8], packed), g.constant('s', 'float32', [n * (k / 32)], scales)], attrs, MS);
   }
-  const { q, scales } = int8PerRow(w, n, k);
-  const b = g.constant('b', 'int8', [k, n], q);
+  const { codesT, scales } = quantizeInt8PerRow(w, n, k);
+  const b = g.constant('b', 'int8', [k, n], codesT);
   const bScale = g.constant('bs', 'float32', [n], scales);
   if (variant === 'int8_dqmm') return g.op1('DynamicQuantizeMatMul', [x, b, bScale], {}, MS);
   if (variant === 'int8_row') return rowQuantizedMatMul(g, x, b, bScale);
@@ -76,36 +77,14 @@ function linear(g: GraphBuilder, variant: Variant, x: string, n: number, k: numb
   return g.op1('Mul', [g.op1('Cast', [acc], { to: 1 }), g.op1('Mul', [xs, bScale])]);
 }
 
-/** Per-output-channel symmetric int8 of W [n, k], codes as B [k, n]. */
-function int8PerRow(w: Float32Array, n: number, k: number): { q: Int8Array; scales: Float32Array } {
-  const q = new Int8Array(n * k);
-  const scales = new Float32Array(n);
-  for (let r = 0; r < n; r++) {
-    let m = 0;
-    for (let c = 0; c < k; c++) m = Math.max(m, Math.abs(w[r * k + c]!));
-    scales[r] = m / 127 || 1;
-    for (let c = 0; c < k; c++) q[c * n + r] = Math.round(w[r * k + c]! / scales[r]!);
-  }
-  return { q, scales };
-}
-
 /**
- * Linears reading the same input as one: a single DynamicQuantizeLinear, their B matrices concatenated along N
+ * Linears reading the same input as one: a single quantization of x, their B matrices concatenated along N
  * into one MatMulInteger (no B zero point), one scale vector, then Split.
  */
 function fusedInt8(g: GraphBuilder, x: string, shapes: [number, number][], seeds: number[], perRow: boolean): string[] {
   const k = shapes[0]![1];
-  const total = shapes.reduce((a, [n]) => a + n, 0);
-  const q = new Int8Array(total * k);
-  const scales = new Float32Array(total);
-  let at = 0;
-  shapes.forEach(([n], i) => {
-    const part = int8PerRow(randomWeights(n * k, seeds[i]!), n, k);
-    for (let c = 0; c < k; c++) q.set(part.q.subarray(c * n, (c + 1) * n), c * total + at);
-    scales.set(part.scales, at);
-    at += n;
-  });
-  const b = g.constant('b', 'int8', [k, total], q);
+  const { rows: total, codesT, scales } = concatInt8Rows(shapes.map(([n], i) => quantizeInt8PerRow(randomWeights(n * k, seeds[i]!), n, k)));
+  const b = g.constant('b', 'int8', [k, total], codesT);
   const bScales = g.constant('bs', 'float32', [total], scales);
   let y: string;
   if (perRow) y = rowQuantizedMatMul(g, x, b, bScales);

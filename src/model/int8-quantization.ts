@@ -31,3 +31,18 @@ export function dequantizeInt8(q: Int8Matrix): Float64Array {
   for (let r = 0; r < q.rows; r++) for (let c = 0; c < q.cols; c++) out[r * q.cols + c] = (q.codesT[c * q.rows + r] as number) * (q.scales[r] as number);
   return out;
 }
+
+/** Int8 matrices of the same width stacked along rows (B [K, ΣN] side by side); scales follow. */
+export function concatInt8Rows(parts: Int8Matrix[]): Int8Matrix {
+  const cols = parts[0]!.cols;
+  const rows = parts.reduce((sum, p) => sum + p.rows, 0);
+  const codesT = new Int8Array(rows * cols);
+  const scales = new Float32Array(rows);
+  let at = 0;
+  for (const p of parts) {
+    for (let c = 0; c < cols; c++) codesT.set(p.codesT.subarray(c * p.rows, (c + 1) * p.rows), c * rows + at);
+    scales.set(p.scales, at);
+    at += p.rows;
+  }
+  return { rows, cols, codesT, scales };
+}

@@ -8,7 +8,7 @@ import { ATTENTION_MASK, INPUT_IDS, layerCacheNames, LOGITS, POSITION_IDS } from
 import { isMoeLayer, type Lfm2Config } from '../config';
 import { activationType, isQuantized, quantizeLinear, type ExportDtype } from '../export-dtype';
 import { roundToHalf, toHalfArray } from '../float16';
-import { quantizeInt8PerRow, type Int8Matrix } from '../int8-quantization';
+import { concatInt8Rows, quantizeInt8PerRow, type Int8Matrix } from '../int8-quantization';
 import { rowQuantizedMatMul } from './row-quantized-matmul';
 import { attr, GraphBuilder, type AttributeInput } from '../onnx/graph-builder';
 import type { ElementType, ExternalLocation, Graph } from '../onnx/onnx-proto';
@@ -133,21 +133,6 @@ class Lfm2GraphBuilder {
 
 function int8Bytes(codes: Int8Array): Uint8Array {
   return new Uint8Array(codes.buffer, codes.byteOffset, codes.byteLength);
-}
-
-/** Int8 matrices of the same width stacked along rows (B [K, ΣN] side by side); scales follow. */
-function concatInt8Rows(parts: Int8Matrix[]): Int8Matrix {
-  const cols = parts[0]!.cols;
-  const rows = parts.reduce((sum, p) => sum + p.rows, 0);
-  const codesT = new Int8Array(rows * cols);
-  const scales = new Float32Array(rows);
-  let at = 0;
-  for (const p of parts) {
-    for (let c = 0; c < cols; c++) codesT.set(p.codesT.subarray(c * p.rows, (c + 1) * p.rows), c * rows + at);
-    scales.set(p.scales, at);
-    at += p.rows;
-  }
-  return { rows, cols, codesT, scales };
 }
 
 export function buildLfm2Graph(config: Lfm2Config, weights: WeightSource, sink: DataSink, options: ExportOptions): Graph {
