@@ -3,12 +3,25 @@ import { createReadStream, existsSync, statSync } from 'node:fs';
 import { join, normalize, sep } from 'node:path';
 import { startPageServer, type PageServer } from './page-server';
 
-export function serveFolder(root: string): Promise<PageServer> {
+/**
+ * `replacements` maps a path on the server (`/generation_config.json`) to text served instead of the file
+ * on disk: a test can change one small file of a shared model folder without copying the folder.
+ */
+export function serveFolder(root: string, replacements: Record<string, string> = {}): Promise<PageServer> {
+  const headers = { 'access-control-allow-origin': '*', 'cross-origin-resource-policy': 'cross-origin' };
   return startPageServer({}, [
     (req, res) => {
-      const path = normalize(join(root, decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname)));
+      const pathname = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
+      const replacement = replacements[pathname];
+      if (replacement !== undefined) {
+        const body = Buffer.from(replacement, 'utf8');
+        res.writeHead(200, { ...headers, 'content-length': body.length });
+        res.end(body);
+        return true;
+      }
+      const path = normalize(join(root, pathname));
       if (!path.startsWith(root + sep) || !existsSync(path) || !statSync(path).isFile()) return false;
-      res.writeHead(200, { 'access-control-allow-origin': '*', 'cross-origin-resource-policy': 'cross-origin', 'content-length': statSync(path).size });
+      res.writeHead(200, { ...headers, 'content-length': statSync(path).size });
       createReadStream(path).pipe(res);
       return true;
     },
