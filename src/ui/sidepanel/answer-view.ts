@@ -49,6 +49,8 @@ export class AnswerView {
   finish(answer: string, thinking: string): void {
     if (thinking && !this.thinking) this.addThinking(thinking);
     this.setAnswer(answer);
+    // A model can close its answer at once (or write only thinking): say so, rather than leave an empty box.
+    if (answer.trim() === '') this.note(t('answerEmpty'));
     this.part('progress').hidden = true;
     this.part('thinking').removeAttribute('open');
     this.setRunning(false);
@@ -56,9 +58,7 @@ export class AnswerView {
 
   /** Shows what went wrong; `openModels` adds the way out when the fix is downloading a model. */
   fail(message: string, openModels?: () => void): void {
-    const error = this.part('error');
-    error.textContent = message;
-    error.hidden = false;
+    this.note(message);
     const open = this.part('open-models');
     open.hidden = !openModels;
     if (openModels) open.addEventListener('click', openModels, { once: true });
@@ -66,10 +66,17 @@ export class AnswerView {
     this.setRunning(false);
   }
 
+  /** The line under the answer that says why it is missing or cut short. */
+  private note(message: string): void {
+    const line = this.part('error');
+    line.textContent = message;
+    line.hidden = false;
+  }
+
   private setRunning(running: boolean): void {
     this.root.dataset['state'] = running ? 'running' : 'done';
     this.part('cancel').hidden = !running;
-    this.part('copy').hidden = running || this.answer === '';
+    this.part('copy').hidden = running || this.answer.trim() === '';
     this.part('regenerate').hidden = running || this.part('regenerate').dataset['enabled'] !== 'yes';
   }
 
