@@ -15,8 +15,11 @@ beforeAll(() => {
   (globalThis as unknown as { chrome: unknown }).chrome = {
     i18n: { getMessage: (key: string) => messages[key]?.message ?? '', getUILanguage: () => 'en' },
   };
-  document.body.innerHTML = readFileSync(join(ROOT, 'src/ui/sidepanel/sidepanel.html'), 'utf8').replace(/^[\s\S]*<body[^>]*>|<\/body>[\s\S]*$/g, '');
-  template = document.getElementById('answer-template') as HTMLTemplateElement;
+  // Only the template: the rest of the page would have happy-dom fetch its stylesheets.
+  const markup = /<template id="answer-template">[\s\S]*?<\/template>/.exec(readFileSync(join(ROOT, 'src/ui/sidepanel/sidepanel.html'), 'utf8'))![0];
+  const page = new DOMParser().parseFromString(markup, 'text/html');
+  template = document.importNode(page.getElementById('answer-template') as HTMLTemplateElement, true);
+  document.body.append(template);
 });
 
 const part = (view: AnswerView, role: string) => view.root.querySelector<HTMLElement>(`[data-role="${role}"]`)!;
