@@ -205,35 +205,37 @@ async function loadCheck(page: Page, modelId: string, path: LoadPath, externalDa
 }
 
 /**
- * One load of a cached model in a browser started afresh on the bench profile, as a user's load is: the engine
- * document is created on demand and closed after its idle time, so each load is the first in its document (a
- * WASM heap never shrinks, and a closed document's memory comes back late: loads in one document would count
- * what the last one left, in time and in memory). The engine document is opened (a store listing) and left to
- * settle first. `sample` measures the peak PSS growth while loading (a /proc sampler every 25 ms, which takes
- * CPU from 2 cores, so timed loads run without it).
+ * Runs `work` in a browser started afresh on the bench profile, as a user's load is: the engine document is created
+ * on demand and closed after its idle time, so each load is the first in its document (a WASM heap never shrinks,
+ * and a closed document's memory comes back late: loads in one document would count what the last one left, in
+ * time and in memory). The engine document is opened (a store listing) and left to settle first.
  */
-async function freshLoad(profile: string, modelId: string, path: LoadPath, externalData: ExternalData, figures: LoadFigures, sample: boolean): Promise<{ openMs: number; createMs: number; peak: number }> {
+async function inFreshBrowser<T>(profile: string, work: (page: Page) => Promise<T>): Promise<T> {
   const ext = await launchExtension({ webgpu: true, userDataDir: profile });
   try {
     const page = await ext.openExtensionPage('ui/options/options.html');
     await call(page, 'store.list-models', {});
     await settle();
-    if (!sample) return { ...(await loadCheck(page, modelId, path, externalData, figures)), peak: 0 };
-    const before = await browserPss(profile);
-    let peak = before;
-    let sampling = true;
-    const sampler = (async () => {
-      while (sampling) {
-        peak = Math.max(peak, await browserPss(profile));
-        await new Promise((r) => setTimeout(r, 25));
-      }
-    })();
-    const result = await loadCheck(page, modelId, path, externalData, figures).finally(() => (sampling = false));
-    await sampler;
-    return { ...result, peak: peak - before };
+    return await work(page);
   } finally {
     await ext.close({ keepProfile: true });
   }
+}
+
+/** Peak PSS growth of the browser's processes while `load` runs: a /proc sampler every 25 ms (it takes CPU from 2 cores, so timed loads run without it). */
+async function peakGrowth(profile: string, load: () => Promise<unknown>): Promise<number> {
+  const before = await browserPss(profile);
+  let peak = before;
+  let sampling = true;
+  const sampler = (async () => {
+    while (sampling) {
+      peak = Math.max(peak, await browserPss(profile));
+      await new Promise((r) => setTimeout(r, 25));
+    }
+  })();
+  await load().finally(() => (sampling = false));
+  await sampler;
+  return peak - before;
 }
 
 /**
@@ -249,12 +251,13 @@ async function measureLoads(profile: string, modelId: string, path: LoadPath, on
     return ms;
   };
   // One load of each first, uncounted: warms the disk cache on both sides.
+  const load = (page: Page, externalData: ExternalData) => loadCheck(page, modelId, path, externalData, figures);
   await nodeLoad();
-  await freshLoad(profile, modelId, path, 'engine', figures, false);
+  await inFreshBrowser(profile, (page) => load(page, 'engine'));
   for (let rep = 0; rep < REPS; rep++) {
     figures.nodeMs.push(await nodeLoad());
     for (const externalData of bothWays(rep)) {
-      const { openMs, createMs } = await freshLoad(profile, modelId, path, externalData, figures, false);
+      const { openMs, createMs } = await inFreshBrowser(profile, (page) => load(page, externalData));
       figures.loadMs[externalData].push(openMs + createMs);
       if (externalData === 'engine') {
         figures.engineSplit.openMs.push(openMs);
@@ -263,20 +266,26 @@ async function measureLoads(profile: string, modelId: string, path: LoadPath, on
     }
   }
   for (let rep = 0; rep < REPS; rep++) {
-    for (const externalData of bothWays(rep)) figures.peak[externalData].push((await freshLoad(profile, modelId, path, externalData, figures, true)).peak);
+    for (const externalData of bothWays(rep)) figures.peak[externalData].push(await inFreshBrowser(profile, (page) => peakGrowth(profile, () => load(page, externalData))));
   }
 }
 
 const noLoads = (): LoadFigures => ({ loadMs: { engine: [], 'blob-url': [] }, engineSplit: { openMs: [], createMs: [] }, nodeMs: [], peak: { engine: [], 'blob-url': [] }, retried: 0, engineLoads: 0 });
 
+/** Adds the model `hub` serves as a custom entry and plans its download: its id and the bytes to consent to. */
+async function addHubModel(page: Page, hub: LocalHub, dtype: Dtype, backend: LoadPath['backend']): Promise<{ id: string; totalBytes: number }> {
+  const { id } = await call<{ id: string }>(page, 'store.add-custom-model', { repo: hub.repo, revision: 'main', dtype, backend, baseUrl: hub.baseUrl });
+  const { totalBytes } = await call<{ totalBytes: number }>(page, 'store.plan-download', { modelId: id });
+  return { id, totalBytes };
+}
+
 /** Downloads `dtype` into the store from a hub of its own (untimed) and returns the model's id. */
 async function cacheModel(page: Page, dtype: Dtype, backend: LoadPath['backend'], dir: string): Promise<string> {
   const hub = await startLocalHub({ modelDir: dir, repo: `pagewise-bench/lfm2.5-1.2b-${dtype}` });
   try {
-    const added = await call<{ id: string }>(page, 'store.add-custom-model', { repo: hub.repo, revision: 'main', dtype, backend, baseUrl: hub.baseUrl });
-    const plan = await call<{ totalBytes: number }>(page, 'store.plan-download', { modelId: added.id });
-    await call(page, 'store.download', { modelId: added.id, consent: { approvedBytes: plan.totalBytes } });
-    return added.id;
+    const { id, totalBytes } = await addHubModel(page, hub, dtype, backend);
+    await call(page, 'store.download', { modelId: id, consent: { approvedBytes: totalBytes } });
+    return id;
   } finally {
     await hub.close();
   }
@@ -306,12 +315,11 @@ const bench: Benchmark = {
     const gpu = noLoads();
     try {
       const page = await ext.openExtensionPage('ui/options/options.html');
-      const added = await call<{ id: string }>(page, 'store.add-custom-model', { repo: hub.repo, revision: 'main', dtype: 'q4', backend: 'webgpu', baseUrl: hub.baseUrl });
-      const plan = await call<{ totalBytes: number }>(page, 'store.plan-download', { modelId: added.id });
+      const added = await addHubModel(page, hub, 'q4', 'webgpu');
       const tree = (await (await fetch(`${hub.baseUrl}/api/models/${hub.repo}/tree/main?recursive=true`)).json()) as Array<{ path: string; type: string }>;
       const urls = tree.filter((e) => e.type === 'file').map((e) => `${hub.baseUrl}/${hub.repo}/resolve/${hub.commit}/${e.path}`);
 
-      const download = await measureDownload(page, ext.userDataDir, added.id, plan.totalBytes, urls, q4.bytes);
+      const download = await measureDownload(page, ext.userDataDir, added.id, added.totalBytes, urls, q4.bytes);
       await hub.close();
       // PAGEWISE_BENCH_STORE=download: only the download figure, for iterating on the store's write path.
       if (process.env['PAGEWISE_BENCH_STORE'] === 'download') return [download];
