@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import * as ortNode from 'onnxruntime-node';
 import { ChatFormat, type ChatMessage } from '../src/engine/chat-format';
 import { Engine } from '../src/engine/engine';
-import { FolderModelSource } from '../src/engine/folder-model-source';
+import { FolderModelSource } from '../test/support/folder-model-source';
 import type { GenerationResult } from '../src/engine/generation';
 import { PREFILL_CHUNK } from '../src/engine/generation';
 import type { OrtApi, OrtSession } from '../src/engine/ort-types';

@@ -29,6 +29,22 @@ function distribution(name: string, shape: number[]): { center: number; scale: n
   return { center: 0, scale: Math.sqrt(3 / (shape[shape.length - 1] as number)) };
 }
 
+/**
+ * Fields transformers types as float. JSON.stringify writes 1.0 as 1, and transformers 5's strict config
+ * classes refuse an int there ("Field 'routed_scaling_factor' expected float, got int"), as seen when the
+ * upstream model loaded our tiny-moe checkpoint (test/fixtures/upstream/).
+ */
+const FLOAT_FIELDS = ['norm_eps', 'routed_scaling_factor', 'block_ffn_dim_multiplier', 'initializer_range'];
+
+function configJson(config: Record<string, unknown>): string {
+  let text = JSON.stringify(config, null, 2);
+  for (const key of FLOAT_FIELDS) {
+    const value = config[key];
+    if (typeof value === 'number' && Number.isInteger(value)) text = text.replace(`"${key}": ${value}`, `"${key}": ${value}.0`);
+  }
+  return text;
+}
+
 /** Values per write (4 MiB of BF16), whatever the tensor's size. */
 export const CHUNK_VALUES = 2 * 1024 * 1024;
 
@@ -39,7 +55,7 @@ export const CHUNK_VALUES = 2 * 1024 * 1024;
 export function writeRandomCheckpoint(dir: string, rawConfig: Record<string, unknown>, seed: number, dtype: 'BF16' | 'F32' = 'BF16'): void {
   mkdirSync(dir, { recursive: true });
   const specs = expectedWeights(parseConfig(rawConfig));
-  writeFileSync(join(dir, 'config.json'), JSON.stringify({ torch_dtype: dtype === 'BF16' ? 'bfloat16' : 'float32', ...rawConfig }, null, 2));
+  writeFileSync(join(dir, 'config.json'), configJson({ torch_dtype: dtype === 'BF16' ? 'bfloat16' : 'float32', ...rawConfig }));
   const { header } = encodeSafetensorsHeader(specs, dtype);
   const fd = openSync(join(dir, 'model.safetensors'), 'w');
   const f32 = new Float32Array(1);

@@ -4,7 +4,7 @@ import * as ort from 'onnxruntime-node';
 import { describe, expect, it } from 'vitest';
 import { ensureTestModel } from '../../../scripts/export/test-models';
 import { ContextLengthError, Engine } from '../../../src/engine/engine';
-import { FolderModelSource } from '../../../src/engine/folder-model-source';
+import { FolderModelSource } from '../../support/folder-model-source';
 import type { OrtApi, OrtSession } from '../../../src/engine/ort-types';
 
 describe('engine at the end of the context (tiny-dense, onnxruntime-node)', () => {

@@ -6,11 +6,11 @@ import { describe, expect, it } from 'vitest';
 import { CheckpointReader } from '../../../scripts/export/checkpoint-reader';
 import { ensureTestModel } from '../../../scripts/export/test-models';
 import { Engine } from '../../../src/engine/engine';
-import { FolderModelSource } from '../../../src/engine/folder-model-source';
+import { FolderModelSource } from '../../support/folder-model-source';
 import type { OrtApi, OrtSession } from '../../../src/engine/ort-types';
 import { argmax } from '../../../src/engine/sampling';
 import { parseConfig } from '../../../src/model/config';
-import { Lfm2Reference } from '../../../src/model/reference/lfm2-reference';
+import { Lfm2Reference } from '../../support/lfm2-reference';
 
 const greedy = { temperature: 0, topK: 0, topP: 1, repetitionPenalty: 1 };
 

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { writeTokenizerFiles } from '../../../scripts/export/tokenizer-files';
 import { ChatFormat } from '../../../src/engine/chat-format';
-import { FolderModelSource } from '../../../src/engine/folder-model-source';
+import { FolderModelSource } from '../../support/folder-model-source';
 import { generate, type GenerationEvent, type GenerationInput } from '../../../src/engine/generation';
 import { PrefixCache } from '../../../src/engine/prefix-cache';
 import { FakeModel } from './fake-model';

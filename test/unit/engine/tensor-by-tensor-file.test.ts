@@ -8,7 +8,7 @@ import * as ort from 'onnxruntime-web/wasm';
 import { describe, expect, it } from 'vitest';
 import { ensureTestModel } from '../../../scripts/export/test-models';
 import { Engine } from '../../../src/engine/engine';
-import { FolderModelSource } from '../../../src/engine/folder-model-source';
+import { FolderModelSource } from '../../support/folder-model-source';
 import type { ModelGraph, ModelGraphOptions, ModelSource } from '../../../src/engine/model-source';
 import type { OrtApi, OrtSession } from '../../../src/engine/ort-types';
 import { createSessionFromSource, pieceRanges, TensorByTensorFile } from '../../../src/engine/tensor-by-tensor-file';

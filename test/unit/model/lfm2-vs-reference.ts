@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseConfig, type Lfm2Config } from '../../../src/model/config';
 import type { ExportDtype } from '../../../src/model/export-dtype';
-import { Lfm2Reference } from '../../../src/model/reference/lfm2-reference';
+import { Lfm2Reference } from '../../support/lfm2-reference';
 import { CheckpointReader } from '../../../scripts/export/checkpoint-reader';
 import type { TestModel } from '../../../scripts/export/test-models';
 import { argmax, OrtDecoder, relativeError, type ForwardRunner } from './ort-decoder';

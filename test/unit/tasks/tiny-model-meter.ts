@@ -1,5 +1,5 @@
 import { ChatFormat } from '../../../src/engine/chat-format';
-import { FolderModelSource } from '../../../src/engine/folder-model-source';
+import { FolderModelSource } from '../../support/folder-model-source';
 import type { PromptMeter } from '../../../src/tasks/summarize/prompt-meter';
 import { ensureTestModel } from '../../../scripts/export/test-models';
 

@@ -1,12 +1,12 @@
 // Plain Float64 forward pass of LFM2 / LFM2-MoE, written from transformers' modeling_lfm2.py and
 // modeling_lfm2_moe.py (eager paths), over the weights exactly as an export of `dtype` stores them.
 // One sequence at a time: a padded batch must give each row the result of that row alone.
-import { isMoeLayer, type Lfm2Config } from '../config';
-import type { WeightSource } from '../export/lfm2-graph';
-import { storedFloat, storedLinear, type ExportDtype } from '../export-dtype';
-import { quantizeRowSymmetric } from '../export/row-quantized-matmul';
-import { ropeTables } from '../rope';
-import { weightName } from '../weight-names';
+import { isMoeLayer, type Lfm2Config } from '../../src/model/config';
+import type { WeightSource } from '../../src/model/export/lfm2-graph';
+import { storedFloat, storedLinear, type ExportDtype } from '../../src/model/export-dtype';
+import { quantizeRowSymmetric } from '../../src/model/export/row-quantized-matmul';
+import { ropeTables } from '../../src/model/rope';
+import { weightName } from '../../src/model/weight-names';
 
 interface Linear {
   w: Float64Array;

@@ -2,7 +2,7 @@
 // output use. Never imported by the extension bundle (it needs node:fs).
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { ModelFiles, ModelGraph, ModelSource } from './model-source';
+import type { ModelFiles, ModelGraph, ModelSource } from '../../src/engine/model-source';
 
 export class FolderModelSource implements ModelSource {
   constructor(
