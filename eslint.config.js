@@ -32,4 +32,27 @@ export default tseslint.config(
       ],
     },
   },
+  // The rooms (ARCHITECTURE.md): what runs in Node (engine, tasks, model, store) and the protocol know no extension
+  // context and no chrome.*; content scripts never reach the model or the store; UI pages reach the engine only
+  // through the protocol.
+  {
+    files: ['src/engine/**/*.ts', 'src/tasks/**/*.ts', 'src/model/**/*.ts', 'src/store/**/*.ts', 'src/protocol/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [room(['ui', 'background', 'offscreen', 'content'], 'runs in Node and in every context: it may not import an extension context')] }],
+      'no-restricted-globals': ['error', { name: 'chrome', message: 'chrome.* belongs to the extension contexts (background, offscreen, content, ui), never to code that runs in Node.' }],
+    },
+  },
+  {
+    files: ['src/content/**/*.ts'],
+    rules: { 'no-restricted-imports': ['error', { patterns: [room(['engine', 'store', 'offscreen', 'tasks', 'ui', 'background'], 'is page-side: it never sees the model, the store or another context')] }] },
+  },
+  {
+    files: ['src/ui/**/*.ts'],
+    rules: { 'no-restricted-imports': ['error', { patterns: [room(['offscreen', 'engine', 'background', 'content'], 'talks to the engine through the protocol only')] }] },
+  },
 );
+
+/** An import pattern that matches any path through one of `folders` (relative or not). */
+function room(folders, why) {
+  return { group: folders.flatMap((folder) => [`**/${folder}`, `**/${folder}/**`]), message: `This folder ${why} (see ARCHITECTURE.md).` };
+}

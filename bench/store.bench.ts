@@ -17,11 +17,10 @@ import { median, type Benchmark, type Figure } from './figure';
 /**
  * Weight store figures on the `lfm2.5-1.2b` preset (several external data files), served by the local hub:
  * - download_ratio: store throughput (fetch, hash, IndexedDB) over raw fetch throughput of the same files (q4);
- * - cold_load_ratio: cached model to ready ORT session in the browser, read the way the engine reads it (tensor
- *   by tensor, each let go of once ORT copied it: src/offscreen/store-model-source.ts), over onnxruntime-node from disk;
- * - peak_memory_ratio: growth of the browser's memory while loading that way, over the size of the files loaded.
- * Both load figures come from the CPU path (int8 on WASM) with the WebGPU path (q4) in the notes, and Blob URL
- * external data measured in the same pairs beside the engine's way.
+ * - cold_load_ratio: cached model to a loaded engine in the browser (`engine.load`, which reads the store tensor by
+ *   tensor, each let go of once ORT copied it: src/offscreen/store-model-source.ts), over onnxruntime-node from disk;
+ * - peak_memory_ratio: growth of the browser's memory while loading, over the size of the files loaded.
+ * Both load figures come from the CPU path (int8 on WASM) with the WebGPU path (q4) in the notes.
  */
 const ROOT = resolve(import.meta.dirname, '..');
 const MODEL_DIR = join(ROOT, '.cache/bench-models/lfm2.5-1.2b');
@@ -29,7 +28,6 @@ const MODEL_DIR = join(ROOT, '.cache/bench-models/lfm2.5-1.2b');
 const REPS = 5;
 const CHUNK_BYTES = 512 * 1024 * 1024;
 type Dtype = 'q4' | 'int8';
-type ExternalData = 'engine' | 'blob-url';
 
 /**
  * The two ways the extension loads the 1.2B model. The CPU path is the one the capability probe picks on a machine
@@ -179,29 +177,21 @@ async function call<T>(page: Page, command: string, payload: unknown): Promise<T
 }
 
 interface LoadFigures {
-  /** Cached model to ready session, timed with nothing else measuring. */
-  loadMs: Record<ExternalData, number[]>;
-  /** The engine's way split in two: reading the graph and its tensors from the store, then ORT creating the session. */
-  engineSplit: { openMs: number[]; createMs: number[] };
-  /** onnxruntime-node creating a CPU session from the same files on disk, run back to back with each timed pair. */
+  /** Cached model to a loaded engine, timed with nothing else measuring. */
+  loadMs: number[];
+  /** The same loads split in two: reading the graph and its tensors from the store, then ORT creating the session. */
+  readMs: number[];
+  sessionMs: number[];
+  /** onnxruntime-node creating a CPU session from the same files on disk, run back to back with each timed load. */
   nodeMs: number[];
   /** Peak PSS growth of the browser's processes over their level just before the load, each load in a browser of its own. */
-  peak: Record<ExternalData, number[]>;
-  /** Of the engine's-path loads (`engineLoads`), those where ORT read a tensor again after it was let go, so the session was created a second time keeping every tensor. */
-  retried: number;
-  engineLoads: number;
+  peak: number[];
 }
 
 const settle = () => new Promise((r) => setTimeout(r, 1500));
-const bothWays = (rep: number): ExternalData[] => (rep % 2 ? ['engine', 'blob-url'] : ['blob-url', 'engine']);
 
-async function loadCheck(page: Page, modelId: string, path: LoadPath, externalData: ExternalData, figures: LoadFigures): Promise<{ openMs: number; createMs: number }> {
-  const result = await call<{ openMs: number; createMs: number; keptEveryTensor: boolean }>(page, 'store.load-check', { modelId, backend: path.backend, externalData });
-  if (externalData === 'engine') {
-    figures.engineLoads++;
-    if (result.keptEveryTensor) figures.retried++;
-  }
-  return result;
+function engineLoad(page: Page, modelId: string, path: LoadPath): Promise<{ loadMs: number; readMs: number; sessionMs: number }> {
+  return call(page, 'engine.load', { modelId, backend: path.backend });
 }
 
 /**
@@ -239,8 +229,8 @@ async function peakGrowth(profile: string, load: () => Promise<unknown>): Promis
 }
 
 /**
- * Times REPS loads each way (the engine's tensor-by-tensor source, Blob URLs), each pair back to back with
- * onnxruntime-node creating a session from the same files; then measures the peak of REPS more loads each way.
+ * Times REPS loads, each back to back with onnxruntime-node creating a session from the same files; then measures
+ * the peak of REPS more loads.
  */
 async function measureLoads(profile: string, modelId: string, path: LoadPath, onnxFile: string, figures: LoadFigures): Promise<void> {
   const nodeLoad = async (): Promise<number> => {
@@ -251,26 +241,19 @@ async function measureLoads(profile: string, modelId: string, path: LoadPath, on
     return ms;
   };
   // One load of each first, uncounted: warms the disk cache on both sides.
-  const load = (page: Page, externalData: ExternalData) => loadCheck(page, modelId, path, externalData, figures);
   await nodeLoad();
-  await inFreshBrowser(profile, (page) => load(page, 'engine'));
+  await inFreshBrowser(profile, (page) => engineLoad(page, modelId, path));
   for (let rep = 0; rep < REPS; rep++) {
     figures.nodeMs.push(await nodeLoad());
-    for (const externalData of bothWays(rep)) {
-      const { openMs, createMs } = await inFreshBrowser(profile, (page) => load(page, externalData));
-      figures.loadMs[externalData].push(openMs + createMs);
-      if (externalData === 'engine') {
-        figures.engineSplit.openMs.push(openMs);
-        figures.engineSplit.createMs.push(createMs);
-      }
-    }
+    const { loadMs, readMs, sessionMs } = await inFreshBrowser(profile, (page) => engineLoad(page, modelId, path));
+    figures.loadMs.push(loadMs);
+    figures.readMs.push(readMs);
+    figures.sessionMs.push(sessionMs);
   }
-  for (let rep = 0; rep < REPS; rep++) {
-    for (const externalData of bothWays(rep)) figures.peak[externalData].push(await inFreshBrowser(profile, (page) => peakGrowth(profile, () => load(page, externalData))));
-  }
+  for (let rep = 0; rep < REPS; rep++) figures.peak.push(await inFreshBrowser(profile, (page) => peakGrowth(profile, () => engineLoad(page, modelId, path))));
 }
 
-const noLoads = (): LoadFigures => ({ loadMs: { engine: [], 'blob-url': [] }, engineSplit: { openMs: [], createMs: [] }, nodeMs: [], peak: { engine: [], 'blob-url': [] }, retried: 0, engineLoads: 0 });
+const noLoads = (): LoadFigures => ({ loadMs: [], readMs: [], sessionMs: [], nodeMs: [], peak: [] });
 
 /** Adds the model `hub` serves as a custom entry and plans its download: its id and the bytes to consent to. */
 async function addHubModel(page: Page, hub: LocalHub, dtype: Dtype, backend: LoadPath['backend']): Promise<{ id: string; totalBytes: number }> {
@@ -296,12 +279,11 @@ const list = (values: number[], format: (v: number) => string = (v) => v.toFixed
 const pairRatio = (values: number[], baselines: number[]) => median(values.map((v, i) => v / baselines[i]!));
 
 function loadNotes(path: LoadPath, f: LoadFigures): string {
-  return `${path.label}: ${list(f.loadMs.engine)} ms as the engine reads the store (ratio ${pairRatio(f.loadMs.engine, f.nodeMs).toFixed(2)}; medians ${median(f.engineSplit.openMs).toFixed(0)} ms reading the graph and tensors from the store, ${median(f.engineSplit.createMs).toFixed(0)} ms in ORT creating the session; ${f.retried} of ${f.engineLoads} loads needed the keep-everything retry), ${list(f.loadMs['blob-url'])} ms with Blob URL external data (ratio ${pairRatio(f.loadMs['blob-url'], f.nodeMs).toFixed(2)}); onnxruntime-node from the same files: ${list(f.nodeMs)} ms`;
+  return `${path.label}: ${list(f.loadMs)} ms (ratio ${pairRatio(f.loadMs, f.nodeMs).toFixed(2)}; medians ${median(f.readMs).toFixed(0)} ms reading the graph and tensors from the store, ${median(f.sessionMs).toFixed(0)} ms in ORT creating the session); onnxruntime-node from the same files: ${list(f.nodeMs)} ms`;
 }
 
 function peakNotes(path: LoadPath, f: LoadFigures, modelBytes: number): string {
-  const ratio = (peaks: number[]) => (median(peaks) / modelBytes).toFixed(2);
-  return `${path.label} (${mb(modelBytes)} MB): ${list(f.peak.engine, mb)} MB as the engine reads the store (ratio ${ratio(f.peak.engine)}), ${list(f.peak['blob-url'], mb)} MB with Blob URLs (ratio ${ratio(f.peak['blob-url'])})`;
+  return `${path.label} (${mb(modelBytes)} MB): ${list(f.peak, mb)} MB (ratio ${(median(f.peak) / modelBytes).toFixed(2)})`;
 }
 
 const bench: Benchmark = {
@@ -335,18 +317,18 @@ const bench: Benchmark = {
         download,
         {
           name: 'store.cold_load_ratio',
-          value: median(cpu.loadMs.engine),
+          value: median(cpu.loadMs),
           unit: 'ms',
           baseline: median(cpu.nodeMs),
-          ratio: pairRatio(cpu.loadMs.engine, cpu.nodeMs),
-          notes: `Cached lfm2.5-1.2b to a ready ORT-web session in a freshly opened engine document (a browser started afresh for each load, as the product's engine document is created on demand), against onnxruntime-node 1.30 creating a CPU session from the same files on disk; ratio the median of ${REPS} pairs run back to back, loads timed with nothing sampling memory. Headline: ${loadNotes(CPU_PATH, cpu)}. ${loadNotes(GPU_PATH, gpu)}.`,
+          ratio: pairRatio(cpu.loadMs, cpu.nodeMs),
+          notes: `Cached lfm2.5-1.2b to a loaded engine (engine.load: tokenizer and ORT-web session) in a freshly opened engine document (a browser started afresh for each load, as the product's engine document is created on demand), against onnxruntime-node 1.30 creating a CPU session from the same files on disk; ratio the median of ${REPS} pairs run back to back, loads timed with nothing sampling memory. Headline: ${loadNotes(CPU_PATH, cpu)}. ${loadNotes(GPU_PATH, gpu)}.`,
         },
         {
           name: 'store.peak_memory_ratio',
-          value: median(cpu.peak.engine),
+          value: median(cpu.peak),
           unit: 'bytes',
           baseline: int8.bytes,
-          ratio: median(cpu.peak.engine) / int8.bytes,
+          ratio: median(cpu.peak) / int8.bytes,
           notes: `Peak growth of the PSS of all browser processes (sampled every ~25 ms) while a cached model loads in a browser started afresh on the bench profile, over their level once the engine document is open and settled; ORT's runtime starting up and its heap count. Against the size of the files loaded; median of ${REPS}. Headline: ${peakNotes(CPU_PATH, cpu, int8.bytes)}. ${peakNotes(GPU_PATH, gpu, q4.bytes)}: on SwiftShader the GPU buffers are process memory (VRAM on a discrete GPU), and ORT uploads each tensor through a mapped staging buffer of its own size.`,
         },
       ];

@@ -1,3 +1,4 @@
+import { contentScriptTab } from '../lib/content-script-tab';
 import type { Locator, Page } from 'playwright-core';
 import { DEMO_MODEL, type Demo } from './start-demo';
 
@@ -47,11 +48,7 @@ export async function walkDemoPath(demo: Demo, log: (line: string) => void = () 
   const article = await demo.context.newPage();
   const articleUrl = `${demo.pages.origin}/article-en.html`;
   await article.goto(articleUrl);
-  await until(
-    () =>
-      demo.worker.evaluate(async (url) => Object.values(await chrome.storage.session.get(null)).some((v) => (v as { url?: string }).url === url), articleUrl),
-    'the article’s content script',
-  );
+  await until(async () => (await contentScriptTab(demo.worker, articleUrl)) !== undefined, 'the article’s content script');
   await article.bringToFront();
 
   const answer = panel.locator('#summary-slot .answer');

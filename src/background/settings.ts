@@ -1,18 +1,9 @@
+import { parseSetting, type SettingKey, type SettingValue } from '../protocol';
+
 /**
- * User settings the service worker needs, read from chrome.storage.local with defaults. The options page
- * writes them; the worker reads them each time it needs one, so a change applies without a reload.
+ * A setting as the worker reads it: fresh from chrome.storage.local each time (so a change applies at once),
+ * judged by the setting's one schema in protocol/settings.ts, its fallback when missing or invalid.
  */
-export interface WorkerSettings {
-  /** Seconds the engine may sit idle before its offscreen document is closed to give memory back. */
-  engineIdleSeconds: number;
-}
-
-export const DEFAULT_SETTINGS: WorkerSettings = { engineIdleSeconds: 300 };
-
-export async function readSettings(): Promise<WorkerSettings> {
-  const stored = await chrome.storage.local.get(Object.keys(DEFAULT_SETTINGS));
-  const idle = stored['engineIdleSeconds'];
-  return {
-    engineIdleSeconds: typeof idle === 'number' && idle >= 1 && idle <= 86_400 ? idle : DEFAULT_SETTINGS.engineIdleSeconds,
-  };
+export async function readSetting<K extends SettingKey>(key: K): Promise<SettingValue<K>> {
+  return parseSetting(key, (await chrome.storage.local.get(key))[key]);
 }

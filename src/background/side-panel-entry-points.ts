@@ -1,9 +1,9 @@
-import { PENDING_SUMMARY_KEY, type PendingSummary } from '../tasks/summarize/summary-request';
+import { PENDING_SUMMARY_KEY, type PendingSummary } from '../protocol';
 
 /**
  * Ways into the side panel besides the toolbar: context-menu items and keyboard shortcuts. All are user
  * gestures, which `sidePanel.open` requires, so it is called first and synchronously; a summary request
- * follows through session storage for the panel to take (see summary-request.ts).
+ * follows through session storage for the panel to take (see PENDING_SUMMARY_KEY in protocol/settings.ts).
  */
 export const OPEN_PANEL_MENU_ID = 'pagewise-open-panel';
 export const OPEN_PANEL_COMMAND = 'open-side-panel';

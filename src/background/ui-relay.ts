@@ -1,15 +1,27 @@
 import * as v from 'valibot';
-import * as p from '../protocol';
-import { ClientFrameSchema, isEngineCommandName, isTabCommandName, PagewiseError, toWireError, type HostFrame } from '../protocol';
-import { tabHandlers } from './tab-commands';
-import type { OffscreenHost } from './offscreen-host';
+import {
+  ClientFrameSchema,
+  isCommandName,
+  isWorkerCommandName,
+  PagewiseError,
+  toWireError,
+  workerCommands,
+  type CommandPayload,
+  type CommandResult,
+  type HostFrame,
+  type WorkerCommandName,
+} from '../protocol';
+import type { HostDocument } from './host-document';
+
+/** The commands the worker answers itself, by name. */
+export type WorkerHandlers = { [N in WorkerCommandName]: (payload: CommandPayload<N>) => Promise<CommandResult<N>> };
 
 /**
- * Serves one UI port (side panel, popup, options): relays its engine requests to the offscreen host,
- * streams events and results back, and pushes every engine state change so the UI is always current.
- * Calls still running when the UI closes are cancelled.
+ * Serves one UI port (side panel, popup, options): answers the worker's own commands, relays the rest to the
+ * engine host, streams events and results back, and pushes every engine state change so the UI is always
+ * current. Calls still running when the UI closes are cancelled.
  */
-export function relayUiPort(port: chrome.runtime.Port, host: OffscreenHost): void {
+export function relayUiPort(port: chrome.runtime.Port, host: HostDocument, handlers: WorkerHandlers): void {
   const running = new Map<string, AbortController>();
   let open = true;
   const post = (frame: HostFrame): void => {
@@ -34,14 +46,14 @@ export function relayUiPort(port: chrome.runtime.Port, host: OffscreenHost): voi
     }
     const { id, command, payload } = frame;
     if (running.has(id)) return;
-    if (!isEngineCommandName(command)) {
+    if (!isCommandName(command)) {
       post({ kind: 'error', id, error: new PagewiseError('unknown-command', `Unknown command "${command}".`).toWire() });
       return;
     }
     const controller = new AbortController();
     running.set(id, controller);
-    const answer = isTabCommandName(command)
-      ? answerTabCommand(command, payload)
+    const answer = isWorkerCommandName(command)
+      ? answerHere(handlers, command, payload)
       : // The host validates the payload against the command table; the worker only routes.
         host.call(command, payload as never, {
           signal: controller.signal,
@@ -56,8 +68,8 @@ export function relayUiPort(port: chrome.runtime.Port, host: OffscreenHost): voi
   });
 }
 
-async function answerTabCommand(command: p.TabCommandName, payload: unknown): Promise<unknown> {
-  const input = v.safeParse(p.engineCommands[command].payload, payload);
+async function answerHere(handlers: WorkerHandlers, command: WorkerCommandName, payload: unknown): Promise<unknown> {
+  const input = v.safeParse(workerCommands[command].payload, payload);
   if (!input.success) throw new PagewiseError('bad-message', `Invalid payload for "${command}".`);
-  return tabHandlers[command](input.output);
+  return (handlers[command] as (payload: unknown) => Promise<unknown>)(input.output);
 }

@@ -1,12 +1,12 @@
 import browser from 'webextension-polyfill';
-import { callOneShot, contentCommands, dispatchOneShot, pageCommands, type Handlers, type PageInfo } from '../protocol';
-import { pageExtractHandlers } from './page-extract-feature';
+import { dispatchOneShot, pageCommands, type Handlers, type PageInfo } from '../protocol';
+import { extractHandlers } from './extract/extract-handlers';
 
 /**
- * Runs in every http(s) page, in Chrome's isolated world. It answers only the extension (never
- * `window.postMessage`: the page can post anything) and never turns model output into HTML.
- * It uses webextension-polyfill because it is the part of Pagewise that runs unchanged in other browsers,
- * and the polyfill's promise-returning listeners replace Chrome's `sendResponse` + `return true` dance.
+ * Runs in every http(s) page, in Chrome's isolated world. It answers only the service worker (never
+ * `window.postMessage`: the page can post anything), sends nothing on its own, and never turns model output
+ * into HTML. It uses webextension-polyfill because it is the part of Pagewise that runs unchanged in other
+ * browsers, and the polyfill's promise-returning listeners replace Chrome's `sendResponse` + `return true` dance.
  */
 const startedAt = Date.now();
 
@@ -20,7 +20,7 @@ function pageInfo(): PageInfo {
 
 const handlers: Handlers<typeof pageCommands, undefined> = {
   'page.ping': async () => ({ page: pageInfo(), startedAt }),
-  ...pageExtractHandlers,
+  ...extractHandlers,
 };
 
 browser.runtime.onMessage.addListener((message: unknown, sender: browser.Runtime.MessageSender) => {
@@ -28,7 +28,3 @@ browser.runtime.onMessage.addListener((message: unknown, sender: browser.Runtime
   if (sender.id !== browser.runtime.id || sender.tab) return undefined;
   return dispatchOneShot(pageCommands, handlers, message, undefined);
 });
-
-void callOneShot((message) => browser.runtime.sendMessage(message), contentCommands, 'content.hello', pageInfo()).catch(
-  (error: unknown) => console.debug('Pagewise could not reach its service worker', error),
-);

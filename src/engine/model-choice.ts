@@ -1,56 +1,22 @@
-// Picks the model, backend and dtype that fit this machine, and says why in codes the UI turns into words.
+// Judges which model fits this machine, and says why in codes the UI turns into words. The models themselves
+// are listed once, in the store's registry (store/model-registry.ts); this file holds only the rules.
 // The 8B MoE needs WebGPU (its weights exceed WASM's 4 GB memory); CPU-only machines get the 1.2B model.
+import type { ChoiceReason, ModelCandidate } from '../protocol/model-fit';
 import type { Capabilities } from './capability-probe';
-
-export type Backend = 'webgpu' | 'wasm';
-
-export interface ModelCandidate {
-  modelId: string;
-  backend: Backend;
-  dtype: 'q4f16' | 'q4' | 'int8';
-  /** Bytes of weights the backend must hold (weights with their scales, embeddings included). */
-  weightBytes: number;
-  /** The largest single weight buffer: must fit the adapter's binding limit. */
-  largestBufferBytes: number;
-}
-
-/** Why a candidate was taken or passed over; the UI has one message per code (hardware panel). */
-export type ChoiceReason =
-  | 'webgpu-no-api'
-  | 'webgpu-no-adapter'
-  | 'webgpu-request-failed'
-  | 'webgpu-buffer-limit'
-  | 'webgpu-no-f16'
-  | 'memory-low'
-  | 'wasm-memory-limit'
-  | 'wasm-single-thread'
-  | 'chosen';
 
 export type ModelChoice =
   | { ok: true; candidate: ModelCandidate; threads: number; reasons: { candidate: ModelCandidate; reason: ChoiceReason }[] }
   | { ok: false; reasons: { candidate: ModelCandidate; reason: ChoiceReason }[] };
 
 const GiB = 1024 ** 3;
-const MiB = 1024 ** 2;
 /** WASM's 32-bit address space; weights, activations and caches all live in it. */
 export const WASM_MEMORY_LIMIT = 4 * GiB;
-
-/**
- * Best first. Sizes follow the LFM2.5 shapes (src/model/config.ts presets) at 4.5 bits per weight on WebGPU.
- * The CPU path takes the int8 graph (8 bits per weight, one tied [2048, 65536] table): onnxruntime-web's
- * WASM MatMulNBits ran 10× slower than int8 MatMulInteger on the 1.2B's shapes (bench/lib/matmul-variants.ts).
- */
-export const CANDIDATES: readonly ModelCandidate[] = [
-  { modelId: 'LiquidAI/LFM2.5-8B-A1B-ONNX', backend: 'webgpu', dtype: 'q4f16', weightBytes: 4.7 * GiB, largestBufferBytes: 132 * MiB },
-  { modelId: 'LiquidAI/LFM2.5-8B-A1B-ONNX', backend: 'webgpu', dtype: 'q4', weightBytes: 4.8 * GiB, largestBufferBytes: 132 * MiB },
-  { modelId: 'LiquidAI/LFM2.5-1.2B-Instruct-ONNX', backend: 'webgpu', dtype: 'q4f16', weightBytes: 0.75 * GiB, largestBufferBytes: 68 * MiB },
-  { modelId: 'LiquidAI/LFM2.5-1.2B-Instruct-ONNX', backend: 'wasm', dtype: 'int8', weightBytes: 1.2 * GiB, largestBufferBytes: 128 * MiB },
-];
 
 /** Room for activations, caches and the browser itself beside the weights. */
 const HEADROOM = 1.5;
 
-export function chooseModel(caps: Capabilities, candidates: readonly ModelCandidate[] = CANDIDATES): ModelChoice {
+/** The first of `candidates` (best first) this machine runs, with the reason each one was passed over. */
+export function chooseModel(caps: Capabilities, candidates: readonly ModelCandidate[]): ModelChoice {
   const reasons: { candidate: ModelCandidate; reason: ChoiceReason }[] = [];
   const threads = caps.crossOriginIsolated ? Math.max(1, Math.min(4, caps.cores)) : 1;
   for (const candidate of candidates) {

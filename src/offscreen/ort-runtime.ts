@@ -16,16 +16,19 @@ import type { Backend } from '../protocol';
  */
 export type OrtRuntime = typeof OrtWeb;
 
-const loading = new Map<Backend, Promise<OrtRuntime>>();
+/** The host's onnxruntime-web builds, each imported and configured once, on first use. */
+export class OrtRuntimes {
+  private readonly loading = new Map<Backend, Promise<OrtRuntime>>();
 
-export function ortRuntime(backend: Backend): Promise<OrtRuntime> {
-  let runtime = loading.get(backend);
-  if (!runtime) {
-    runtime = (backend === 'webgpu' ? import('onnxruntime-web/webgpu') : import('onnxruntime-web/wasm')).then((ort) => configure(ort as OrtRuntime));
-    loading.set(backend, runtime);
-    runtime.catch(() => loading.delete(backend));
+  get(backend: Backend): Promise<OrtRuntime> {
+    let runtime = this.loading.get(backend);
+    if (!runtime) {
+      runtime = (backend === 'webgpu' ? import('onnxruntime-web/webgpu') : import('onnxruntime-web/wasm')).then((ort) => configure(ort as OrtRuntime));
+      this.loading.set(backend, runtime);
+      runtime.catch(() => this.loading.delete(backend));
+    }
+    return runtime;
   }
-  return runtime;
 }
 
 function configure(ort: OrtRuntime): OrtRuntime {

@@ -2,19 +2,20 @@ import type { ExternalDataPiece, ModelSource } from '../engine/model-source';
 import { externalTensors, type ExternalTensor } from '../model/onnx/external-tensors';
 import { pieceRanges, TensorByTensorFile } from '../engine/tensor-by-tensor-file';
 import { openModel } from '../store/open-model';
+import type { WeightDb } from '../store/weight-db';
 
 /**
  * A verified model in the weight store as the engine reads it. Each external data file is handed to ORT as its
  * tensors' bytes, each piece copied out of the stored chunks and let go of as ORT copies it
- * (TensorByTensorFile), so the weights are never in memory twice in full: bench/store measures the peak
- * and the time to a ready session against Blob URLs, which ORT reads whole.
+ * (TensorByTensorFile), so the weights are never in memory twice in full (bench/store measures the peak and
+ * the time to a ready session).
  * `onRead` reports the share of the graph's bytes read so far, for the "Loading the model" progress.
  */
-export function storeModelSource(modelId: string, onRead?: (fraction: number) => void): ModelSource {
+export function storeModelSource(modelId: string, db: WeightDb, onRead?: (fraction: number) => void): ModelSource {
   return {
     id: modelId,
     files: async () => {
-      const model = await openModel(modelId);
+      const model = await openModel(modelId, db);
       const json = async (path: string, fallback?: Record<string, unknown>) => {
         const found = model.files.find((f) => f.path === path);
         if (!found) {
@@ -32,7 +33,7 @@ export function storeModelSource(modelId: string, onRead?: (fraction: number) =>
     },
     graph: async (_dtype, signal, options = {}) => {
       // The dtype is the stored entry's: the store downloaded exactly that graph and its data files.
-      const model = await openModel(modelId);
+      const model = await openModel(modelId, db);
       const total = model.graph.size + model.externalData.reduce((sum, piece) => sum + piece.size, 0);
       let read = 0;
       const bytes = await model.graph.bytes();

@@ -1,9 +1,9 @@
 import * as v from 'valibot';
-import { EngineStateSchema } from './engine-state';
 
 /**
- * One-shot messages between content scripts and the service worker. Content scripts live next to hostile
- * pages, so everything arriving from one is validated against these schemas and checked for its sender.
+ * What the service worker asks content scripts (one-shot messages), and what they answer. Content scripts live
+ * next to hostile pages, so every answer is validated against these schemas. Content scripts ask the worker
+ * nothing: the worker refuses any message that arrives from one.
  */
 
 export const PageInfoSchema = v.object({
@@ -62,15 +62,6 @@ export type ExtractedPage = v.InferOutput<typeof ExtractedPageSchema>;
 export type PageHeading = ExtractedPage['headings'][number];
 export type PageBlock = ExtractedPage['blocks'][number];
 
-/** Content script -> service worker. */
-export const contentCommands = {
-  /** Sent once when the content script starts, so the worker knows the tab can be worked on. */
-  'content.hello': {
-    payload: PageInfoSchema,
-    result: v.object({ tabId: v.number(), engine: EngineStateSchema }),
-  },
-} as const;
-
 /** Service worker -> content script. */
 export const pageCommands = {
   'page.ping': {
@@ -83,25 +74,3 @@ export const pageCommands = {
     result: ExtractedPageSchema,
   },
 } as const;
-
-export type ContentCommandName = keyof typeof contentCommands;
-export type PageCommandName = keyof typeof pageCommands;
-
-type Table = Record<string, { payload: v.GenericSchema; result: v.GenericSchema }>;
-export type PayloadOf<T extends Table, N extends keyof T> = v.InferOutput<T[N]['payload']>;
-export type ResultOf<T extends Table, N extends keyof T> = v.InferOutput<T[N]['result']>;
-
-/** The envelope of every one-shot message; `channel` keeps our traffic apart from anything else. */
-export const MESSAGE_CHANNEL = 'pagewise/v1';
-export const OneShotMessageSchema = v.object({
-  channel: v.literal(MESSAGE_CHANNEL),
-  command: v.pipe(v.string(), v.maxLength(64)),
-  payload: v.unknown(),
-});
-export type OneShotMessage = v.InferOutput<typeof OneShotMessageSchema>;
-
-export const OneShotReplySchema = v.variant('ok', [
-  v.object({ ok: v.literal(true), result: v.unknown() }),
-  v.object({ ok: v.literal(false), error: v.object({ code: v.string(), message: v.string() }) }),
-]);
-export type OneShotReply = v.InferOutput<typeof OneShotReplySchema>;

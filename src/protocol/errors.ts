@@ -15,6 +15,7 @@ export const ERROR_CODES = [
   'no-content-script', // the tab has no content script (chrome:// page, store page, not yet loaded)
   'unsupported', // the requested backend or feature is not available on this machine
   'no-model', // no downloaded model fits this device: the UI offers the model manager
+  'conversation-lost', // the host was closed since the conversation began: the panel sends it again
   'internal',
 ] as const;
 

@@ -1,6 +1,20 @@
 import * as v from 'valibot';
-import { MESSAGE_CHANNEL, OneShotMessageSchema, OneShotReplySchema, type OneShotReply } from './content-messages';
 import { ERROR_CODES, PagewiseError, toWireError, type ErrorCode } from './errors';
+
+/** The envelope of every one-shot message; `channel` keeps our traffic apart from anything else. */
+export const MESSAGE_CHANNEL = 'pagewise/v1';
+export const OneShotMessageSchema = v.object({
+  channel: v.literal(MESSAGE_CHANNEL),
+  command: v.pipe(v.string(), v.maxLength(64)),
+  payload: v.unknown(),
+});
+export type OneShotMessage = v.InferOutput<typeof OneShotMessageSchema>;
+
+export const OneShotReplySchema = v.variant('ok', [
+  v.object({ ok: v.literal(true), result: v.unknown() }),
+  v.object({ ok: v.literal(false), error: v.object({ code: v.string(), message: v.string() }) }),
+]);
+export type OneShotReply = v.InferOutput<typeof OneShotReplySchema>;
 
 /** A table of one-shot commands: payload and result schemas by name. */
 export type CommandTable = Record<string, { payload: v.GenericSchema; result: v.GenericSchema }>;

@@ -1,12 +1,6 @@
 import * as v from 'valibot';
 import { PagewiseError } from './errors';
-import {
-  engineCommands,
-  type EngineCommandName,
-  type EngineEvent,
-  type EnginePayload,
-  type EngineResult,
-} from './engine-commands';
+import { uiCommands, type CommandEvent, type CommandName, type CommandPayload, type CommandResult } from './command-tables';
 import type { EngineState } from './engine-state';
 import { HostFrameSchema, type ClientFrame, type HostFrame } from './port-frames';
 
@@ -19,23 +13,23 @@ export interface FramePort {
 }
 
 interface PendingCall {
-  command: EngineCommandName;
+  command: CommandName;
   resolve(result: unknown): void;
   reject(error: PagewiseError): void;
   onEvent: ((event: unknown) => void) | undefined;
 }
 
-export interface CallOptions<N extends EngineCommandName> {
+export interface CallOptions<N extends CommandName> {
   signal?: AbortSignal;
-  onEvent?: (event: EngineEvent<N>) => void;
+  onEvent?: (event: CommandEvent<N>) => void;
 }
 
 /**
- * Calls engine commands over a port: one pending entry per request, results and events validated against
+ * Calls commands over a port (a UI to the worker, the worker to the engine host): one pending entry per request, results and events validated against
  * the command table. When the port goes away every pending call fails with `disconnectError`, so a caller
  * never waits on a host that died.
  */
-export class EnginePortClient {
+export class PortClient {
   private readonly pending = new Map<string, PendingCall>();
   private readonly stateListeners = new Set<(state: EngineState) => void>();
   private nextId = 0;
@@ -59,14 +53,14 @@ export class EnginePortClient {
     return () => this.stateListeners.delete(listener);
   }
 
-  call<N extends EngineCommandName>(
+  call<N extends CommandName>(
     command: N,
-    payload: EnginePayload<N>,
+    payload: CommandPayload<N>,
     options: CallOptions<N> = {},
-  ): Promise<EngineResult<N>> {
+  ): Promise<CommandResult<N>> {
     if (this.closed) return Promise.reject(this.disconnectError());
     const id = `c${++this.nextId}`;
-    return new Promise<EngineResult<N>>((resolve, reject) => {
+    return new Promise<CommandResult<N>>((resolve, reject) => {
       const { signal } = options;
       if (signal?.aborted) {
         reject(new PagewiseError('cancelled', 'The request was cancelled.'));
@@ -79,7 +73,7 @@ export class EnginePortClient {
         command,
         resolve: (result) => {
           cleanup();
-          resolve(result as EngineResult<N>);
+          resolve(result as CommandResult<N>);
         },
         reject: (error) => {
           cleanup();
@@ -115,7 +109,7 @@ export class EnginePortClient {
     }
     const call = this.pending.get(frame.id);
     if (!call) return;
-    const spec = engineCommands[call.command];
+    const spec = uiCommands[call.command];
     if (frame.kind === 'event') {
       const event = v.safeParse(spec.event, frame.event);
       if (event.success) call.onEvent?.(event.output);

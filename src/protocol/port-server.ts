@@ -1,33 +1,26 @@
 import * as v from 'valibot';
-import {
-  engineCommands,
-  isEngineCommandName,
-  type EngineCommandName,
-  type EngineEvent,
-  type HostCommandName,
-  type EnginePayload,
-  type EngineResult,
-} from './engine-commands';
+import { hostCommands, isHostCommandName, type CommandEvent, type CommandName, type CommandPayload, type CommandResult, type HostCommandName } from './command-tables';
 import { PagewiseError, toWireError } from './errors';
 import { ClientFrameSchema, type HostFrame } from './port-frames';
 import type { FramePort } from './port-client';
 
-export interface CallContext<N extends EngineCommandName> {
+export interface CallContext<N extends CommandName> {
   signal: AbortSignal;
-  emit(event: EngineEvent<N>): void;
+  emit(event: CommandEvent<N>): void;
 }
 
-export type EngineHandlers = {
-  [N in HostCommandName]: (payload: EnginePayload<N>, ctx: CallContext<N>) => Promise<EngineResult<N>>;
+/** A handler for every command the engine host answers. */
+export type HostHandlers = {
+  [N in HostCommandName]: (payload: CommandPayload<N>, ctx: CallContext<N>) => Promise<CommandResult<N>>;
 };
 
 /**
- * Answers engine command frames arriving on `port` with `handlers`. Each call gets an AbortSignal that a
+ * Answers the host's command frames arriving on `port` with `handlers`. Each call gets an AbortSignal that a
  * `cancel` frame or the port closing aborts, so work stops when nobody is waiting for it.
  */
-export function serveEnginePort(
+export function serveHostCommands(
   port: FramePort,
-  handlers: EngineHandlers,
+  handlers: HostHandlers,
   onCallsChanged?: (running: readonly string[]) => void,
 ): void {
   const running = new Map<string, { command: string; controller: AbortController }>();
@@ -73,17 +66,17 @@ async function runCall(
   payload: unknown,
   id: string,
   signal: AbortSignal,
-  handlers: EngineHandlers,
+  handlers: HostHandlers,
   post: (frame: HostFrame) => void,
 ): Promise<void> {
   try {
-    if (!isEngineCommandName(command) || !Object.hasOwn(handlers, command)) throw new PagewiseError('unknown-command', `Unknown command "${command}".`);
-    const spec = engineCommands[command];
+    if (!isHostCommandName(command) || !Object.hasOwn(handlers, command)) throw new PagewiseError('unknown-command', `Unknown command "${command}".`);
+    const spec = hostCommands[command];
     const input = v.safeParse(spec.payload, payload);
     if (!input.success) {
       throw new PagewiseError('bad-message', `Invalid payload for "${command}": ${v.summarize(input.issues)}`);
     }
-    const handler = handlers[command as HostCommandName] as (p: unknown, ctx: CallContext<EngineCommandName>) => Promise<unknown>;
+    const handler = handlers[command] as (p: unknown, ctx: CallContext<CommandName>) => Promise<unknown>;
     const result = await handler(input.output, {
       signal,
       emit: (event) => post({ kind: 'event', id, event }),

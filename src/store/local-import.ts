@@ -1,5 +1,7 @@
 import { inThreadHasher, type HasherFactory } from './file-hasher';
-import { localFolderEntry, selectModelFiles, type ModelBackend, type ModelEntry } from './model-registry';
+import type { Backend } from '../protocol/model-fit';
+import { localFolderEntry, selectModelFiles, type ModelEntry } from './model-registry';
+import { withModelLock } from './model-lock';
 import { isQuotaError } from './store-errors';
 import { recordTotalBytes, type ModelRecord, type StoredFile } from './weight-db';
 import { DEFAULT_CHUNK_BYTES, spaceFigures, type StoreDeps } from './model-download';
@@ -19,7 +21,7 @@ export interface ImportRequest {
   folderName: string;
   files: PickedFile[];
   dtype: string;
-  backend: ModelBackend;
+  backend: Backend;
   chunkBytes?: number;
   createHasher?: HasherFactory;
   onProgress(bytes: number, totalBytes: number): void;
@@ -29,8 +31,13 @@ export type ImportOutcome =
   | { status: 'verified'; entry: ModelEntry; totalBytes: number }
   | { status: 'quota-exceeded'; neededBytes: number; availableBytes: number; quotaBytes: number };
 
-export async function importLocalFolder(deps: Pick<StoreDeps, 'db' | 'estimate'>, request: ImportRequest): Promise<ImportOutcome> {
+export async function importLocalFolder(deps: Pick<StoreDeps, 'db' | 'estimate' | 'locks'>, request: ImportRequest): Promise<ImportOutcome> {
   const entry = localFolderEntry(request.folderName, request.dtype, request.backend);
+  const busyMessage = `${entry.label} is being imported or changed elsewhere right now.`;
+  return withModelLock(deps.locks, entry.id, { wait: false, busyMessage }, () => importUnlocked(deps, entry, request));
+}
+
+async function importUnlocked(deps: Pick<StoreDeps, 'db' | 'estimate'>, entry: ModelEntry, request: ImportRequest): Promise<ImportOutcome> {
   const picked = selectModelFiles(request.files.map((picked) => ({ ...picked, size: picked.file.size })), request.dtype);
   const chunkBytes = request.chunkBytes ?? DEFAULT_CHUNK_BYTES;
   const record: ModelRecord = {

@@ -3,6 +3,7 @@ import { inThreadHasher, type HasherFactory } from './file-hasher';
 import { HubClient } from './hub-client';
 import { selectModelFiles, type ModelEntry } from './model-registry';
 import { ProgressMeter, type ProgressFigures } from './progress-meter';
+import { withModelLock } from './model-lock';
 import { ChecksumMismatchError, StorageFullError } from './store-errors';
 import { fileBytesStored, recordBytesStored, recordTotalBytes, type ModelRecord, type WeightDb } from './weight-db';
 
@@ -29,6 +30,8 @@ export interface StoreDeps {
   estimate: () => Promise<StorageEstimate>;
   /** Where hashing runs; the engine host moves it to a worker. */
   createHasher?: HasherFactory;
+  /** Web Locks: every write to a model holds its lock (model-lock.ts). */
+  locks: LockManager;
 }
 
 export interface SpaceFigures {
@@ -114,7 +117,25 @@ async function quotaOutcome(deps: StoreDeps, neededBytes: number, except: string
   };
 }
 
-export async function downloadModel(deps: StoreDeps, request: DownloadRequest): Promise<DownloadOutcome> {
+/** Downloads (or resumes) a model; refused at once while another context writes the same model. */
+export function downloadModel(deps: StoreDeps, request: DownloadRequest): Promise<DownloadOutcome> {
+  const busyMessage = `${request.entry.label} is already downloading, or being changed elsewhere.`;
+  return withModelLock(deps.locks, request.entry.id, { wait: false, busyMessage }, () => downloadUnlocked(deps, request));
+}
+
+/**
+ * Deletes a model's record and every chunk, once whoever writes it now has let go (a download must be cancelled
+ * first, or the delete waits for it to finish): nothing can land after the delete.
+ */
+export async function deleteStoredModel(deps: Pick<StoreDeps, 'db' | 'locks'>, modelId: string): Promise<number> {
+  return withModelLock(deps.locks, modelId, { wait: true }, async () => {
+    const record = await deps.db.getModel(modelId);
+    await deps.db.deleteModel(modelId);
+    return record ? recordBytesStored(record) : 0;
+  });
+}
+
+async function downloadUnlocked(deps: StoreDeps, request: DownloadRequest): Promise<DownloadOutcome> {
   const { entry, signal } = request;
   const { record, plan } = await planDownload(deps, entry, request.hubBaseUrl, signal, request.chunkBytes);
   if (request.approvedBytes < plan.totalBytes) {

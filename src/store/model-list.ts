@@ -1,26 +1,14 @@
 import { spaceFigures, type SpaceFigures, type StoreDeps } from './model-download';
-import { BUILT_IN_MODELS, type ModelBackend, type ModelEntry } from './model-registry';
+import type { ModelCandidate } from '../protocol/model-fit';
+import type { ModelSummary } from '../protocol/commands/store-commands';
+import { BUILT_IN_MODELS, candidateFor, type ModelEntry } from './model-registry';
 import { recordBytesStored, recordTotalBytes, type ModelRecord } from './weight-db';
 
 /**
  * Every model the user can see (built-in, custom, imported) with what the store holds of each. Read straight
  * from IndexedDB, so the options page can show it without starting the engine host.
  */
-export interface ModelListing {
-  id: string;
-  label: string;
-  source: 'hub' | 'local';
-  repo?: string;
-  revision?: string;
-  commit?: string;
-  dtype: string;
-  backend: ModelBackend;
-  custom: boolean;
-  state: 'absent' | 'partial' | 'verified';
-  sizeBytes: number;
-  storedBytes: number;
-  downloading: boolean;
-}
+export type ModelListing = ModelSummary;
 
 export async function knownEntries(db: StoreDeps['db']): Promise<ModelEntry[]> {
   return [...BUILT_IN_MODELS, ...(await db.getCustomEntries())];
@@ -54,4 +42,22 @@ export async function listModels(
   const extra = [...records.values()].map((record) => record.entry).filter((entry) => !known.some((k) => k.id === entry.id));
   const models = [...known, ...extra].map((entry) => listing(entry, records.get(entry.id), isDownloading(entry.id)));
   return { models, ...(await spaceFigures(deps.estimate)) };
+}
+
+/**
+ * The verified models the engine may load when work arrives and none is loaded, best first: the user's active
+ * model, then built-in models in the registry's order, then anything else stored (custom and imported models,
+ * sized by their files). The engine's fit rules pick the first this device runs.
+ */
+export async function loadableModels(db: StoreDeps['db'], activeId: string | undefined): Promise<ModelCandidate[]> {
+  const rank = (id: string): number => {
+    if (id === activeId) return -1;
+    const builtIn = BUILT_IN_MODELS.findIndex((model) => model.id === id);
+    return builtIn >= 0 ? builtIn : BUILT_IN_MODELS.length;
+  };
+  return (await db.listModels())
+    .filter((record) => record.state === 'verified')
+    .map((record) => candidateFor(record.entry, recordTotalBytes(record)))
+    .filter((candidate): candidate is ModelCandidate => candidate !== undefined)
+    .sort((a, b) => rank(a.modelId) - rank(b.modelId));
 }

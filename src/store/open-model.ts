@@ -76,22 +76,6 @@ export async function openModel(modelId: string, db = new WeightDb()): Promise<O
   };
 }
 
-/**
- * ORT's `externalData` option for an opened model, with each file as a Blob URL that ORT fetches itself and
- * holds whole until the session exists. Kept as bench/store's comparison for the engine's own path
- * (src/offscreen/store-model-source.ts, tensor by tensor). Call `revoke` once the session exists.
- */
-export async function ortExternalData(model: OpenedModel): Promise<{ externalData: Array<{ path: string; data: string }>; revoke(): void }> {
-  const urls: string[] = [];
-  const externalData = [];
-  for (const data of model.externalData) {
-    const url = URL.createObjectURL(await data.blob());
-    urls.push(url);
-    externalData.push({ path: data.name, data: url });
-  }
-  return { externalData, revoke: () => urls.forEach((url) => URL.revokeObjectURL(url)) };
-}
-
 async function fillPieces(what: string, size: number, chunks: readonly Blob[], pieces: readonly FilePiece[], onChunk?: (bytes: number) => void, signal?: AbortSignal): Promise<void> {
   let reading = chunks[0]?.arrayBuffer();
   let chunkStart = 0;

@@ -1,4 +1,5 @@
 import { createHashWasm } from './file-hasher';
+import { withModelLock } from './model-lock';
 import { fileBytesStored, type WeightDb } from './weight-db';
 
 /**
@@ -12,12 +13,17 @@ export interface VerifyOutcome {
   missingFiles: string[];
 }
 
-export async function verifyModel(
-  db: WeightDb,
+export function verifyModel(
+  deps: { db: WeightDb; locks: LockManager },
   id: string,
   signal: AbortSignal,
   onProgress: (bytes: number, totalBytes: number) => void,
 ): Promise<VerifyOutcome> {
+  const busyMessage = 'Wait for the download to finish, or pause it, before verifying.';
+  return withModelLock(deps.locks, id, { wait: false, busyMessage }, () => verifyUnlocked(deps.db, id, signal, onProgress));
+}
+
+async function verifyUnlocked(db: WeightDb, id: string, signal: AbortSignal, onProgress: (bytes: number, totalBytes: number) => void): Promise<VerifyOutcome> {
   const record = await db.getModel(id);
   if (!record) throw new Error(`${id} is not in the store.`);
   const totalBytes = record.files.reduce((sum, file) => sum + fileBytesStored(record, file), 0);

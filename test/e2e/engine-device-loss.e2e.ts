@@ -3,12 +3,11 @@
 // the engine state must say why, and the next load must answer on a fresh device exactly as before.
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import type { PageServer } from '../../scripts/lib/page-server';
 import { ensureTestModel } from '../../scripts/export/test-models';
-import { serveFolder } from '../../scripts/lib/serve-folder';
 import type { EngineState } from '../../src/protocol';
 import { awaitEngineCall, callEngine, offscreenExists, startEngineCall, waitFor, waitForEvents } from './harness/engine-client';
 import { launchExtension, type LaunchedExtension } from './harness/launch-extension';
+import { storeModelFolder } from './harness/store-pages';
 
 const greedy = { temperature: 0, topK: 0, topP: 1, repetitionPenalty: 1 };
 const question = { messages: [{ role: 'user', content: 'Summarize: नमस्ते, the quick brown fox.' }], sampling: greedy, maxNewTokens: 8 };
@@ -16,9 +15,9 @@ const question = { messages: [{ role: 'user', content: 'Summarize: नमस्�
 describe('a lost WebGPU device', () => {
   const model = ensureTestModel('tiny-dense');
   let ext: LaunchedExtension;
-  let server: PageServer;
   let ui: Page;
-  const load = () => callEngine(ui, 'engine.load', { source: { kind: 'loopback', url: `${server.origin}/` }, backend: 'webgpu', dtype: 'q4' });
+  let modelId: string;
+  const load = () => callEngine(ui, 'engine.load', { modelId });
   const greedyTokens = async () => {
     const outcome = await callEngine(ui, 'engine.generate', question);
     expect(outcome, JSON.stringify(outcome).slice(0, 400)).toMatchObject({ ok: true });
@@ -28,9 +27,9 @@ describe('a lost WebGPU device', () => {
   const states = () => ui.evaluate(() => (window as unknown as { __states: EngineState[] }).__states);
 
   beforeAll(async () => {
-    server = await serveFolder(model.dir);
     ext = await launchExtension({ webgpu: true });
     ui = await ext.openExtensionPage('ui/options/options.html');
+    modelId = await storeModelFolder(ui, model.dir, 'q4', 'webgpu');
     await ui.evaluate(() => {
       const w = window as unknown as { __states: unknown[] };
       w.__states = [];
@@ -43,7 +42,6 @@ describe('a lost WebGPU device', () => {
   });
   afterAll(async () => {
     await ext?.close();
-    await server?.close();
   });
 
   test('fails the request in flight as engine-crashed, shows why, and the next load answers as before', async () => {

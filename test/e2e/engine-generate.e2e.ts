@@ -1,8 +1,7 @@
-// The engine inside the built extension, on a test model served from 127.0.0.1: greedy output against the
-// reference forward pass, streaming order, cancel, prefix reuse and a killed offscreen document.
+// The engine inside the built extension, on a test model downloaded into its store from a local hub: greedy output
+// against the reference forward pass, streaming order, cancel, prefix reuse and a killed offscreen document.
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import type { PageServer } from '../../scripts/lib/page-server';
 import { CheckpointReader } from '../../scripts/export/checkpoint-reader';
 import { ensureTestModel } from '../../scripts/export/test-models';
 import { ChatFormat } from '../../src/engine/chat-format';
@@ -12,8 +11,8 @@ import { parseConfig } from '../../src/model/config';
 import type { ExportDtype } from '../../src/model/export-dtype';
 import { Lfm2Reference } from '../support/lfm2-reference';
 import { awaitEngineCall, callEngine, cancelEngineCall, offscreenExists, startEngineCall, waitFor, waitForEvents } from './harness/engine-client';
-import { serveFolder } from '../../scripts/lib/serve-folder';
 import { launchExtension, type LaunchedExtension } from './harness/launch-extension';
+import { storeModelFolder } from './harness/store-pages';
 
 const greedy = { temperature: 0, topK: 0, topP: 1, repetitionPenalty: 1 };
 
@@ -59,20 +58,19 @@ for (const { preset, backend, dtype, slow } of cases) {
   describe(`engine.generate with ${preset} ${dtype} on ${backend}`, () => {
     const model = ensureTestModel(preset);
     let ext: LaunchedExtension;
-    let server: PageServer;
     let ui: Page;
-    const load = () => callEngine(ui, 'engine.load', { source: { kind: 'loopback', url: `${server.origin}/` }, backend, dtype });
+    let modelId: string;
+    const load = () => callEngine(ui, 'engine.load', { modelId, backend });
 
     beforeAll(async () => {
-      server = await serveFolder(model.dir);
       ext = await launchExtension({ webgpu: backend === 'webgpu' });
       ui = await ext.openExtensionPage('ui/options/options.html');
+      modelId = await storeModelFolder(ui, model.dir, dtype, backend);
       const loaded = await load();
       expect(loaded, JSON.stringify(loaded)).toMatchObject({ ok: true, result: { backend, dtype } });
     });
     afterAll(async () => {
       await ext?.close();
-      await server?.close();
     });
 
     test('greedy output equals the reference forward pass, streamed in order', async () => {

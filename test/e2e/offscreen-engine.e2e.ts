@@ -26,7 +26,7 @@ describe('the offscreen engine host', () => {
 
   test('stays open while work is in flight, longer than the idle timeout', async () => {
     await ext.worker.evaluate(() => chrome.storage.local.set({ engineIdleSeconds: 1 }));
-    const outcome = await callEngine(ui, 'engine.hold', { ms: 2_500 });
+    const outcome = await callEngine(ui, 'diagnostics.measure-speed', { backend: 'wasm', ms: 2_500 });
     expect(outcome.ok).toBe(true);
     expect(outcome.events.length).toBeGreaterThan(5);
     expect(await offscreenExists(ext.worker)).toBe(true);
@@ -34,7 +34,7 @@ describe('the offscreen engine host', () => {
   });
 
   test('a request whose host is closed mid-flight gets a clear error, and the next request works', async () => {
-    const id = await startEngineCall(ui, 'engine.hold', { ms: 20_000 });
+    const id = await startEngineCall(ui, 'diagnostics.measure-speed', { backend: 'wasm', ms: 20_000 });
     await waitFor(() => offscreenExists(ext.worker), 10_000, 'the offscreen document');
     await new Promise((resolve) => setTimeout(resolve, 300));
     await ext.worker.evaluate(() => chrome.offscreen.closeDocument());
@@ -48,7 +48,7 @@ describe('the offscreen engine host', () => {
   });
 
   test('a host whose renderer is killed fails its request clearly, and the next request starts a new one', async () => {
-    const id = await startEngineCall(ui, 'engine.hold', { ms: 20_000 });
+    const id = await startEngineCall(ui, 'diagnostics.measure-speed', { backend: 'wasm', ms: 20_000 });
     await waitFor(() => offscreenExists(ext.worker), 10_000, 'the offscreen document');
     await new Promise((resolve) => setTimeout(resolve, 300));
     const cdp = await ext.context.browser()!.newBrowserCDPSession().catch(() => null);
@@ -77,7 +77,7 @@ describe('the offscreen engine host', () => {
               resolve({ frame, ms: performance.now() - started });
             }
           });
-          port.postMessage({ kind: 'request', id: 'x', command: 'engine.hold', payload: { ms: 30_000 } });
+          port.postMessage({ kind: 'request', id: 'x', command: 'diagnostics.measure-speed', payload: { backend: 'wasm', ms: 30_000 } });
         }),
     );
     expect(outcome).toMatchObject({ frame: { kind: 'error', error: { code: 'cancelled' } } });
@@ -87,7 +87,7 @@ describe('the offscreen engine host', () => {
   test('the UI sees the engine state change live', async () => {
     const panel = await ext.openExtensionPage('ui/sidepanel/sidepanel.html');
     const badge = panel.locator('#engine-state');
-    const id = await startEngineCall(ui, 'engine.hold', { ms: 3_000 });
+    const id = await startEngineCall(ui, 'diagnostics.measure-speed', { backend: 'wasm', ms: 3_000 });
     await expect.poll(() => badge.getAttribute('data-phase'), { timeout: 10_000 }).toBe('busy');
     await awaitEngineCall(ui, id);
     await expect.poll(() => badge.getAttribute('data-phase'), { timeout: 10_000 }).toBe('no-model');
@@ -95,7 +95,7 @@ describe('the offscreen engine host', () => {
   });
 
   test('refuses malformed requests with a clear error', async () => {
-    expect(await callEngine(ui, 'engine.hold', { ms: -5 })).toMatchObject({ ok: false, error: { code: 'bad-message' } });
+    expect(await callEngine(ui, 'diagnostics.measure-speed', { backend: 'wasm', ms: -5 })).toMatchObject({ ok: false, error: { code: 'bad-message' } });
     expect(await callEngine(ui, 'engine.format-disk', {})).toMatchObject({ ok: false, error: { code: 'unknown-command' } });
   });
 });

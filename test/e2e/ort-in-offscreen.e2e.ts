@@ -20,7 +20,7 @@ describe('onnxruntime-web inside the offscreen document', () => {
 
   test('runs a model on WASM with threads, cross-origin isolated, and computes the right numbers', async () => {
     const ui = await ext.openExtensionPage('ui/options/options.html');
-    const outcome = await callEngine(ui, 'engine.self-test', { backend: 'wasm' });
+    const outcome = await callEngine(ui, 'diagnostics.self-test', { backend: 'wasm' });
     expect(outcome.ok, JSON.stringify(outcome)).toBe(true);
     const result = (outcome as { result: SelfTest }).result;
     expect(result.crossOriginIsolated).toBe(true);
@@ -31,7 +31,7 @@ describe('onnxruntime-web inside the offscreen document', () => {
 
   test('runs the same model on the WebGPU backend', async () => {
     const ui = await ext.openExtensionPage('ui/options/options.html');
-    const outcome = await callEngine(ui, 'engine.self-test', { backend: 'webgpu' });
+    const outcome = await callEngine(ui, 'diagnostics.self-test', { backend: 'webgpu' });
     expect(outcome.ok, JSON.stringify(outcome)).toBe(true);
     const result = (outcome as { result: SelfTest }).result;
     console.log('WebGPU self-test', JSON.stringify(result));
@@ -40,7 +40,7 @@ describe('onnxruntime-web inside the offscreen document', () => {
   });
 
   test('the hardware section probes only when opened, then names the adapter and the model it picked', async () => {
-    await ext.worker.evaluate(() => (globalThis as unknown as { pagewise: { host: { close(): Promise<void> } } }).pagewise.host.close());
+    await ext.worker.evaluate(() => chrome.offscreen.closeDocument());
     const options = await ext.openExtensionPage('ui/options/options.html');
     await new Promise((resolve) => setTimeout(resolve, 1_000));
     expect(await offscreenExists(ext.worker)).toBe(false);

@@ -32,7 +32,7 @@ describe('a cached model offline', () => {
     const served = hub.requests.length;
     await hub.close();
 
-    const loaded = await callEngine(ui, 'engine.load', { source: { kind: 'store', modelId }, backend: 'webgpu', dtype: 'q4' });
+    const loaded = await callEngine(ui, 'engine.load', { modelId, backend: 'webgpu' });
     expect(loaded, JSON.stringify(loaded)).toMatchObject({ ok: true, result: { modelId, backend: 'webgpu' } });
     const generated = await callEngine(ui, 'engine.generate', { messages: [{ role: 'user', content: 'Hello' }], maxNewTokens: 8, sampling: { temperature: 0 } });
     expect(generated.ok).toBe(true);

@@ -8,11 +8,12 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { startPageServer, type PageServer } from '../../scripts/lib/page-server';
 import { ensureTestModel } from '../../scripts/export/test-models';
 import type { ExtractedPage, SummaryEvent, SummaryOptions } from '../../src/protocol';
-import { planSummary } from '../../src/tasks/summarize/summary-plan';
+import { pageGrounding, planSummary } from '../../src/tasks/summarize/summary-plan';
+import { summaryMessages } from '../../src/tasks/summarize/summary-prompts';
 import { tinyModelMeter } from '../unit/tasks/tiny-model-meter';
 import { callEngine, readyTabId, startEngineCall, awaitEngineCall } from './harness/engine-client';
-import { serveFolder } from '../../scripts/lib/serve-folder';
 import { launchExtension, type LaunchedExtension } from './harness/launch-extension';
+import { storeModelFolder } from './harness/store-pages';
 
 const ARTICLE = readFileSync(join(import.meta.dirname, '../fixtures/pages/news-en.html'), 'utf8');
 
@@ -34,7 +35,6 @@ const options: SummaryOptions = { type: 'key-points', length: 'medium', format: 
 describe('summarize the open tab', () => {
   let ext: LaunchedExtension;
   let pages: PageServer;
-  let models: PageServer;
   let panel: Page;
 
   /** Opens `path` in a tab, waits for its content script, and makes it the active tab the panel works on. */
@@ -54,21 +54,20 @@ describe('summarize the open tab', () => {
 
   beforeAll(async () => {
     pages = await startPageServer({ '/article.html': ARTICLE, '/long.html': longArticle() });
-    // Greedy decoding (do_sample false in the served generation_config.json): with the recommended sampling
+    // Greedy decoding (do_sample false in the stored generation_config.json): with the recommended sampling
     // and a fresh seed each run, the random-weight model now and then ended its answer after one character,
     // and the streaming check below could not tell a stream from a one-token answer.
     const model = ensureTestModel('tiny-dense');
     const generation = JSON.parse(readFileSync(join(model.dir, 'generation_config.json'), 'utf8')) as Record<string, unknown>;
-    models = await serveFolder(model.dir, { '/generation_config.json': JSON.stringify({ ...generation, do_sample: false }) });
     ext = await launchExtension();
     panel = await ext.openExtensionPage('ui/sidepanel/sidepanel.html');
-    const loaded = await callEngine(panel, 'engine.load', { source: { kind: 'loopback', url: `${models.origin}/` }, backend: 'wasm', dtype: 'q4' });
+    const modelId = await storeModelFolder(panel, model.dir, 'q4', 'wasm', { 'generation_config.json': JSON.stringify({ ...generation, do_sample: false }) });
+    const loaded = await callEngine(panel, 'engine.load', { modelId });
     expect(loaded, JSON.stringify(loaded)).toMatchObject({ ok: true });
   });
   afterAll(async () => {
     await ext?.close();
     await pages?.close();
-    await models?.close();
   });
 
   test('the summary of a served article streams into the side panel, then offers copy, regenerate and follow-ups', async () => {
@@ -132,8 +131,9 @@ describe('summarize the open tab', () => {
       'final',
     ]);
     expect(progress.every((e) => e.parts === plan.parts)).toBe(true);
-    const result = (outcome as { result: { grounding: string; text: string } }).result;
-    expect(result.grounding).toMatch(/^\(Notes taken from a long page/);
+    // The notes the summary stands on come back once, for the panel to keep: follow-ups stand on them too.
+    const result = (outcome as { result: { notes?: string; text: string } }).result;
+    expect(result.notes).toMatch(/^\(Notes taken from a long page/);
     await tab.close();
   });
 
@@ -145,12 +145,17 @@ describe('summarize the open tab', () => {
     });
     const page = await extract();
     expect(page.selection.startsWith('The obstacles are mostly practical.')).toBe(true);
-    const outcome = await callEngine(panel, 'task.summarize', { page, options: { ...options, scope: 'selection' } });
+    const selection: SummaryOptions = { ...options, scope: 'selection' };
+    const outcome = await callEngine(panel, 'task.summarize', { page, options: selection });
     expect(outcome).toMatchObject({ ok: true });
-    const grounding = (outcome as { result: { grounding: string } }).result.grounding;
+    expect((outcome as { result: { notes?: string } }).result.notes).toBeUndefined();
+    const grounding = pageGrounding(page, selection);
     expect(grounding).toContain('Carriages are expensive');
     expect(grounding).not.toContain('Ten years after');
     expect(grounding).not.toContain('Surveys point to three reasons');
+    // The model read exactly that: the prompt it was fed is the selection's summary prompt, token for token.
+    const promptTokens = (await tinyModelMeter()).promptTokens(summaryMessages(page.title, grounding, selection));
+    expect((outcome as { result: { promptTokens: number } }).result.promptTokens).toBe(promptTokens);
 
     // The panel's button does the same, with the selection still there.
     await panel.locator('#summarize-selection').click();
@@ -164,18 +169,33 @@ describe('summarize the open tab', () => {
     const page = await extract();
     const summary = await callEngine(panel, 'task.summarize', { page, options });
     expect(summary).toMatchObject({ ok: true });
-    const first = (summary as { result: { text: string; grounding: string; promptTokens: number } }).result;
-    const id = await startEngineCall(panel, 'task.ask', {
-      title: page.title,
-      grounding: first.grounding,
-      options,
-      summary: first.text,
-      turns: [],
-      question: 'What did the planning director say?',
-    });
+    const first = (summary as { result: { text: string; conversationId: string; promptTokens: number } }).result;
+    // The question is all a follow-up sends: the host kept the page and the summary.
+    const id = await startEngineCall(panel, 'task.ask', { conversationId: first.conversationId, question: 'What did the planning director say?' });
     const asked = await awaitEngineCall(panel, id);
     expect(asked, JSON.stringify(asked).slice(0, 300)).toMatchObject({ ok: true });
     expect((asked as { result: { reusedTokens: number } }).result.reusedTokens).toBeGreaterThanOrEqual(first.promptTokens);
+    await tab.close();
+  });
+
+  test('after the engine host was closed, a follow-up in the panel sends the conversation again and is answered', async () => {
+    const tab = await openTab('/article.html');
+    await panel.locator('#summarize-page').click();
+    const answer = panel.locator('#summary-slot .answer');
+    await expect.poll(() => answer.getAttribute('data-state'), { timeout: 120_000 }).toBe('done');
+    const page = await extract();
+    const summary = await callEngine(panel, 'task.summarize', { page, options });
+    const { conversationId } = (summary as { result: { conversationId: string } }).result;
+
+    await ext.worker.evaluate(() => chrome.offscreen.closeDocument());
+    const lost = await callEngine(panel, 'task.ask', { conversationId, question: 'And then?' });
+    expect(lost).toMatchObject({ ok: false, error: { code: 'conversation-lost' } });
+
+    await panel.locator('#ask-form input[name="question"]').fill('Who spoke?');
+    await panel.locator('#ask-form button[type="submit"]').click();
+    const reply = panel.locator('#conversation li').last().locator('.answer');
+    await expect.poll(() => reply.getAttribute('data-state'), { timeout: 120_000 }).toBe('done');
+    expect(await reply.locator('[data-role="error"]').isHidden()).toBe(true);
     await tab.close();
   });
 

@@ -1,12 +1,18 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Page } from 'playwright-core';
-import { readyTabId } from './harness/engine-client';
+import { callEngine, readyTabId } from './harness/engine-client';
 import { ContentWorld } from './harness/content-world';
 import { launchExtension, type LaunchedExtension } from './harness/launch-extension';
 import { startPageServer, type PageServer } from '../../scripts/lib/page-server';
 
-const rejections = (ext: LaunchedExtension): Promise<Array<{ reason: string; from: string }>> =>
-  ext.worker.evaluate(() => [...(globalThis as unknown as { pagewise: { rejectedMessages(): unknown[] } }).pagewise.rejectedMessages()]) as never;
+/** What the worker refused, as the options page's diagnostics show it. */
+async function rejections(ext: LaunchedExtension): Promise<Array<{ reason: string; from: string }>> {
+  const options = await ext.openExtensionPage('ui/options/options.html');
+  const outcome = await callEngine(options, 'diagnostics.refused-messages', {});
+  await options.close();
+  if (!outcome.ok) throw new Error(JSON.stringify(outcome.error));
+  return (outcome.result as { refused: Array<{ reason: string; from: string }> }).refused;
+}
 
 describe('messages from pages and subverted content scripts', () => {
   let ext: LaunchedExtension;
@@ -42,15 +48,14 @@ describe('messages from pages and subverted content scripts', () => {
 
     // Forged protocol messages posted to the window, claiming another URL and an extension sender.
     await page.evaluate(() => {
-      const forged = { channel: 'pagewise/v1', command: 'content.hello', payload: { url: 'https://bank.example/', title: 'Bank', lang: 'en' } };
+      const forged = { channel: 'pagewise/v1', command: 'page.extract', payload: {} };
       window.postMessage(forged, '*');
       window.postMessage({ ...forged, sender: { id: 'pagewise', url: 'chrome-extension://pagewise/' } }, '*');
       window.postMessage({ kind: 'request', id: '1', command: 'engine.self-test', payload: { backend: 'wasm' } }, '*');
     });
     await new Promise((resolve) => setTimeout(resolve, 500));
-    const stored = await ext.worker.evaluate(async () => Object.values(await chrome.storage.session.get(null)));
-    expect(stored).toHaveLength(1);
-    expect(stored[0]).toMatchObject({ url, title: 'Hostile page' });
+    // Nothing about the page was recorded anywhere: Pagewise keeps nothing about pages the user did not act on.
+    expect(await ext.worker.evaluate(async () => chrome.storage.session.get(null))).toEqual({});
     const offscreen = await ext.worker.evaluate(async () => (await chrome.runtime.getContexts({ contextTypes: [chrome.runtime.ContextType.OFFSCREEN_DOCUMENT] })).length);
     expect(offscreen).toBe(0);
   });
@@ -71,16 +76,21 @@ describe('messages from pages and subverted content scripts', () => {
     expect(refused).toContainEqual(expect.objectContaining({ reason: 'port "pagewise/engine-host" from a content-script sender', from: url }));
   });
 
-  test('a subverted content script can send only content commands, with valid payloads', async () => {
+  test('a subverted content script is heard on no message at all, and each attempt is recorded', async () => {
     const world = await ContentWorld.attach(ext.context, page);
-    const engineCommand = await world.evaluate(`chrome.runtime.sendMessage({ channel: 'pagewise/v1', command: 'engine.self-test', payload: { backend: 'wasm' } })`);
-    expect(engineCommand).toMatchObject({ ok: false, error: { code: 'unknown-command' } });
-    const oversized = await world.evaluate(`chrome.runtime.sendMessage({ channel: 'pagewise/v1', command: 'content.hello', payload: { url: location.href, title: 'x'.repeat(100000), lang: 'en' } })`);
-    expect(oversized).toMatchObject({ ok: false, error: { code: 'bad-message' } });
-    const garbage = await world.evaluate(`chrome.runtime.sendMessage({ toString: 1, __proto__: { channel: 'pagewise/v1' } })`);
-    expect(garbage).toMatchObject({ ok: false, error: { code: 'bad-message' } });
-    // None of it started the engine.
+    const attempts = [
+      `chrome.runtime.sendMessage({ channel: 'pagewise/v1', command: 'engine.generate', payload: { messages: [] } })`,
+      `chrome.runtime.sendMessage({ channel: 'pagewise/v1', command: 'store.download', payload: { modelId: 'lfm2.5-8b-a1b', consent: { approvedBytes: 1e12 } } })`,
+      `chrome.runtime.sendMessage({ channel: 'pagewise/v1', command: 'page.extract', payload: {} })`,
+      `chrome.runtime.sendMessage({ toString: 1, __proto__: { channel: 'pagewise/v1' } })`,
+    ];
+    for (const attempt of attempts) {
+      expect(await world.evaluate(attempt), attempt).toMatchObject({ ok: false, error: { code: 'untrusted-sender' } });
+    }
+    // None of it started the engine, and each refusal names where it came from.
     const offscreen = await ext.worker.evaluate(async () => (await chrome.runtime.getContexts({ contextTypes: [chrome.runtime.ContextType.OFFSCREEN_DOCUMENT] })).length);
     expect(offscreen).toBe(0);
+    const refused = (await rejections(ext)).filter((r) => r.reason === 'one-shot message from a content-script sender' && r.from === url);
+    expect(refused.length).toBeGreaterThanOrEqual(attempts.length);
   });
 });

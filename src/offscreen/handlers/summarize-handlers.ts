@@ -1,50 +1,67 @@
 import type { Engine } from '../../engine/engine';
-import { PagewiseError, type EngineHandlers, type SummaryEvent, type summarizeCommands } from '../../protocol';
+import { PagewiseError, type HostHandlers, type SummaryEvent, type summarizeCommands } from '../../protocol';
+import { Conversations, type Conversation } from '../../tasks/summarize/conversations';
 import { followUpMessages } from '../../tasks/summarize/follow-up';
 import { summaryBudgets } from '../../tasks/summarize/summary-budget';
-import { planSummary } from '../../tasks/summarize/summary-plan';
+import { pageGrounding, planSummary } from '../../tasks/summarize/summary-plan';
 import { checked, runSummary, type SummaryModel } from '../../tasks/summarize/summary-runner';
-import { generationFailure, readyEngine } from '../loaded-engine';
+import type { EngineHost } from '../engine-host';
 
-type SummarizeHandlers = Pick<EngineHandlers, keyof typeof summarizeCommands>;
+type SummarizeHandlers = Pick<HostHandlers, keyof typeof summarizeCommands>;
 
 /**
  * Summaries and follow-up questions, run next to the engine: prompts are planned with the model's own
  * tokenizer and chat template, so every planned prompt fits the context exactly as the engine will feed it.
+ * The host keeps each conversation, so a follow-up carries its question and nothing else.
  */
-export function summarizeHandlers(): SummarizeHandlers {
+export function summarizeHandlers(host: EngineHost): SummarizeHandlers {
+  const conversations = new Conversations();
+
+  /** The loaded model, or the user's cached one loaded now (first use, or after the idle timeout closed the host). */
+  const summaryModel = async (requestedContext: number | undefined, signal: AbortSignal, emit: (event: SummaryEvent) => void): Promise<SummaryModel> => {
+    const engine = await host.readyEngine(signal, (fraction) => emit({ type: 'loading', fraction }));
+    return engineSummaryModel(host, engine, Math.min(requestedContext ?? engine.contextTokens, engine.contextTokens));
+  };
+
   return {
     'task.summarize': async ({ page, options, contextTokens }, { signal, emit }) => {
       const model = await summaryModel(contextTokens, signal, emit);
       const plan = plannedOrExplained(() => planSummary(page, options, model.contextTokens, model.meter));
       const outcome = await runSummary(plan, model, signal, emit);
+      const conversationId = crypto.randomUUID();
+      conversations.put(conversationId, { title: page.title, grounding: outcome.grounding, options, summary: outcome.answer, turns: [] });
       return {
         text: outcome.answer,
         thinking: outcome.thinking,
         reusedTokens: outcome.reusedTokens,
         promptTokens: outcome.promptTokens,
-        grounding: outcome.grounding,
+        conversationId,
+        ...(plan.single === undefined ? { notes: outcome.grounding } : {}),
         chunks: outcome.chunks,
       };
     },
-    'task.ask': async ({ contextTokens, ...followUp }, { signal, emit }) => {
+    'task.ask': async ({ conversationId, question, contextTokens, restore }, { signal, emit }) => {
+      if (restore) conversations.put(conversationId, restored(restore));
+      const conversation = conversations.get(conversationId);
+      if (!conversation) throw new PagewiseError('conversation-lost', 'The engine was restarted since this conversation began.');
       const model = await summaryModel(contextTokens, signal, emit);
-      const budget = summaryBudgets(model.contextTokens, followUp.options).ask;
-      const messages = plannedOrExplained(() => followUpMessages(followUp, budget, model.contextTokens, model.meter));
+      const budget = summaryBudgets(model.contextTokens, conversation.options).ask;
+      const messages = plannedOrExplained(() => followUpMessages({ ...conversation, question }, budget, model.contextTokens, model.meter));
       emit({ type: 'progress', stage: 'final', part: 1, parts: 1 });
       const answer = await model.generate(checked(messages, budget, model), budget, signal, (type, text) => emit({ type, text }));
+      conversations.addTurn(conversationId, { question, answer: answer.answer });
       return { text: answer.answer, thinking: answer.thinking, reusedTokens: answer.reusedTokens, promptTokens: answer.promptTokens };
     },
   };
 }
 
-/** The loaded model, or the user's cached one loaded now (first use, or after the idle timeout closed the host). */
-async function summaryModel(requestedContext: number | undefined, signal: AbortSignal, emit: (event: SummaryEvent) => void): Promise<SummaryModel> {
-  const engine = await readyEngine(signal, (fraction) => emit({ type: 'loading', fraction }));
-  return engineSummaryModel(engine, Math.min(requestedContext ?? engine.contextTokens, engine.contextTokens));
+/** A conversation the panel sent again after the host was closed: grounded as the summary was. */
+function restored(restore: NonNullable<Parameters<SummarizeHandlers['task.ask']>[0]['restore']>): Conversation {
+  const { page, options, summary, notes, turns } = restore;
+  return { title: page.title, grounding: notes ?? pageGrounding(page, options), options, summary, turns };
 }
 
-function engineSummaryModel(engine: Engine, contextTokens: number): SummaryModel {
+function engineSummaryModel(host: EngineHost, engine: Engine, contextTokens: number): SummaryModel {
   return {
     meter: {
       promptTokens: (messages) => engine.chat.prompt(messages).length,
@@ -52,13 +69,11 @@ function engineSummaryModel(engine: Engine, contextTokens: number): SummaryModel
     },
     contextTokens,
     async generate(messages, budget, signal, onText) {
-      const result = await engine
-        .generate({ messages, maxNewTokens: budget.maxNewTokens, maxThinkingTokens: budget.maxThinkingTokens }, signal, (event) => {
+      const result = await host.run(engine, signal, () =>
+        engine.generate({ messages, maxNewTokens: budget.maxNewTokens, maxThinkingTokens: budget.maxThinkingTokens }, signal, (event) => {
           if (event.type === 'text' && event.channel !== 'tool-call') onText?.(event.channel === 'think' ? 'thinking' : 'answer', event.text);
-        })
-        .catch(async (error: unknown) => {
-          throw await generationFailure(error, signal);
-        });
+        }),
+      );
       return { answer: result.answer, thinking: result.thinking, promptTokens: result.promptTokens, reusedTokens: result.reusedTokens };
     },
   };

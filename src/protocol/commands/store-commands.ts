@@ -1,10 +1,10 @@
 import * as v from 'valibot';
+import { BackendSchema } from '../model-fit';
 
 /**
  * Commands of the weight store: list models, plan and run a download (with the user's consent for its size),
- * pause (cancel the call; chunks stay), delete, re-verify, add a custom hub model, and open a cached model in
- * ORT to prove it loads. Only UI pages reach these (the command table is served to UI ports alone), so a page
- * or content script can never start a download.
+ * pause (cancel the call; chunks stay), delete, re-verify, and add a custom hub model. Only UI pages reach
+ * these (the command table is served to UI ports alone), so a page or content script can never start a download.
  */
 
 const ModelId = v.pipe(v.string(), v.minLength(1), v.maxLength(300));
@@ -21,7 +21,7 @@ export const ModelSummarySchema = v.object({
   /** The commit the stored files come from, once a download has started. */
   commit: v.optional(v.string()),
   dtype: v.string(),
-  backend: v.picklist(['webgpu', 'wasm']),
+  backend: BackendSchema,
   custom: v.boolean(),
   /** `absent`: nothing stored; `partial`: some files stored, not usable; `verified`: every checksum matched. */
   state: v.picklist(['absent', 'partial', 'verified']),
@@ -117,31 +117,10 @@ export const storeCommands = {
       repo: v.pipe(v.string(), v.maxLength(200)),
       revision: v.pipe(v.string(), v.maxLength(200)),
       dtype: v.pipe(v.string(), v.maxLength(20)),
-      backend: v.picklist(['webgpu', 'wasm']),
+      backend: BackendSchema,
       baseUrl: v.optional(HubBaseUrl),
     }),
     result: ModelSummarySchema,
-    event: v.never(),
-  },
-  /** Opens a cached model from the store and creates an ORT session from it: proves it loads, with timings. */
-  'store.load-check': {
-    payload: v.object({
-      modelId: ModelId,
-      backend: v.picklist(['webgpu', 'wasm']),
-      /** How ORT gets the external data: tensor by tensor, let go of as ORT copies them, as the engine does (default), or Blob URLs it fetches itself. */
-      externalData: v.optional(v.picklist(['blob-url', 'engine'])),
-      /** Optional input to run once, so the caller can compare the output with what it expects. */
-      run: v.optional(v.object({ name: v.string(), dims: v.array(v.number()), data: v.array(v.number()) })),
-    }),
-    result: v.object({
-      openMs: v.number(),
-      createMs: v.number(),
-      inputNames: v.array(v.string()),
-      outputNames: v.array(v.string()),
-      output: v.optional(v.array(v.number())),
-      /** ORT read a tensor again after its bytes were let go, so the engine's path created the session a second time keeping every tensor. */
-      keptEveryTensor: v.boolean(),
-    }),
     event: v.never(),
   },
 } as const;

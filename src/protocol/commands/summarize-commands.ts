@@ -33,8 +33,14 @@ const ContextTokensSchema = v.optional(v.pipe(v.number(), v.integer(), v.minValu
 
 const TextLimit = (chars: number) => v.pipe(v.string(), v.maxLength(chars));
 
-/** What a conversation about the page stands on: the page text itself, or for long pages its part notes. */
-const GroundingSchema = TextLimit(400_000);
+/** Part notes a long page's summary stands on (the page itself grounds a short page's conversation). */
+const NotesSchema = TextLimit(200_000);
+
+/** A conversation's id, given by the host with its summary. */
+const ConversationIdSchema = v.pipe(v.string(), v.minLength(1), v.maxLength(64));
+
+/** Earlier turns a follow-up keeps: the host holds at most these, and a restore sends at most these. */
+export const FOLLOW_UP_TURNS_KEPT = 20;
 
 const SummaryEventSchema = v.variant('type', [
   /** No model was loaded (first use, or the engine was closed when idle): the cached one is loading. */
@@ -67,22 +73,34 @@ export const summarizeCommands = {
     payload: v.object({ page: ExtractedPageSchema, options: SummaryOptionsSchema, contextTokens: ContextTokensSchema }),
     result: v.object({
       ...AnswerResultSchema.entries,
-      grounding: GroundingSchema,
+      /** Follow-ups name it; the host keeps what they stand on, so the page never travels again. */
+      conversationId: ConversationIdSchema,
+      /** Set when the page was too long for one prompt: what the summary and its follow-ups stand on. */
+      notes: v.optional(NotesSchema),
       /** Parts the page was split into (1 when it fit in one prompt). */
       chunks: v.pipe(v.number(), v.integer(), v.minValue(1)),
     }),
     event: SummaryEventSchema,
   },
-  /** A follow-up question on the conversation a summary started: same page, same options, earlier turns. */
+  /**
+   * A follow-up question on the conversation a summary started. The host remembers the page, the summary and
+   * the turns; only when it was closed in between (it answers `conversation-lost`) does the panel send them
+   * again in `restore`, the page as it extracted it and the most recent turns.
+   */
   'task.ask': {
     payload: v.object({
-      title: TextLimit(2048),
-      grounding: GroundingSchema,
-      options: SummaryOptionsSchema,
-      summary: TextLimit(200_000),
-      turns: v.pipe(v.array(TurnSchema), v.maxLength(50)),
+      conversationId: ConversationIdSchema,
       question: v.pipe(v.string(), v.minLength(1), v.maxLength(4000)),
       contextTokens: ContextTokensSchema,
+      restore: v.optional(
+        v.object({
+          page: ExtractedPageSchema,
+          options: SummaryOptionsSchema,
+          summary: TextLimit(200_000),
+          notes: v.optional(NotesSchema),
+          turns: v.pipe(v.array(TurnSchema), v.maxLength(FOLLOW_UP_TURNS_KEPT)),
+        }),
+      ),
     }),
     result: AnswerResultSchema,
     event: SummaryEventSchema,

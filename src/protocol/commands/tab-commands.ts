@@ -19,9 +19,3 @@ export const tabCommands = {
     event: v.never(),
   },
 } as const;
-
-export type TabCommandName = keyof typeof tabCommands;
-
-export function isTabCommandName(name: string): name is TabCommandName {
-  return Object.hasOwn(tabCommands, name);
-}

@@ -38,11 +38,10 @@ export function planSummary(page: ExtractedPage, options: SummaryOptions, contex
   const title = page.title;
   const sections = pageSections(page, options.scope);
   if (sections.length === 0) throw new RangeError(options.scope === 'selection' ? 'Nothing is selected.' : 'The page has no text.');
-  const text = renderSections(sections);
   // The summary's conversation keeps room for a first follow-up (its turn markup measured, its text capped).
   const followUpTurn = meter.promptTokens([questionMessage('', options), { role: 'assistant', content: '' }]);
   const finalLimit = contextTokens - budgets.final.maxNewTokens - followUpTurn - budgets.questionTokens - budgets.ask.maxNewTokens;
-  const grounding = options.scope === 'selection' ? selectionGrounding(text) : text;
+  const grounding = pageGrounding(page, options);
   const base = { title, options, budgets, notesPerMerge: 0, notesInFinal: 0, reduceRounds: [] };
   if (meter.promptTokens(summaryMessages(title, grounding, options)) <= finalLimit) {
     return { ...base, single: grounding, chunks: [], parts: 1 };
@@ -67,6 +66,12 @@ export function planSummary(page: ExtractedPage, options: SummaryOptions, contex
   }
   const parts = chunks.length + reduceRounds.reduce((a, b) => a + b, 0) + 1;
   return { ...base, single: undefined, chunks, notesPerMerge, notesInFinal, reduceRounds, parts };
+}
+
+/** What a one-pass summary (and its follow-ups) of `page` stands on: its text, or the user's selection. */
+export function pageGrounding(page: ExtractedPage, options: Pick<SummaryOptions, 'scope'>): string {
+  const text = renderSections(pageSections(page, options.scope));
+  return options.scope === 'selection' ? selectionGrounding(text) : text;
 }
 
 /** The most tokens one note keeps: a map or merge step's answer allowance (a longer answer is cut to it). */

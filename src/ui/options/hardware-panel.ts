@@ -1,5 +1,7 @@
 import { PagewiseError, type HardwareReport } from '../../protocol';
-import { EngineConnection } from '../shared/engine-connection';
+import { el } from '../shared/dom';
+import type { EngineConnection } from '../shared/engine-connection';
+import { BUILT_IN_MODELS } from '../../store/model-registry';
 import { t } from '../shared/i18n';
 
 /**
@@ -8,11 +10,11 @@ import { t } from '../shared/i18n';
  */
 const GiB = 1024 ** 3;
 
-function line(parent: HTMLElement, text: string, tag: 'p' | 'li' = 'p'): HTMLElement {
-  const element = document.createElement(tag);
-  element.textContent = text;
-  parent.append(element);
-  return element;
+/** A built-in model's name as the model list shows it, never its id. */
+const modelName = (id: string): string => BUILT_IN_MODELS.find((model) => model.id === id)?.label ?? id;
+
+function line(parent: HTMLElement, text: string, tag: 'p' | 'li' = 'p'): void {
+  parent.append(el(tag, { textContent: text }));
 }
 
 function render(section: HTMLElement, report: HardwareReport): void {
@@ -25,14 +27,14 @@ function render(section: HTMLElement, report: HardwareReport): void {
   const { choice } = report;
   if (choice.ok && choice.candidate) {
     const c = choice.candidate;
-    line(section, t('hardwareChoice', [c.modelId, c.backend === 'webgpu' ? 'WebGPU' : 'WASM', c.dtype, (c.weightBytes / GiB).toFixed(1)]));
+    line(section, t('hardwareChoice', [modelName(c.modelId), c.backend === 'webgpu' ? 'WebGPU' : 'WASM', c.dtype, (c.weightBytes / GiB).toFixed(1)]));
   } else {
     line(section, t('hardwareNothingFits'));
   }
-  const reasons = document.createElement('ul');
+  const reasons = el('ul');
   for (const { candidate, reason } of choice.reasons) {
     if (reason === 'chosen') continue;
-    line(reasons, t('hardwareReasonLine', [candidate.modelId, candidate.dtype, t(`hardwareReason_${reason.replaceAll('-', '_')}`)]), 'li');
+    line(reasons, t('hardwareReasonLine', [modelName(candidate.modelId), candidate.dtype, t(`hardwareReason_${reason.replaceAll('-', '_')}`)]), 'li');
   }
   section.append(reasons);
 }
@@ -41,12 +43,9 @@ function render(section: HTMLElement, report: HardwareReport): void {
  * The probe runs in the engine's offscreen document, so it starts the engine: do it only when the user opens
  * the section, never just because the settings page was opened.
  */
-function mountHardwarePanel(section: HTMLElement, connection: EngineConnection): void {
-  const details = document.createElement('details');
-  const summary = document.createElement('summary');
-  const body = document.createElement('div');
-  summary.textContent = t('hardwareHeading');
-  details.append(summary, body);
+export function mountHardwarePanel(section: HTMLElement, connection: EngineConnection): void {
+  const body = el('div');
+  const details = el('details', {}, el('summary', { textContent: t('hardwareHeading') }), body);
   section.replaceChildren(details);
   let probed = false;
   details.addEventListener('toggle', () => {
@@ -63,7 +62,3 @@ function mountHardwarePanel(section: HTMLElement, connection: EngineConnection):
       });
   });
 }
-
-// Mounted by importing this module from options.ts; the probe is its own request, so it has its own port.
-const mount = document.getElementById('hardware-section');
-if (mount) mountHardwarePanel(mount, new EngineConnection());

@@ -1,46 +1,15 @@
-import { PagewiseError, type Backend } from '../../protocol';
-import { t } from '../shared/i18n';
+import { byId } from '../shared/dom';
 import { startUiPage } from '../shared/ui-page';
+import { mountDiagnostics } from './diagnostics-panel';
+import { mountEngineSettings } from './engine-settings';
+import { mountHardwarePanel } from './hardware-panel';
 import { mountHubSetting } from './hub-setting';
-import './model-manager';
-import './hardware-panel';
+import { mountModelManager } from './models/model-manager';
 
+// The one place the options page is put together: one engine connection, shared by every section.
 const connection = startUiPage();
-
-const idleInput = document.getElementById('idle-seconds') as HTMLInputElement;
-void chrome.storage.local.get('engineIdleSeconds').then(({ engineIdleSeconds }) => {
-  idleInput.value = String(typeof engineIdleSeconds === 'number' ? engineIdleSeconds : 300);
-});
-idleInput.addEventListener('change', () => {
-  const seconds = Math.round(Number(idleInput.value));
-  if (Number.isFinite(seconds) && seconds >= 10 && seconds <= 86_400) {
-    void chrome.storage.local.set({ engineIdleSeconds: seconds });
-  }
-});
-
-mountHubSetting(document.getElementById('hub-base-url') as HTMLInputElement, document.getElementById('hub-base-url-status')!);
-
-const output = document.getElementById('self-test-output')!;
-async function selfTest(backend: Backend, button: HTMLButtonElement): Promise<void> {
-  button.disabled = true;
-  output.textContent = t('selfTestRunning');
-  try {
-    const result = await connection.engine.call('engine.self-test', { backend });
-    output.textContent = t('selfTestPassed', [
-      backend,
-      result.maxAbsError.toExponential(2),
-      result.createMs.toFixed(0),
-      result.runMs.toFixed(1),
-      String(result.wasmThreads),
-      result.adapter ?? '—',
-    ]);
-  } catch (error) {
-    output.textContent = t('selfTestFailed', [backend, error instanceof PagewiseError ? error.message : String(error)]);
-  } finally {
-    button.disabled = false;
-  }
-}
-for (const backend of ['wasm', 'webgpu'] as const) {
-  const button = document.getElementById(`self-test-${backend}`) as HTMLButtonElement;
-  button.addEventListener('click', () => void selfTest(backend, button));
-}
+mountModelManager(byId('models-section', HTMLElement), connection);
+mountHardwarePanel(byId('hardware-section', HTMLElement), connection);
+mountEngineSettings(byId('idle-seconds', HTMLInputElement), byId('idle-seconds-status', HTMLOutputElement));
+mountHubSetting(byId('hub-base-url', HTMLInputElement), byId('hub-base-url-status', HTMLOutputElement));
+mountDiagnostics(byId('diagnostics-section', HTMLElement), connection);

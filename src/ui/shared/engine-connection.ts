@@ -1,11 +1,11 @@
-import { EnginePortClient, PagewiseError, PORT_NAMES, STOPPED_STATE, type EngineState } from '../../protocol';
+import { PortClient, PagewiseError, PORT_NAMES, STOPPED_STATE, type EngineState } from '../../protocol';
 
 /**
  * A UI page's line to the engine: a port to the service worker that reconnects when the worker restarts,
  * and the latest engine state, pushed live.
  */
 export class EngineConnection {
-  private client: EnginePortClient;
+  private client: PortClient;
   private state: EngineState = STOPPED_STATE;
   private readonly listeners = new Set<(state: EngineState) => void>();
 
@@ -13,7 +13,7 @@ export class EngineConnection {
     this.client = this.connect();
   }
 
-  get engine(): EnginePortClient {
+  get engine(): PortClient {
     if (this.client.isClosed) this.client = this.connect();
     return this.client;
   }
@@ -28,9 +28,9 @@ export class EngineConnection {
     return () => this.listeners.delete(listener);
   }
 
-  private connect(): EnginePortClient {
+  private connect(): PortClient {
     const port = chrome.runtime.connect({ name: PORT_NAMES.ui });
-    const client = new EnginePortClient(
+    const client = new PortClient(
       port,
       () => new PagewiseError('engine-unavailable', 'Lost the connection to Pagewise. Try again.'),
     );

@@ -1,5 +1,5 @@
 import * as v from 'valibot';
-import { PENDING_SUMMARY_KEY, PENDING_SUMMARY_MAX_AGE_MS, PendingSummarySchema, type PendingSummary } from '../../tasks/summarize/summary-request';
+import { PENDING_SUMMARY_KEY, PENDING_SUMMARY_MAX_AGE_MS, PendingSummarySchema, type PendingSummary } from '../../protocol';
 
 /** Runs `start` for each summary request a menu or the shortcut left for this window's panel, taking it once. */
 export function takePendingSummaries(start: (request: PendingSummary) => void): void {

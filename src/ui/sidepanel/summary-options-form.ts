@@ -1,8 +1,8 @@
 import * as v from 'valibot';
-import { SUMMARY_LANGUAGES, SummaryOptionsSchema, type SummaryLanguage, type SummaryOptions } from '../../protocol';
+import { SETTINGS, SUMMARY_LANGUAGES, type SummaryLanguage, type SummaryOptions } from '../../protocol';
+import { readSetting, saveSetting } from '../shared/stored-setting';
 
 type FormOptions = Omit<SummaryOptions, 'scope'>;
-const STORAGE_KEY = 'summaryOptions';
 
 /** The browser's UI language when the model writes it, else English. */
 export function defaultLanguage(uiLanguage: string): SummaryLanguage {
@@ -25,18 +25,17 @@ export class SummaryOptionsForm {
       select.append(option);
     }
     select.value = defaultLanguage(chrome.i18n.getUILanguage());
-    form.addEventListener('change', () => void chrome.storage.local.set({ [STORAGE_KEY]: this.values() }));
+    form.addEventListener('change', () => void saveSetting('summaryOptions', this.values()));
   }
 
   async restore(): Promise<void> {
-    const stored = (await chrome.storage.local.get(STORAGE_KEY))[STORAGE_KEY] as unknown;
-    const parsed = v.safeParse(v.omit(SummaryOptionsSchema, ['scope']), stored);
-    if (!parsed.success) return;
-    for (const [name, value] of Object.entries(parsed.output)) this.select(name).value = value;
+    const stored = await readSetting('summaryOptions');
+    if (!stored) return;
+    for (const [name, value] of Object.entries(stored)) this.select(name).value = value;
   }
 
   values(): FormOptions {
-    return v.parse(v.omit(SummaryOptionsSchema, ['scope']), {
+    return v.parse(SETTINGS.summaryOptions.schema, {
       type: this.select('type').value,
       length: this.select('length').value,
       language: this.select('language').value,

@@ -1,11 +1,16 @@
-import { PagewiseError, type EnginePortClient, type SummaryEvent, type SummaryOptions } from '../../protocol';
+import { FOLLOW_UP_TURNS_KEPT, PagewiseError, type ExtractedPage, type PortClient, type SummaryEvent, type SummaryOptions } from '../../protocol';
 
-/** What a follow-up needs from the summary it continues. */
+/**
+ * What the panel keeps of a conversation: its id (the engine host holds the rest), and enough to send it again
+ * should the host have been closed since (idle timeout, crash): the page as extracted, the notes of a long
+ * page, the summary and the recent turns.
+ */
 interface Conversation {
-  title: string;
-  grounding: string;
+  id: string;
+  page: ExtractedPage;
   options: SummaryOptions;
   summary: string;
+  notes: string | undefined;
   turns: Array<{ question: string; answer: string }>;
 }
 
@@ -16,13 +21,14 @@ export interface SummaryCallbacks {
 /**
  * The side panel's conversation about the active tab: extract the page (through the worker), summarize it
  * (streaming), then answer follow-ups on the same conversation so the engine reuses the processed page.
- * One request runs at a time; starting another, or cancelling, aborts the one in flight.
+ * A follow-up sends only its question. One request runs at a time; starting another, or cancelling, aborts
+ * the one in flight.
  */
 export class SummarySession {
   private conversation: Conversation | undefined;
   private running: AbortController | undefined;
 
-  constructor(private readonly engine: () => EnginePortClient) {}
+  constructor(private readonly engine: () => PortClient) {}
 
   get canAsk(): boolean {
     return this.conversation !== undefined;
@@ -38,7 +44,7 @@ export class SummarySession {
     const { page } = await this.engine().call('tab.extract-page', {}, { signal });
     if (options.scope === 'selection' && !page.selection) throw new PagewiseError('unsupported', 'Select some text on the page first.');
     const result = await this.engine().call('task.summarize', { page, options }, { signal, onEvent: (event) => target.onEvent(event) });
-    this.conversation = { title: page.title, grounding: result.grounding, options, summary: result.text, turns: [] };
+    this.conversation = { id: result.conversationId, page, options, summary: result.text, notes: result.notes, turns: [] };
     return result;
   }
 
@@ -46,7 +52,30 @@ export class SummarySession {
     const conversation = this.conversation;
     if (!conversation) throw new PagewiseError('unsupported', 'Summarize the page first.');
     const signal = this.start();
-    const result = await this.engine().call('task.ask', { ...conversation, turns: [...conversation.turns], question }, { signal, onEvent: (event) => target.onEvent(event) });
+    const call = (restore: boolean) =>
+      this.engine().call(
+        'task.ask',
+        {
+          conversationId: conversation.id,
+          question,
+          ...(restore
+            ? {
+                restore: {
+                  page: conversation.page,
+                  options: conversation.options,
+                  summary: conversation.summary,
+                  ...(conversation.notes !== undefined ? { notes: conversation.notes } : {}),
+                  turns: conversation.turns.slice(-FOLLOW_UP_TURNS_KEPT),
+                },
+              }
+            : {}),
+        },
+        { signal, onEvent: (event) => target.onEvent(event) },
+      );
+    const result = await call(false).catch((error: unknown) => {
+      if (error instanceof PagewiseError && error.code === 'conversation-lost') return call(true);
+      throw error;
+    });
     conversation.turns.push({ question, answer: result.text });
     return result;
   }

@@ -1,4 +1,5 @@
 import type { Page } from 'playwright-core';
+import { contentScriptTab } from '../../../scripts/lib/content-script-tab';
 
 export type CallOutcome =
   | { ok: true; result: unknown; events: unknown[] }
@@ -85,23 +86,9 @@ export async function waitFor(check: () => Promise<boolean>, timeoutMs: number, 
   throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what}`);
 }
 
-/**
- * The id of the tab showing `url`, as its content script reported it to the worker. (The extension has no
- * `tabs` permission, so Chrome does not show it tab URLs; the content script's hello is what it knows.)
- */
+/** The id of the tab showing `url`, once its content script answers (see contentScriptTab). */
 export async function readyTabId(worker: import('playwright-core').Worker, url: string): Promise<number> {
   let tabId: number | undefined;
-  await waitFor(
-    async () => {
-      tabId = await worker.evaluate(async (url) => {
-        const entries = Object.entries(await chrome.storage.session.get(null));
-        const entry = entries.find(([key, value]) => key.startsWith('tab:') && (value as { url?: string }).url === url);
-        return entry ? Number(entry[0].slice(4)) : undefined;
-      }, url);
-      return tabId !== undefined;
-    },
-    10_000,
-    `the content script hello from ${url}`,
-  );
+  await waitFor(async () => (tabId = await contentScriptTab(worker, url)) !== undefined, 10_000, `the content script of ${url}`);
   return tabId!;
 }

@@ -1,14 +1,15 @@
 import { createHash } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { basename, join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { callEngine, type CallOutcome } from './engine-client';
-import type { LocalHub } from './local-hub';
+import { startLocalHub, type LocalHub } from './local-hub';
 
 /** Store helpers for e2e tests, driving the extension from one of its pages as the options page would. */
 
-export async function addHubModel(ui: Page, hub: LocalHub, dtype = 'q4'): Promise<string> {
-  const added = await callEngine(ui, 'store.add-custom-model', { repo: hub.repo, revision: hub.revision, dtype, backend: 'wasm', baseUrl: hub.baseUrl });
+export async function addHubModel(ui: Page, hub: LocalHub, dtype = 'q4', backend: 'wasm' | 'webgpu' = 'wasm'): Promise<string> {
+  const added = await callEngine(ui, 'store.add-custom-model', { repo: hub.repo, revision: hub.revision, dtype, backend, baseUrl: hub.baseUrl });
   if (!added.ok) throw new Error(`add-custom-model failed: ${JSON.stringify(added.error)}`);
   return (added.result as { id: string }).id;
 }
@@ -18,6 +19,30 @@ export async function planAndDownload(ui: Page, modelId: string, options: { chun
   if (!plan.ok) return plan;
   const { totalBytes } = plan.result as { totalBytes: number };
   return callEngine(ui, 'store.download', { modelId, consent: { approvedBytes: totalBytes }, ...options });
+}
+
+/**
+ * Puts a model folder (hub layout) into the extension's weight store the way a user gets a model: served by a
+ * local hub, added as a custom model, downloaded with consent for its size. Returns the store's model id.
+ * `replacements` (path in the folder -> text) serve a changed copy, e.g. another generation_config.json.
+ */
+export async function storeModelFolder(ui: Page, dir: string, dtype: string, backend: 'wasm' | 'webgpu', replacements: Record<string, string> = {}): Promise<string> {
+  const changed = Object.keys(replacements).length > 0;
+  const served = changed ? await mkdtemp(join(tmpdir(), 'pagewise-served-')) : dir;
+  if (changed) {
+    await cp(dir, served, { recursive: true });
+    for (const [path, text] of Object.entries(replacements)) await writeFile(join(served, path), text);
+  }
+  const hub = await startLocalHub({ modelDir: served, repo: `pagewise-test/${basename(dir)}-${dtype}${changed ? '-changed' : ''}` });
+  try {
+    const modelId = await addHubModel(ui, hub, dtype, backend);
+    const outcome = await planAndDownload(ui, modelId);
+    if (!outcome.ok || (outcome.result as { status: string }).status !== 'verified') throw new Error(`download of ${dir} failed: ${JSON.stringify(outcome)}`);
+    return modelId;
+  } finally {
+    await hub.close();
+    if (changed) await rm(served, { recursive: true, force: true });
+  }
 }
 
 export interface ModelRow {

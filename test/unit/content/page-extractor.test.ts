@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as v from 'valibot';
 import { describe, expect, it } from 'vitest';
-import { extractPage } from '../../../src/content/extraction/page-extractor';
+import { extractPage } from '../../../src/content/extract/page-extractor';
 import { EXTRACT_LIMITS, ExtractedPageSchema } from '../../../src/protocol/content-messages';
 import { loadFixture } from './load-fixture';
 import { renderExtracted } from './render-extracted';

@@ -1,41 +1,42 @@
 import { describe, expect, test } from 'vitest';
-import { EnginePortClient, PagewiseError, serveEnginePort, type EngineHandlers } from '../../../src/protocol';
+import { PagewiseError, PortClient, serveHostCommands, type HostHandlers } from '../../../src/protocol';
 import { portPair } from './memory-port';
 
-function handlers(overrides: Partial<EngineHandlers> = {}): EngineHandlers {
+function handlers(overrides: Partial<HostHandlers> = {}): HostHandlers {
   // Only the commands these tests call; other capabilities' handlers are never reached.
   return {
     'engine.get-state': async () => ({ phase: 'no-model', inFlight: 0 }),
-    'engine.self-test': async () => {
+    'diagnostics.self-test': async () => {
       throw new PagewiseError('unsupported', 'No WebGPU here.');
     },
-    'engine.hold': async ({ ms }, { signal, emit }) => {
+    'diagnostics.measure-speed': async ({ ms }, { signal, emit }) => {
+      let runs = 0;
       for (let t = 0; t < ms && !signal.aborted; t += 10) {
-        emit({ type: 'tick', elapsedMs: t });
+        emit({ type: 'run', runs: ++runs, elapsedMs: t, runMs: 10 });
         await new Promise((resolve) => setTimeout(resolve, 10));
       }
-      return { heldMs: ms };
+      return { runs, elapsedMs: ms, medianRunMs: 10 };
     },
     ...overrides,
-  } as EngineHandlers;
+  } as HostHandlers;
 }
 
-describe('engine calls over a port', () => {
+describe('host commands over a port', () => {
   test('a call resolves with its validated result, after its events in order', async () => {
     const [clientEnd, hostEnd] = portPair();
-    serveEnginePort(hostEnd, handlers());
-    const client = new EnginePortClient(clientEnd);
+    serveHostCommands(hostEnd, handlers());
+    const client = new PortClient(clientEnd);
     const ticks: number[] = [];
-    const result = await client.call('engine.hold', { ms: 50 }, { onEvent: (event) => ticks.push(event.elapsedMs) });
-    expect(result).toEqual({ heldMs: 50 });
-    expect(ticks).toEqual([0, 10, 20, 30, 40]);
+    const result = await client.call('diagnostics.measure-speed', { backend: 'wasm', ms: 150 }, { onEvent: (event) => ticks.push(event.elapsedMs) });
+    expect(result).toEqual({ runs: 15, elapsedMs: 150, medianRunMs: 10 });
+    expect(ticks).toEqual([0, 10, 20, 30, 40, 50, 60, 70, 80, 90, 100, 110, 120, 130, 140]);
   });
 
   test('a handler error arrives as the same PagewiseError code and message', async () => {
     const [clientEnd, hostEnd] = portPair();
-    serveEnginePort(hostEnd, handlers());
-    const client = new EnginePortClient(clientEnd);
-    await expect(client.call('engine.self-test', { backend: 'webgpu' })).rejects.toMatchObject({
+    serveHostCommands(hostEnd, handlers());
+    const client = new PortClient(clientEnd);
+    await expect(client.call('diagnostics.self-test', { backend: 'webgpu' })).rejects.toMatchObject({
       code: 'unsupported',
       message: 'No WebGPU here.',
     });
@@ -44,28 +45,28 @@ describe('engine calls over a port', () => {
   test('an invalid payload is refused by the host before its handler runs', async () => {
     const [clientEnd, hostEnd] = portPair();
     let ran = false;
-    serveEnginePort(hostEnd, handlers({ 'engine.hold': async () => ((ran = true), { heldMs: 0 }) }));
-    const client = new EnginePortClient(clientEnd);
-    await expect(client.call('engine.hold', { ms: 1e9 })).rejects.toMatchObject({ code: 'bad-message' });
+    serveHostCommands(hostEnd, handlers({ 'diagnostics.measure-speed': async () => ((ran = true), { runs: 0, elapsedMs: 0, medianRunMs: 0 }) }));
+    const client = new PortClient(clientEnd);
+    await expect(client.call('diagnostics.measure-speed', { backend: 'wasm', ms: 1e9 })).rejects.toMatchObject({ code: 'bad-message' });
     expect(ran).toBe(false);
   });
 
   test('aborting the signal cancels the work on the host', async () => {
     const [clientEnd, hostEnd] = portPair();
     let sawAbort = false;
-    serveEnginePort(
+    serveHostCommands(
       hostEnd,
       handlers({
-        'engine.hold': async (_payload, { signal }) => {
+        'diagnostics.measure-speed': async (_payload, { signal }) => {
           await new Promise<void>((resolve) => signal.addEventListener('abort', () => resolve()));
           sawAbort = true;
-          return { heldMs: 0 };
+          return { runs: 0, elapsedMs: 0, medianRunMs: 0 };
         },
       }),
     );
-    const client = new EnginePortClient(clientEnd);
+    const client = new PortClient(clientEnd);
     const controller = new AbortController();
-    const call = client.call('engine.hold', { ms: 10_000 }, { signal: controller.signal });
+    const call = client.call('diagnostics.measure-speed', { backend: 'wasm', ms: 10_000 }, { signal: controller.signal });
     setTimeout(() => controller.abort(), 20);
     await expect(call).rejects.toMatchObject({ code: 'cancelled' });
     expect(sawAbort).toBe(true);
@@ -73,10 +74,10 @@ describe('engine calls over a port', () => {
 
   test('every pending call fails with the disconnect error when the host goes away', async () => {
     const [clientEnd, hostEnd] = portPair();
-    serveEnginePort(hostEnd, handlers());
-    const client = new EnginePortClient(clientEnd);
-    const first = client.call('engine.hold', { ms: 10_000 });
-    const second = client.call('engine.hold', { ms: 10_000 });
+    serveHostCommands(hostEnd, handlers());
+    const client = new PortClient(clientEnd);
+    const first = client.call('diagnostics.measure-speed', { backend: 'wasm', ms: 10_000 });
+    const second = client.call('diagnostics.measure-speed', { backend: 'wasm', ms: 10_000 });
     setTimeout(() => hostEnd.disconnect(), 20);
     await expect(first).rejects.toMatchObject({ code: 'engine-crashed' });
     await expect(second).rejects.toMatchObject({ code: 'engine-crashed' });
@@ -85,18 +86,18 @@ describe('engine calls over a port', () => {
 
   test('a result that does not match the command table is refused by the client', async () => {
     const [clientEnd, hostEnd] = portPair();
-    serveEnginePort(hostEnd, handlers({ 'engine.get-state': async () => ({ phase: 'hacked' }) as never }));
-    const client = new EnginePortClient(clientEnd);
+    serveHostCommands(hostEnd, handlers({ 'engine.get-state': async () => ({ phase: 'hacked' }) as never }));
+    const client = new PortClient(clientEnd);
     await expect(client.call('engine.get-state', {})).rejects.toMatchObject({ code: 'bad-message' });
   });
 
   test('frames that are not protocol frames are ignored, not fatal', async () => {
     const [clientEnd, hostEnd] = portPair();
-    serveEnginePort(hostEnd, handlers());
+    serveHostCommands(hostEnd, handlers());
     clientEnd.postMessage({ kind: 'request' });
     clientEnd.postMessage('garbage');
     clientEnd.postMessage(null);
-    const client = new EnginePortClient(clientEnd);
+    const client = new PortClient(clientEnd);
     await expect(client.call('engine.get-state', {})).resolves.toEqual({ phase: 'no-model', inFlight: 0 });
   });
 });

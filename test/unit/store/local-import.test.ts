@@ -5,6 +5,7 @@ import { join, relative } from 'node:path';
 import { createStore } from 'idb-keyval';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { writeFixtureModel, type FixtureModel } from '../../e2e/harness/local-hub';
+import { memoryLocks } from '../../support/memory-locks';
 import { importLocalFolder, type PickedFile } from '../../../src/store/local-import';
 import { openModel } from '../../../src/store/open-model';
 import { verifyModel } from '../../../src/store/verify-model';
@@ -33,7 +34,7 @@ describe('importing a model from a folder on disk', () => {
     const db = new WeightDb(createStore('import-1', 'records'));
     let progress = 0;
     const outcome = await importLocalFolder(
-      { db, estimate: async () => ({ usage: 0, quota: 1e9 }) },
+      { db, estimate: async () => ({ usage: 0, quota: 1e9 }), locks: memoryLocks() },
       { folderName: 'my-model', files: picked, dtype: 'q4', backend: 'wasm', chunkBytes: 64 * 1024, onProgress: (bytes) => (progress = bytes) },
     );
     expect(outcome).toMatchObject({ status: 'verified', totalBytes: model.totalBytes, entry: { source: 'local', id: 'local/my-model#q4' } });
@@ -44,13 +45,13 @@ describe('importing a model from a folder on disk', () => {
       const stored = Buffer.from(await (await file.blob()).arrayBuffer());
       expect(stored.equals(await readFile(join(model.dir, file.path))), file.path).toBe(true);
     }
-    expect(await verifyModel(db, 'local/my-model#q4', new AbortController().signal, () => undefined)).toEqual({ verified: true, badFiles: [], missingFiles: [] });
+    expect(await verifyModel({ db, locks: memoryLocks() }, 'local/my-model#q4', new AbortController().signal, () => undefined)).toEqual({ verified: true, badFiles: [], missingFiles: [] });
   });
 
   test('a folder larger than the free space is refused with the figures, storing nothing', async () => {
     const db = new WeightDb(createStore('import-2', 'records'));
     const outcome = await importLocalFolder(
-      { db, estimate: async () => ({ usage: 900, quota: 1000 }) },
+      { db, estimate: async () => ({ usage: 900, quota: 1000 }), locks: memoryLocks() },
       { folderName: 'my-model', files: picked, dtype: 'q4', backend: 'wasm', onProgress: () => undefined },
     );
     expect(outcome).toEqual({ status: 'quota-exceeded', neededBytes: model.totalBytes, availableBytes: 100, quotaBytes: 1000 });
@@ -60,7 +61,7 @@ describe('importing a model from a folder on disk', () => {
   test('a folder without the dtype’s graph is refused, naming what is missing', async () => {
     const db = new WeightDb(createStore('import-3', 'records'));
     await expect(
-      importLocalFolder({ db, estimate: async () => ({ usage: 0, quota: 1e9 }) }, { folderName: 'x', files: picked, dtype: 'fp16', backend: 'wasm', onProgress: () => undefined }),
+      importLocalFolder({ db, estimate: async () => ({ usage: 0, quota: 1e9 }), locks: memoryLocks() }, { folderName: 'x', files: picked, dtype: 'fp16', backend: 'wasm', onProgress: () => undefined }),
     ).rejects.toThrow('onnx/model_fp16.onnx');
   });
 });

@@ -6,7 +6,9 @@ import { createStore, set } from 'idb-keyval';
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
 import { startLocalHub, writeFixtureModel, type FixtureModel, type LocalHub } from '../../e2e/harness/local-hub';
 import { customHubEntry, type ModelEntry } from '../../../src/store/model-registry';
-import { downloadModel, planDownload, type DownloadRequest, type StoreDeps } from '../../../src/store/model-download';
+import { memoryLocks } from '../../support/memory-locks';
+import { deleteStoredModel, downloadModel, planDownload, type DownloadRequest, type StoreDeps } from '../../../src/store/model-download';
+import { ModelBusyError } from '../../../src/store/model-lock';
 import { openModel } from '../../../src/store/open-model';
 import { verifyModel } from '../../../src/store/verify-model';
 import { WeightDb } from '../../../src/store/weight-db';
@@ -21,7 +23,7 @@ let dbCount = 0;
 
 function freshDeps(quota = 10 * 1024 ** 3): StoreDeps & { store: ReturnType<typeof createStore> } {
   const store = createStore(`weights-${++dbCount}`, 'records');
-  return { db: new WeightDb(store), store, fetchFn: fetch, estimate: async () => ({ usage: 0, quota }) };
+  return { db: new WeightDb(store), store, fetchFn: fetch, estimate: async () => ({ usage: 0, quota }), locks: memoryLocks() };
 }
 
 function entry(): ModelEntry {
@@ -225,7 +227,7 @@ describe('re-verifying a stored model', () => {
     expect((await downloadModel(deps, req)).status).toBe('verified');
     await set(['chunk', req.entry.id, 'onnx/model_q4.onnx_data_2', 1], new Blob([new Uint8Array(CHUNK)]), deps.store);
 
-    const outcome = await verifyModel(deps.db, req.entry.id, new AbortController().signal, () => undefined);
+    const outcome = await verifyModel(deps, req.entry.id, new AbortController().signal, () => undefined);
     expect(outcome).toEqual({ verified: false, badFiles: ['onnx/model_q4.onnx_data_2'], missingFiles: [] });
     await expect(openModel(req.entry.id, deps.db)).rejects.toThrow(/not completely downloaded/);
 
@@ -247,5 +249,29 @@ describe('the local hub', () => {
     expect(response.url).toContain('/cdn/');
     await writeFile(join(dir, 'range.bin'), Buffer.from(await response.arrayBuffer()));
     expect((await readFile(join(dir, 'range.bin'))).equals((await readFile(join(model.dir, 'onnx/model_q4.onnx_data'))).subarray(10, 20))).toBe(true);
+  });
+});
+
+describe('one writer per model', () => {
+  test('a second download of a model already downloading is refused at once; a delete waits for the first to stop', async () => {
+    const deps = freshDeps();
+    const controller = new AbortController();
+    hub.setThrottle(2_000_000);
+    try {
+      const first = downloadModel(deps, request({ signal: controller.signal }));
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      await expect(downloadModel(deps, request())).rejects.toBeInstanceOf(ModelBusyError);
+      // The delete waits for the model's lock: no chunk of the cancelled download can land after it.
+      const order: string[] = [];
+      const stopped = first.catch(() => order.push('download stopped'));
+      const deleted = deleteStoredModel(deps, entry().id).then(() => order.push('deleted'));
+      setTimeout(() => controller.abort(), 300);
+      await Promise.all([stopped, deleted]);
+      expect(order).toEqual(['download stopped', 'deleted']);
+      expect(await deps.db.getModel(entry().id)).toBeUndefined();
+      expect(await deps.db.countChunks(entry().id)).toBe(0);
+    } finally {
+      hub.setThrottle(undefined);
+    }
   });
 });

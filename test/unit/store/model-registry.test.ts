@@ -1,7 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { isRepoFilePath, isRepoId, isRevision, normalizeBaseUrl } from '../../../src/store/model-ids';
-import { CANDIDATES } from '../../../src/engine/model-choice';
-import { BUILT_IN_MODELS, customHubEntry, selectModelFiles } from '../../../src/store/model-registry';
+import { BUILT_IN_MODELS, candidateFor, customHubEntry, selectModelFiles } from '../../../src/store/model-registry';
 import { ProgressMeter } from '../../../src/store/progress-meter';
 
 describe('what users may type as a model source', () => {
@@ -35,9 +34,10 @@ describe('what users may type as a model source', () => {
     for (const model of BUILT_IN_MODELS) expect(isRevision(model.revision!)).toBe(true);
   });
 
-  test('every built-in model is one the engine would run: same repository, graph and backend as a model-choice candidate', () => {
+  test('every built-in model is one the engine runs, with what it needs of the hardware', () => {
     for (const model of BUILT_IN_MODELS) {
-      expect(CANDIDATES.some((c) => c.modelId === model.repo && c.dtype === model.dtype && c.backend === model.backend), model.id).toBe(true);
+      expect(candidateFor(model), model.id).toMatchObject({ modelId: model.id, backend: model.backend, dtype: model.dtype });
+      expect(model.needs?.weightBytes, model.id).toBeGreaterThan(0);
     }
   });
 });

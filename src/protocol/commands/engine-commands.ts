@@ -1,26 +1,11 @@
 import * as v from 'valibot';
+import { EngineStateSchema } from '../engine-state';
+import { BackendSchema, ModelChoiceSchema } from '../model-fit';
 
-/** Commands of the generation capability: what this machine can run, loading a model, and generating. */
-
-const ChoiceReasonSchema = v.picklist([
-  'webgpu-no-api',
-  'webgpu-no-adapter',
-  'webgpu-request-failed',
-  'webgpu-buffer-limit',
-  'webgpu-no-f16',
-  'memory-low',
-  'wasm-memory-limit',
-  'wasm-single-thread',
-  'chosen',
-]);
-
-const CandidateSchema = v.object({
-  modelId: v.string(),
-  backend: v.picklist(['webgpu', 'wasm']),
-  dtype: v.picklist(['q4f16', 'q4', 'int8']),
-  weightBytes: v.number(),
-  largestBufferBytes: v.number(),
-});
+/**
+ * Commands of the engine: its state, what this machine can run, loading a model from the weight store, and
+ * generating. Weights only ever come from the store: a model is downloaded (or imported) before it loads.
+ */
 
 const HardwareReportSchema = v.object({
   webgpu: v.union([
@@ -30,23 +15,11 @@ const HardwareReportSchema = v.object({
   deviceMemoryGiB: v.optional(v.number()),
   crossOriginIsolated: v.boolean(),
   cores: v.number(),
-  choice: v.object({
-    ok: v.boolean(),
-    candidate: v.optional(CandidateSchema),
-    threads: v.optional(v.number()),
-    reasons: v.array(v.object({ candidate: CandidateSchema, reason: ChoiceReasonSchema })),
-  }),
+  choice: ModelChoiceSchema,
 });
 export type HardwareReport = v.InferOutput<typeof HardwareReportSchema>;
 
-/**
- * Where the model comes from: the weight store (the normal case) or, for tests and local development, a
- * loopback HTTP server in the hub layout. No other origin: weights never come from an arbitrary page.
- */
-const ModelSourceSchema = v.variant('kind', [
-  v.object({ kind: v.literal('store'), modelId: v.pipe(v.string(), v.maxLength(200)) }),
-  v.object({ kind: v.literal('loopback'), url: v.pipe(v.string(), v.regex(/^http:\/\/(127\.0\.0\.1|localhost)(:\d+)?\//)) }),
-]);
+const ModelId = v.pipe(v.string(), v.minLength(1), v.maxLength(300));
 
 const MessageSchema = v.object({
   role: v.picklist(['system', 'user', 'assistant', 'tool']),
@@ -84,24 +57,37 @@ const GenerateResultSchema = v.object({
 });
 export type GenerateResult = v.InferOutput<typeof GenerateResultSchema>;
 
-const LoadResultSchema = v.object({ modelId: v.string(), backend: v.picklist(['webgpu', 'wasm']), dtype: v.string(), threads: v.number(), loadMs: v.number() });
+const LoadResultSchema = v.object({
+  modelId: v.string(),
+  backend: BackendSchema,
+  dtype: v.string(),
+  threads: v.number(),
+  loadMs: v.number(),
+  /** Of loadMs: reading the weights from the store, and onnxruntime creating the session from them. */
+  readMs: v.number(),
+  sessionMs: v.number(),
+});
 
 const LoadProgressSchema = v.object({ type: v.literal('progress'), stage: v.string(), fraction: v.pipe(v.number(), v.minValue(0), v.maxValue(1)) });
 
-export const generationCommands = {
+export const engineCommands = {
+  'engine.get-state': {
+    payload: v.object({}),
+    result: EngineStateSchema,
+    event: v.never(),
+  },
   /** The capability probe and the model it would choose, with reasons, for the hardware panel. */
   'engine.hardware': {
     payload: v.object({}),
     result: HardwareReportSchema,
     event: v.never(),
   },
-  /** Loads a model (replacing any loaded one); backend and dtype default to the probe's choice. */
+  /**
+   * Loads a model from the store (replacing any loaded one) and makes it the one used from now on: the model
+   * manager's "Use this model". The backend defaults to the one the model was stored for.
+   */
   'engine.load': {
-    payload: v.object({
-      source: ModelSourceSchema,
-      backend: v.optional(v.picklist(['webgpu', 'wasm'])),
-      dtype: v.optional(v.picklist(['q4f16', 'q4', 'int8', 'fp32'])),
-    }),
+    payload: v.object({ modelId: ModelId, backend: v.optional(BackendSchema) }),
     result: LoadResultSchema,
     event: LoadProgressSchema,
   },

@@ -1,7 +1,7 @@
 import { Readability } from '@mozilla/readability';
 import { EXTRACT_LIMITS, type ExtractedPage } from '../../protocol/content-messages';
 import { collectText, type CollectedText } from './block-collector';
-import { isAdSlot, isNoise, isNonText } from './visible-text';
+import { isAdSlot, isNoise, isNonText } from '../page/visible-text';
 
 /** Reader mode must keep at least this much text, or the page is read as visible text instead. */
 const MIN_ARTICLE_CHARS = 200;

@@ -1,28 +1,29 @@
 import {
-  EnginePortClient,
   OFFSCREEN_PATH,
   PagewiseError,
+  PortClient,
   STOPPED_STATE,
   type CallOptions,
-  type EngineCommandName,
-  type EnginePayload,
-  type EngineResult,
+  type CommandPayload,
+  type CommandResult,
   type EngineState,
   type FramePort,
+  type HostCommandName,
 } from '../protocol';
-import { readSettings } from './settings';
+import { readSetting } from './settings';
 
 /** How long to wait for a freshly created offscreen document to connect back. */
 const CONNECT_TIMEOUT_MS = 15_000;
 
 /**
- * Owns the offscreen document that hosts the engine: creates it on demand, keeps it while calls are in
- * flight, closes it after the idle timeout, and fails every waiting call with a clear error if it dies.
+ * The engine host's offscreen document as the worker sees it: creates it on demand, keeps it while calls are
+ * in flight, closes it after the idle timeout (which is how an idle model gives its memory back), and fails
+ * every waiting call with a clear error if it dies.
  */
-export class OffscreenHost {
-  private client: EnginePortClient | null = null;
-  private starting: Promise<EnginePortClient> | null = null;
-  private connectWaiters: Array<(client: EnginePortClient) => void> = [];
+export class HostDocument {
+  private client: PortClient | null = null;
+  private starting: Promise<PortClient> | null = null;
+  private connectWaiters: Array<(client: PortClient) => void> = [];
   private inFlight = 0;
   private idleTimer: ReturnType<typeof setTimeout> | undefined;
   private state: EngineState = STOPPED_STATE;
@@ -40,7 +41,7 @@ export class OffscreenHost {
   /** Called when the offscreen document connects its port (on creation, or again after the worker restarted). */
   attach(port: FramePort): void {
     this.client?.disconnect();
-    const client = new EnginePortClient(
+    const client = new PortClient(
       port,
       () => new PagewiseError('engine-crashed', 'The engine stopped while working on this request. Try again.'),
     );
@@ -55,11 +56,7 @@ export class OffscreenHost {
     this.scheduleIdleClose();
   }
 
-  async call<N extends EngineCommandName>(
-    command: N,
-    payload: EnginePayload<N>,
-    options: CallOptions<N> = {},
-  ): Promise<EngineResult<N>> {
+  async call<N extends HostCommandName>(command: N, payload: CommandPayload<N>, options: CallOptions<N> = {}): Promise<CommandResult<N>> {
     this.inFlight++;
     clearTimeout(this.idleTimer);
     try {
@@ -71,7 +68,7 @@ export class OffscreenHost {
     }
   }
 
-  /** Closes the document now (the options page's "unload model", and the idle timer). */
+  /** Closes the document now (the idle timer). */
   async close(): Promise<void> {
     clearTimeout(this.idleTimer);
     // Closing the document drops its port, which fails anything still pending with a clear error.
@@ -80,7 +77,7 @@ export class OffscreenHost {
     this.setState(STOPPED_STATE);
   }
 
-  private ensure(): Promise<EnginePortClient> {
+  private ensure(): Promise<PortClient> {
     if (this.client && !this.client.isClosed) return Promise.resolve(this.client);
     this.starting ??= this.start().finally(() => {
       this.starting = null;
@@ -88,8 +85,8 @@ export class OffscreenHost {
     return this.starting;
   }
 
-  private async start(): Promise<EnginePortClient> {
-    const connected = new Promise<EnginePortClient>((resolve) => this.connectWaiters.push(resolve));
+  private async start(): Promise<PortClient> {
+    const connected = new Promise<PortClient>((resolve) => this.connectWaiters.push(resolve));
     if (!(await hasOffscreenDocument())) {
       await chrome.offscreen.createDocument({
         url: OFFSCREEN_PATH,
@@ -118,7 +115,7 @@ export class OffscreenHost {
   private scheduleIdleClose(): void {
     clearTimeout(this.idleTimer);
     if (this.inFlight > 0 || !this.client) return;
-    void readSettings().then(({ engineIdleSeconds }) => {
+    void readSetting('engineIdleSeconds').then((engineIdleSeconds) => {
       if (this.inFlight > 0) return;
       clearTimeout(this.idleTimer);
       this.idleTimer = setTimeout(() => {

@@ -1,0 +1,226 @@
+import { probeCapabilities } from '../engine/capability-probe';
+import { Engine } from '../engine/engine';
+import type { ModelGraph } from '../engine/model-source';
+import { chooseModel } from '../engine/model-choice';
+import type { OrtApi, OrtSession } from '../engine/ort-types';
+import { PagewiseError, type Backend, type CommandEvent, type CommandResult, type HardwareReport } from '../protocol';
+import { activeModelId, rememberActiveModel } from '../store/active-model';
+import { loadableModels } from '../store/model-list';
+import { BUILT_IN_MODELS, candidateFor } from '../store/model-registry';
+import { WeightDb } from '../store/weight-db';
+import { EngineStatus } from './engine-status';
+import { executionProviders, OrtRuntimes, type OrtRuntime } from './ort-runtime';
+import { storeModelSource } from './store-model-source';
+
+type LoadResult = CommandResult<'engine.load'>;
+type LoadProgress = CommandEvent<'engine.load'>;
+
+interface Loaded {
+  engine: Engine;
+  result: LoadResult;
+  /** Settles when the GPU device the engine runs on is lost (WebGPU only). */
+  deviceLost: Promise<GPUDeviceLostInfo> | undefined;
+}
+
+/**
+ * How long a failed WebGPU run waits for `device.lost` to settle: the run's error can arrive a moment before
+ * the loss does. Only failures pay it, and only on WebGPU.
+ */
+const DEVICE_LOSS_GRACE_MS = 1000;
+
+/**
+ * The engine host's one owner of the model: what is loaded, loading it from the weight store with progress,
+ * making sure a model is ready when work arrives (the user's active model, else the best verified one for this
+ * device), unloading, and what a failed run means. Every capability's handlers get this object and reach the
+ * model only through it.
+ *
+ * A lost WebGPU device leaves ORT unusable in this document, so the host reports it and calls `restart` (the
+ * document reloads): the worker sees the port drop, fails what was in flight, and the next load starts on a
+ * fresh device. Idle unloading needs nothing here: the worker closes this whole document after the idle time
+ * (background/host-document.ts), which gives back every byte the model held.
+ */
+export class EngineHost {
+  readonly status = new EngineStatus();
+  readonly ort = new OrtRuntimes();
+  private loaded: Loaded | undefined;
+  /** The load ensure-ready started, shared by every request that arrives while it runs. */
+  private ensuring: Promise<LoadResult> | undefined;
+  private readonly ensureListeners = new Set<(event: LoadProgress) => void>();
+
+  constructor(
+    private readonly db: WeightDb,
+    private readonly restart: () => void,
+  ) {}
+
+  /** What this device offers and which built-in model fits it, with every reason. */
+  async hardware(): Promise<HardwareReport> {
+    const caps = await probeCapabilities(navigator as never, self.crossOriginIsolated);
+    const candidates = BUILT_IN_MODELS.map((entry) => candidateFor(entry)).filter((c) => c !== undefined);
+    return { ...caps, choice: chooseModel(caps, candidates) };
+  }
+
+  /** Loads a stored model (replacing the loaded one) on `backend`, by default the one it was stored for. */
+  async load(modelId: string, backend: Backend | undefined, signal: AbortSignal, emit: (event: LoadProgress) => void): Promise<LoadResult> {
+    const start = performance.now();
+    const record = await this.db.getModel(modelId);
+    if (!record) throw new PagewiseError('no-model', `${modelId} is not in the store. Download it in Models and settings.`);
+    const target = backend ?? record.entry.backend;
+    if (target === 'webgpu' && 'unavailable' in (await this.hardware()).webgpu) {
+      throw new PagewiseError('unsupported', 'WebGPU is not available in this browser or on this GPU.');
+    }
+    await this.unload();
+    this.status.set({ phase: 'loading', modelId, progress: 0 });
+    // Reading the files is most of a cold load; the session takes the rest.
+    const progress = (stage: string, fraction: number) => {
+      this.status.set({ phase: 'loading', modelId, progress: fraction });
+      emit({ type: 'progress', stage, fraction });
+    };
+    progress('read', 0);
+    let sessionStart = 0;
+    try {
+      const ort = await this.ort.get(target);
+      const engine = await Engine.load({
+        ort: ort as unknown as OrtApi,
+        source: storeModelSource(modelId, this.db, (read) => progress('read', 0.8 * read)),
+        // A stored model has exactly one graph, the one its entry names; the store downloaded nothing else.
+        dtype: record.entry.dtype,
+        signal,
+        createSession: (graph) => {
+          progress('session', 0.8);
+          sessionStart ||= performance.now();
+          return createSession(ort, graph, target);
+        },
+      });
+      const end = performance.now();
+      const result: LoadResult = {
+        modelId,
+        backend: target,
+        dtype: record.entry.dtype,
+        threads: target === 'wasm' ? (ort.env.wasm.numThreads ?? 1) : 0,
+        loadMs: end - start,
+        readMs: (sessionStart || end) - start,
+        sessionMs: sessionStart ? end - sessionStart : 0,
+      };
+      const deviceLost = target === 'webgpu' ? deviceLoss(ort) : undefined;
+      this.loaded = { engine, result, deviceLost };
+      void deviceLost?.then((info) => this.lostDevice(info));
+      await rememberActiveModel(modelId);
+      this.status.set({ phase: 'ready', modelId });
+      emit({ type: 'progress', stage: 'ready', fraction: 1 });
+      return result;
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      this.status.set({ phase: 'error', modelId, error: { code: 'internal', message } });
+      throw new PagewiseError(signal.aborted ? 'cancelled' : 'internal', `The model could not be loaded: ${message}`);
+    }
+  }
+
+  /**
+   * The loaded model, else the user's active model, else the best verified model this device runs, loaded now.
+   * The load is shared: requests arriving while it runs wait for the same one, and a caller that gives up does
+   * not stop it for the others. Fails with `no-model` when nothing stored fits.
+   */
+  async ensureReady(signal: AbortSignal, emit: (event: LoadProgress) => void): Promise<LoadResult & { alreadyLoaded: boolean }> {
+    if (this.loaded) return { ...this.loaded.result, alreadyLoaded: true };
+    this.ensuring ??= this.loadBestStored().finally(() => {
+      this.ensuring = undefined;
+    });
+    this.ensureListeners.add(emit);
+    try {
+      return { ...(await untilAborted(this.ensuring, signal)), alreadyLoaded: false };
+    } finally {
+      this.ensureListeners.delete(emit);
+    }
+  }
+
+  /** The engine of the ready model (see ensureReady), for capabilities that drive it in this document. */
+  async readyEngine(signal: AbortSignal, onProgress: (fraction: number) => void): Promise<Engine> {
+    await this.ensureReady(signal, (event) => onProgress(event.fraction));
+    const engine = this.loaded?.engine;
+    if (!engine) throw new PagewiseError('engine-crashed', 'The model was unloaded while starting. Try again.');
+    return engine;
+  }
+
+  /** The loaded engine, without loading one: work that must not start a load by itself. */
+  loadedEngine(): Engine {
+    if (!this.loaded) throw new PagewiseError('unsupported', 'No model is loaded yet.');
+    return this.loaded.engine;
+  }
+
+  async unload(): Promise<boolean> {
+    const current = this.loaded;
+    this.loaded = undefined;
+    if (current) await current.engine.dispose();
+    return current !== undefined;
+  }
+
+  /**
+   * Runs `work` on `engine`, reporting a failure as what it means to the user. A lost device fails ORT's run
+   * first (a failed buffer download, or mapAsync's AbortError, which the port would report as "cancelled"), and
+   * that error reaches the caller before this document reloads. Nobody cancelled and nothing in the request was
+   * wrong: the engine broke, so say that. Every capability that generates runs through this.
+   */
+  async run<T>(engine: Engine, signal: AbortSignal, work: (engine: Engine) => Promise<T>): Promise<T> {
+    try {
+      return await work(engine);
+    } catch (error) {
+      const lost = this.loaded?.engine === engine ? this.loaded.deviceLost : undefined;
+      if (lost && !signal.aborted && (await settlesWithin(lost, DEVICE_LOSS_GRACE_MS))) {
+        throw new PagewiseError('engine-crashed', 'The GPU device was lost while generating; the engine is restarting. Try again.');
+      }
+      throw error;
+    }
+  }
+
+  private async loadBestStored(): Promise<LoadResult> {
+    const caps = await probeCapabilities(navigator as never, self.crossOriginIsolated);
+    const choice = chooseModel(caps, await loadableModels(this.db, await activeModelId()));
+    if (!choice.ok) throw new PagewiseError('no-model', 'No downloaded model fits this device yet. Download one in Models and settings.');
+    const { modelId, backend } = choice.candidate;
+    // Not tied to one caller's signal: a load someone else waits for (or the next request) still gets used.
+    return this.load(modelId, backend, new AbortController().signal, (event) => this.ensureListeners.forEach((listener) => listener(event)));
+  }
+
+  private lostDevice(info: GPUDeviceLostInfo): void {
+    this.status.set({ phase: 'error', error: { code: 'engine-crashed', message: `The GPU device was lost (${info.message}); restarting the engine.` } });
+    this.restart();
+  }
+}
+
+/** Resolves with `work`, or rejects as cancelled when this caller gives up first (the work goes on). */
+function untilAborted<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) return Promise.reject(new PagewiseError('cancelled', 'The request was cancelled.'));
+  return new Promise<T>((resolve, reject) => {
+    const abort = () => reject(new PagewiseError('cancelled', 'The request was cancelled.'));
+    signal.addEventListener('abort', abort, { once: true });
+    work.then(resolve, reject).finally(() => signal.removeEventListener('abort', abort));
+  });
+}
+
+function settlesWithin(work: Promise<unknown>, ms: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => resolve(false), ms);
+    void work.then(() => {
+      clearTimeout(timer);
+      resolve(true);
+    });
+  });
+}
+
+async function createSession(ort: OrtRuntime, graph: ModelGraph, backend: Backend): Promise<OrtSession> {
+  const session = await ort.InferenceSession.create(graph.bytes, {
+    executionProviders: executionProviders(backend),
+    externalData: graph.externalData,
+    // Caches stay on the GPU between steps; only logits are read back (DecoderSession reads the last row).
+    ...(backend === 'webgpu' ? { preferredOutputLocation: 'gpu-buffer' as const } : {}),
+    graphOptimizationLevel: 'all',
+  });
+  return session as unknown as OrtSession;
+}
+
+/** Settles when the device ORT runs on is lost; never when it is destroyed on purpose (that is no crash). */
+async function deviceLoss(ort: OrtRuntime): Promise<GPUDeviceLostInfo> {
+  // Typed as a promise, but this onnxruntime-web build hands back the device itself once a session exists.
+  const info = await (await ort.env.webgpu.device).lost;
+  return info.reason === 'destroyed' ? new Promise<never>(() => {}) : info;
+}

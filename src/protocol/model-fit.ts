@@ -1,0 +1,49 @@
+import * as v from 'valibot';
+
+/**
+ * What the engine runs on and why a model does or does not fit this device. Defined once here: the engine's
+ * fit rules, the store's model list, the host's hardware report and the options page all use these.
+ */
+export const BACKENDS = ['webgpu', 'wasm'] as const;
+export const BackendSchema = v.picklist(BACKENDS);
+export type Backend = v.InferOutput<typeof BackendSchema>;
+
+/** Graphs the engine can run: 4-bit MatMulNBits (WebGPU) and per-token int8 MatMulInteger (WASM). */
+export const ENGINE_DTYPES = ['q4f16', 'q4', 'int8'] as const;
+export const EngineDtypeSchema = v.picklist(ENGINE_DTYPES);
+export type EngineDtype = v.InferOutput<typeof EngineDtypeSchema>;
+
+/** Why a model was taken or passed over; the UI has one message per code. */
+export const CHOICE_REASONS = [
+  'webgpu-no-api',
+  'webgpu-no-adapter',
+  'webgpu-request-failed',
+  'webgpu-buffer-limit',
+  'webgpu-no-f16',
+  'memory-low',
+  'wasm-memory-limit',
+  'wasm-single-thread',
+  'chosen',
+] as const;
+export const ChoiceReasonSchema = v.picklist(CHOICE_REASONS);
+export type ChoiceReason = v.InferOutput<typeof ChoiceReasonSchema>;
+
+/** A model as the fit rules see it: where it runs and what it needs there. */
+export const ModelCandidateSchema = v.object({
+  modelId: v.string(),
+  backend: BackendSchema,
+  dtype: EngineDtypeSchema,
+  /** Bytes of weights the backend must hold (weights with their scales, embeddings included). */
+  weightBytes: v.number(),
+  /** The largest single weight buffer: must fit the adapter's binding limit (0 when unknown). */
+  largestBufferBytes: v.number(),
+});
+export type ModelCandidate = v.InferOutput<typeof ModelCandidateSchema>;
+
+export const ModelChoiceSchema = v.object({
+  ok: v.boolean(),
+  candidate: v.optional(ModelCandidateSchema),
+  threads: v.optional(v.number()),
+  reasons: v.array(v.object({ candidate: ModelCandidateSchema, reason: ChoiceReasonSchema })),
+});
+export type ModelChoice = v.InferOutput<typeof ModelChoiceSchema>;

@@ -1,0 +1,55 @@
+import * as v from 'valibot';
+import { SummaryOptionsSchema } from './commands/summarize-commands';
+
+/**
+ * Everything Pagewise keeps in `chrome.storage`, by key, with the one schema each value must pass and the value
+ * used when it is missing or invalid. The options page writes settings, the worker and the side panel read
+ * them; the same schema judges the value on both sides.
+ */
+export const IDLE_SECONDS = { min: 1, max: 86_400, default: 300 } as const;
+
+export const SETTINGS = {
+  /** Seconds the engine may sit idle before its offscreen document is closed to give memory back. */
+  engineIdleSeconds: {
+    schema: v.pipe(v.number(), v.integer(), v.minValue(IDLE_SECONDS.min), v.maxValue(IDLE_SECONDS.max)),
+    fallback: IDLE_SECONDS.default as number,
+  },
+  /** The hub or mirror models download from; empty means huggingface.co. The store checks it again before use. */
+  hubBaseUrl: {
+    schema: v.pipe(v.string(), v.maxLength(300)),
+    fallback: '',
+  },
+  /** The side panel's last summary choices (type, length, language, format). */
+  summaryOptions: {
+    schema: v.omit(SummaryOptionsSchema, ['scope']),
+    fallback: undefined,
+  },
+} as const;
+
+export type SettingKey = keyof typeof SETTINGS;
+export type SettingValue<K extends SettingKey> = v.InferOutput<(typeof SETTINGS)[K]['schema']> | (typeof SETTINGS)[K]['fallback'];
+
+/** The stored value when it passes its schema, else the setting's fallback. */
+export function parseSetting<K extends SettingKey>(key: K, stored: unknown): SettingValue<K> {
+  const parsed = v.safeParse(SETTINGS[key].schema, stored);
+  return parsed.success ? (parsed.output as SettingValue<K>) : SETTINGS[key].fallback;
+}
+
+/**
+ * A summary asked for from a context menu or the keyboard shortcut, handed from the worker to the side panel
+ * through `chrome.storage.session` (extension pages only; never content scripts or pages). The worker must open
+ * the panel synchronously in the gesture handler, so it cannot wait for the panel to load; the panel takes the
+ * request when it opens, or at once when it is already open.
+ */
+export const PENDING_SUMMARY_KEY = 'pendingSummary';
+
+export const PendingSummarySchema = v.object({
+  scope: v.picklist(['page', 'selection']),
+  /** The window whose panel should run it (each window has its own panel). */
+  windowId: v.number(),
+  /** When it was asked; an old request (the panel never opened) is dropped rather than run by surprise. */
+  at: v.number(),
+});
+export type PendingSummary = v.InferOutput<typeof PendingSummarySchema>;
+
+export const PENDING_SUMMARY_MAX_AGE_MS = 30_000;

@@ -1,0 +1,16 @@
+import { IDLE_SECONDS } from '../../protocol';
+import { t } from '../shared/i18n';
+import { readSetting, saveSetting } from '../shared/stored-setting';
+
+/** How long the engine may sit idle before its memory is given back; the bounds come from the setting itself. */
+export function mountEngineSettings(input: HTMLInputElement, status: HTMLElement): void {
+  input.min = String(IDLE_SECONDS.min);
+  input.max = String(IDLE_SECONDS.max);
+  void readSetting('engineIdleSeconds').then((seconds) => (input.value = String(seconds)));
+  input.addEventListener('change', () => {
+    void saveSetting('engineIdleSeconds', input.valueAsNumber).then((saved) => {
+      status.dataset['state'] = saved ? 'saved' : 'invalid';
+      status.textContent = saved ? t('idleSecondsSaved', [input.value]) : t('idleSecondsInvalid', [String(IDLE_SECONDS.min), String(IDLE_SECONDS.max)]);
+    });
+  });
+}

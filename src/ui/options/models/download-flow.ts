@@ -1,0 +1,141 @@
+import type { DownloadEvent, DownloadResult, ModelSummary } from '../../../protocol';
+import { button, el } from '../../shared/dom';
+import type { EngineConnection } from '../../shared/engine-connection';
+import { errorMessage, formatBytes, formatEta, formatRate, isCancelled } from '../../shared/format';
+import { t } from '../../shared/i18n';
+import { hubBaseUrl } from '../hub-setting';
+import type { RowPanels } from './row-panels';
+
+/** What the download flow needs from the model list it belongs to. */
+export interface ModelShelf {
+  readonly models: readonly ModelSummary[];
+  refresh(): Promise<void>;
+  deleteModel(modelId: string): Promise<number>;
+}
+
+interface OtherModel {
+  id: string;
+  label: string;
+  bytes: number;
+}
+
+export function quotaText(neededBytes: number, availableBytes: number, quotaBytes: number): string {
+  return t('models_quota', [formatBytes(neededBytes), formatBytes(availableBytes), formatBytes(quotaBytes)]);
+}
+
+/**
+ * Downloading a model from the hub: the user first sees what it costs against the free space and says yes;
+ * then live progress (bytes, rate, time left, current file) with pause and cancel; and when space runs out, the
+ * figures and an offer to delete other models to make room. Downloads run in the engine host.
+ */
+export class DownloadFlow {
+  /** Downloads stopped by Cancel, whose ending is reported by cancel() rather than as a pause. */
+  private readonly cancelled = new WeakSet<AbortController>();
+
+  constructor(
+    private readonly connection: EngineConnection,
+    private readonly panels: RowPanels,
+    private readonly shelf: ModelShelf,
+  ) {}
+
+  isRunning(modelId: string): boolean {
+    return this.panels.get(modelId)?.controller !== undefined;
+  }
+
+  /** Pause and cancel, for the row of a model this page is downloading. */
+  controls(model: ModelSummary): HTMLButtonElement[] {
+    const controller = this.panels.get(model.id)?.controller;
+    if (!controller) return [];
+    return [button(t('models_pause'), () => controller.abort(), 'pause'), button(t('models_cancel'), () => void this.cancel(model, controller), 'cancel', true)];
+  }
+
+  async askConsent(model: ModelSummary): Promise<void> {
+    this.panels.message(model.id, 'info', t('models_planning'));
+    try {
+      const hub = await hubBaseUrl();
+      const plan = await this.connection.engine.call('store.plan-download', { modelId: model.id, ...(hub ? { hubBaseUrl: hub } : {}) });
+      if (!plan.fits) {
+        this.offerSpace(model, plan.remainingBytes, plan.availableBytes, plan.quotaBytes);
+        return;
+      }
+      const text = t('models_consent', [model.label, formatBytes(plan.remainingBytes), formatBytes(plan.totalBytes), formatBytes(plan.availableBytes)]);
+      const confirm = button(t('models_consentYes', [formatBytes(plan.remainingBytes)]), () => void this.download(model, plan.totalBytes, hub), 'consent');
+      const decline = button(t('models_consentNo'), () => this.panels.clear(model.id), 'decline', true);
+      this.panels.message(model.id, 'info', text, el('div', { className: 'actions' }, confirm, decline));
+    } catch (error) {
+      this.panels.message(model.id, 'error', t('models_planFailed', [errorMessage(error)]));
+    }
+  }
+
+  private async download(model: ModelSummary, approvedBytes: number, hub: string | undefined): Promise<void> {
+    const controller = new AbortController();
+    const bar = el('progress', { max: 1, value: 0 });
+    const figures = el('div', { className: 'figures', textContent: t('models_starting') });
+    const file = el('div', { className: 'figures' });
+    const notice = el('div', { className: 'figures' });
+    const panel = el('div', { className: 'panel' }, bar, figures, file, notice);
+    panel.setAttribute('role', 'status');
+    this.panels.show(model.id, panel, controller);
+    const onEvent = (event: DownloadEvent): void => {
+      if (event.type === 'progress') {
+        const { overall } = event;
+        bar.value = overall.totalBytes > 0 ? overall.bytes / overall.totalBytes : 0;
+        figures.textContent = t('models_progress', [formatBytes(overall.bytes), formatBytes(overall.totalBytes), formatRate(overall.rateBps), formatEta(overall.etaSeconds)]);
+        file.textContent = t('models_progressFile', [event.file.path, formatBytes(event.file.bytes), formatBytes(event.file.size)]);
+      } else if (event.type === 'retrying') {
+        notice.textContent = t('models_retrying', [event.path, String(Math.ceil(event.waitMs / 1000))]);
+      } else {
+        notice.textContent = t(event.reason === 'checksum' ? 'models_discardedChecksum' : 'models_discardedChanged', [event.path, formatBytes(event.bytes)]);
+      }
+    };
+    try {
+      const result = await this.connection.engine.call(
+        'store.download',
+        { modelId: model.id, consent: { approvedBytes }, ...(hub ? { hubBaseUrl: hub } : {}) },
+        { signal: controller.signal, onEvent },
+      );
+      await this.finished(model, result);
+    } catch (error) {
+      if (this.cancelled.has(controller)) return;
+      await this.shelf.refresh();
+      if (isCancelled(error)) this.panels.message(model.id, 'info', t('models_paused'));
+      else this.panels.message(model.id, 'error', t('models_downloadFailed', [errorMessage(error)]));
+    }
+  }
+
+  private async finished(model: ModelSummary, result: DownloadResult): Promise<void> {
+    await this.shelf.refresh();
+    if (result.status === 'verified') this.panels.message(model.id, 'info', t('models_verifiedNow', [formatBytes(result.totalBytes)]));
+    else this.offerSpace(model, result.neededBytes, result.availableBytes, result.quotaBytes, result.otherModels);
+  }
+
+  /** Out of space: the figures, and the other stored models the user could delete to make room. */
+  private offerSpace(model: ModelSummary, needed: number, available: number, quota: number, others?: OtherModel[]): void {
+    const stored = others ?? this.shelf.models.filter((m) => m.id !== model.id).map((m) => ({ id: m.id, label: m.label, bytes: m.storedBytes }));
+    const offers = stored
+      .filter((other) => other.bytes > 0)
+      .map((other) => button(t('models_deleteOther', [other.label, formatBytes(other.bytes)]), () => void this.deleteOther(model, other.id), 'delete-other', true));
+    this.panels.message(model.id, 'warning', quotaText(needed, available, quota), el('div', { className: 'actions' }, ...offers));
+  }
+
+  private async deleteOther(model: ModelSummary, otherId: string): Promise<void> {
+    try {
+      await this.shelf.deleteModel(otherId);
+    } catch (error) {
+      this.panels.message(model.id, 'error', errorMessage(error));
+      return;
+    }
+    await this.askConsent(model);
+  }
+
+  private async cancel(model: ModelSummary, controller: AbortController): Promise<void> {
+    this.cancelled.add(controller);
+    controller.abort();
+    try {
+      await this.shelf.deleteModel(model.id);
+      this.panels.message(model.id, 'info', t('models_cancelled'));
+    } catch (error) {
+      this.panels.message(model.id, 'error', errorMessage(error));
+    }
+  }
+}

@@ -1,0 +1,142 @@
+import type { ModelSummary } from '../../../protocol';
+import { listModels } from '../../../store/model-list';
+import { WeightDb } from '../../../store/weight-db';
+import { button, el } from '../../shared/dom';
+import type { EngineConnection } from '../../shared/engine-connection';
+import { errorMessage, formatBytes, formatDuration } from '../../shared/format';
+import { t } from '../../shared/i18n';
+import { addModelForm } from './add-model-form';
+import { DownloadFlow, type ModelShelf } from './download-flow';
+import { importFolderForm } from './import-folder-form';
+import { RowPanels } from './row-panels';
+import './model-manager.css';
+
+/**
+ * The list of models with their size and verified state, and what can be done with each: download (see
+ * DownloadFlow), use, re-verify, delete. The list is read from the store directly, so opening the settings
+ * does not start the engine; every change goes through the engine host.
+ */
+class ModelManager implements ModelShelf {
+  models: ModelSummary[] = [];
+  private readonly list = el('ul', { className: 'models' });
+  private readonly storage = el('p', { className: 'storage' });
+  private readonly db = new WeightDb();
+  private readonly panels = new RowPanels(() => this.render());
+  private readonly downloads: DownloadFlow;
+  /** Models being loaded from this page: a second click waits for the first load instead of starting another. */
+  private readonly loading = new Set<string>();
+
+  constructor(
+    root: HTMLElement,
+    private readonly connection: EngineConnection,
+  ) {
+    this.downloads = new DownloadFlow(connection, this.panels, this);
+    root.classList.add('model-manager');
+    const refresh = (): Promise<void> => this.refresh();
+    root.replaceChildren(el('h2', { textContent: t('models_heading') }), this.storage, this.list, addModelForm(connection, refresh), importFolderForm(this.db, refresh));
+    // Closing the page pauses the downloads it started: nobody would see their progress or consent to more.
+    addEventListener('pagehide', () => this.panels.abortAll());
+    // A download started elsewhere (another options tab) shows here as it starts and ends.
+    let downloading: string | undefined;
+    connection.onState((state) => {
+      const now = state.phase === 'downloading' ? state.modelId : undefined;
+      if (now === downloading) return;
+      downloading = now;
+      void this.refresh();
+    });
+  }
+
+  async refresh(): Promise<void> {
+    try {
+      const state = this.connection.currentState;
+      const listed = await listModels({ db: this.db, estimate: () => navigator.storage.estimate() }, (id) => state.phase === 'downloading' && state.modelId === id);
+      this.models = listed.models;
+      this.storage.textContent = t('models_storage', [formatBytes(listed.usageBytes), formatBytes(listed.availableBytes)]);
+      this.render();
+    } catch (error) {
+      this.storage.textContent = t('models_listFailed', [errorMessage(error)]);
+    }
+  }
+
+  async deleteModel(modelId: string, forgetEntry = false): Promise<number> {
+    const { freedBytes } = await this.connection.engine.call('store.delete-model', { modelId, ...(forgetEntry ? { forgetEntry } : {}) });
+    await this.refresh();
+    return freedBytes;
+  }
+
+  private render(): void {
+    this.list.replaceChildren(...this.models.map((model) => this.row(model)));
+  }
+
+  private row(model: ModelSummary): HTMLLIElement {
+    const stateKey = model.downloading && !this.downloads.isRunning(model.id) ? 'downloading' : model.state;
+    const state = el('span', { className: 'model-state', textContent: t(`models_state_${stateKey}`) });
+    state.dataset['state'] = stateKey;
+    const size = model.state === 'partial' ? t('models_partOf', [formatBytes(model.storedBytes), formatBytes(model.sizeBytes)]) : model.sizeBytes > 0 ? formatBytes(model.sizeBytes) : '';
+    const meta = [t(`models_backend_${model.backend}`), size, model.commit ? t('models_commit', [model.commit.slice(0, 10)]) : ''].filter(Boolean).join(' · ');
+    const head = el('div', { className: 'model-head' }, el('span', { className: 'model-label', textContent: model.label }), state);
+    const item = el('li', { className: 'model' }, head, el('div', { className: 'model-meta', textContent: meta }), el('div', { className: 'actions' }, ...this.actions(model)));
+    item.dataset['modelId'] = model.id;
+    const panel = this.panels.get(model.id)?.panel;
+    if (panel) item.append(panel);
+    return item;
+  }
+
+  private actions(model: ModelSummary): HTMLButtonElement[] {
+    if (this.downloads.isRunning(model.id)) return this.downloads.controls(model);
+    // Downloading in another tab: that tab has the controls.
+    if (model.downloading) return [];
+    const actions: HTMLButtonElement[] = [];
+    if (model.state !== 'verified' && model.source === 'hub') {
+      const resume = model.state === 'partial';
+      actions.push(button(t(resume ? 'models_resume' : 'models_download'), () => void this.downloads.askConsent(model), resume ? 'resume' : 'download'));
+    }
+    if (model.state === 'verified') {
+      actions.push(button(t('models_use'), () => void this.use(model), 'use'), button(t('models_verify'), () => void this.verify(model), 'verify', true));
+    }
+    if (model.state !== 'absent') actions.push(button(t('models_delete'), () => void this.remove(model), 'delete', true));
+    if (model.custom && model.state === 'absent') actions.push(button(t('models_forget'), () => void this.remove(model, true), 'forget', true));
+    return actions;
+  }
+
+  /** Loads the model in the engine and makes it the one Pagewise uses from now on. */
+  private async use(model: ModelSummary): Promise<void> {
+    if (this.loading.has(model.id)) return;
+    this.loading.add(model.id);
+    const bar = this.panels.progress(model.id, t('models_loading'));
+    try {
+      const loaded = await this.connection.engine.call('engine.load', { modelId: model.id }, { onEvent: (event) => (bar.value = event.fraction) });
+      this.panels.message(model.id, 'info', t('models_loaded', [model.label, t(`models_backend_${loaded.backend}`), formatDuration(loaded.loadMs)]));
+    } catch (error) {
+      this.panels.message(model.id, 'error', t('models_loadFailed', [errorMessage(error)]));
+    } finally {
+      this.loading.delete(model.id);
+    }
+  }
+
+  private async verify(model: ModelSummary): Promise<void> {
+    const bar = this.panels.progress(model.id, t('models_verifying'));
+    try {
+      const result = await this.connection.engine.call('store.verify-model', { modelId: model.id }, { onEvent: (e) => (bar.value = e.totalBytes ? e.bytes / e.totalBytes : 1) });
+      await this.refresh();
+      if (result.verified) this.panels.message(model.id, 'info', t('models_verifyOk'));
+      else this.panels.message(model.id, 'error', t('models_verifyBad', [[...result.badFiles, ...result.missingFiles].join(', ')]));
+    } catch (error) {
+      this.panels.message(model.id, 'error', errorMessage(error));
+    }
+  }
+
+  private async remove(model: ModelSummary, forgetEntry = false): Promise<void> {
+    try {
+      const freedBytes = await this.deleteModel(model.id, forgetEntry);
+      if (forgetEntry) this.panels.clear(model.id);
+      else this.panels.message(model.id, 'info', t('models_deleted', [formatBytes(freedBytes)]));
+    } catch (error) {
+      this.panels.message(model.id, 'error', errorMessage(error));
+    }
+  }
+}
+
+export function mountModelManager(section: HTMLElement, connection: EngineConnection): void {
+  void new ModelManager(section, connection).refresh();
+}

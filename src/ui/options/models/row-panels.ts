@@ -1,0 +1,54 @@
+import { el } from '../../shared/dom';
+
+export type PanelKind = 'info' | 'warning' | 'error';
+
+interface RowPanel {
+  panel: HTMLElement;
+  /** Set while a download this page started runs; aborting it pauses the download. */
+  controller?: AbortController;
+}
+
+/**
+ * What each model's row says below its actions: a message, or live progress. Rows are rebuilt whenever the list
+ * refreshes, so panels live here, by model id, and survive the rebuild.
+ */
+export class RowPanels {
+  private readonly panels = new Map<string, RowPanel>();
+
+  constructor(private readonly render: () => void) {}
+
+  get(modelId: string): RowPanel | undefined {
+    return this.panels.get(modelId);
+  }
+
+  show(modelId: string, panel: HTMLElement, controller?: AbortController): void {
+    this.panels.set(modelId, { panel, ...(controller ? { controller } : {}) });
+    this.render();
+  }
+
+  message(modelId: string, kind: PanelKind, text: string, ...extra: Node[]): void {
+    const panel = el('div', { className: 'panel', textContent: text }, ...extra);
+    panel.dataset['kind'] = kind;
+    panel.setAttribute('role', kind === 'error' ? 'alert' : 'status');
+    this.show(modelId, panel);
+  }
+
+  /** A panel with a line of text and a progress bar, for work that reports how far it got. */
+  progress(modelId: string, text: string): HTMLProgressElement {
+    const bar = el('progress', { max: 1, value: 0 });
+    const panel = el('div', { className: 'panel', textContent: text }, bar);
+    panel.setAttribute('role', 'status');
+    this.show(modelId, panel);
+    return bar;
+  }
+
+  clear(modelId: string): void {
+    this.panels.delete(modelId);
+    this.render();
+  }
+
+  /** Pauses every download this page runs; the page is going away and cannot show their progress. */
+  abortAll(): void {
+    for (const { controller } of this.panels.values()) controller?.abort();
+  }
+}

@@ -1,0 +1,45 @@
+import { PagewiseError } from '../../protocol';
+import { t } from './i18n';
+
+/** Numbers, sizes, times and errors as the UI shows them, in the browser's language. */
+
+const lang = (): string => chrome.i18n.getUILanguage();
+
+export function formatNumber(value: number, maximumFractionDigits = 0): string {
+  return new Intl.NumberFormat(lang(), { maximumFractionDigits }).format(value);
+}
+
+export function formatBytes(bytes: number): string {
+  const [unit, scale] = bytes >= 1e9 ? ['gigabyte', 1e9] : bytes >= 1e6 ? ['megabyte', 1e6] : ['kilobyte', 1e3];
+  return new Intl.NumberFormat(lang(), { style: 'unit', unit: unit as string, maximumFractionDigits: 1 }).format(bytes / (scale as number));
+}
+
+export function formatRate(bytesPerSecond: number): string {
+  return new Intl.NumberFormat(lang(), { style: 'unit', unit: 'megabyte-per-second', maximumFractionDigits: 1 }).format(bytesPerSecond / 1e6);
+}
+
+/** Minutes and seconds left, or a word for "unknown" while the rate is not known yet. */
+export function formatEta(seconds: number | undefined): string {
+  if (seconds === undefined || !Number.isFinite(seconds)) return t('models_etaUnknown');
+  const rounded = Math.ceil(seconds);
+  return t('models_eta', [String(Math.floor(rounded / 60)), String(rounded % 60).padStart(2, '0')]);
+}
+
+/** Short durations in milliseconds, longer ones in seconds, so both a 3 ms run and a 40 s load read well. */
+export function formatDuration(ms: number): string {
+  const [unit, value, digits] = ms >= 1000 ? ['second', ms / 1000, 1] : ['millisecond', ms, ms < 10 ? 1 : 0];
+  return new Intl.NumberFormat(lang(), { style: 'unit', unit: unit as string, maximumFractionDigits: digits as number }).format(value as number);
+}
+
+export function formatTime(epochMs: number): string {
+  return new Intl.DateTimeFormat(lang(), { dateStyle: 'short', timeStyle: 'medium' }).format(epochMs);
+}
+
+/** An error's message for a person; PagewiseErrors already carry one written for them. */
+export function errorMessage(error: unknown): string {
+  return error instanceof PagewiseError || error instanceof Error ? error.message : String(error);
+}
+
+export function isCancelled(error: unknown): boolean {
+  return error instanceof PagewiseError && error.code === 'cancelled';
+}
