@@ -10,7 +10,7 @@ export default tseslint.config(
     rules: {
       '@typescript-eslint/no-floating-promises': 'error',
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
-      // Security rules from DESIGN.md: model output and page text are data, never code or HTML.
+      // Security rules (ARCHITECTURE.md): model output and page text are data, never code or HTML.
       'no-eval': 'error',
       'no-implied-eval': 'error',
       'no-new-func': 'error',

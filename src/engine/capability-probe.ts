@@ -1,21 +1,9 @@
 // What this machine offers the engine: a WebGPU adapter and its limits, device memory, cross-origin isolation
-// (which WASM threads need) and cores. Never throws: anything missing is recorded with the reason.
-export interface WebGpuCapability {
-  adapter: string;
-  maxBufferSize: number;
-  maxStorageBufferBindingSize: number;
-  shaderF16: boolean;
-}
+// (which WASM threads need) and cores. Never throws: anything missing is recorded with the reason. The shape
+// of what it finds is the protocol's (protocol/model-fit.ts), since the hardware report carries it to the UI.
+import type { Capabilities } from '../protocol/model-fit';
 
-export type WebGpuUnavailable = 'no-api' | 'no-adapter' | 'request-failed';
-
-export interface Capabilities {
-  webgpu: WebGpuCapability | { unavailable: WebGpuUnavailable };
-  /** navigator.deviceMemory (GiB, rounded and capped at 8 by browsers); undefined where not exposed. */
-  deviceMemoryGiB?: number;
-  crossOriginIsolated: boolean;
-  cores: number;
-}
+export type { Capabilities };
 
 interface NavigatorLike {
   gpu?: { requestAdapter(options?: { powerPreference?: string }): Promise<AdapterLike | null> };

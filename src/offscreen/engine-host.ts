@@ -46,6 +46,8 @@ export class EngineHost {
   /** The load ensure-ready started, shared by every request that arrives while it runs. */
   private ensuring: Promise<LoadResult> | undefined;
   private readonly ensureListeners = new Set<(event: LoadProgress) => void>();
+  /** Loads run one after another: two at once would both unload, then one engine would be dropped undisposed. */
+  private loads: Promise<unknown> = Promise.resolve();
 
   constructor(
     private readonly db: WeightDb,
@@ -60,7 +62,14 @@ export class EngineHost {
   }
 
   /** Loads a stored model (replacing the loaded one) on `backend`, by default the one it was stored for. */
-  async load(modelId: string, backend: Backend | undefined, signal: AbortSignal, emit: (event: LoadProgress) => void): Promise<LoadResult> {
+  load(modelId: string, backend: Backend | undefined, signal: AbortSignal, emit: (event: LoadProgress) => void): Promise<LoadResult> {
+    const run = this.loads.then(() => this.loadNow(modelId, backend, signal, emit));
+    this.loads = run.catch(() => undefined);
+    return run;
+  }
+
+  private async loadNow(modelId: string, backend: Backend | undefined, signal: AbortSignal, emit: (event: LoadProgress) => void): Promise<LoadResult> {
+    signal.throwIfAborted();
     const start = performance.now();
     const record = await this.db.getModel(modelId);
     if (!record) throw new PagewiseError('no-model', `${modelId} is not in the store. Download it in Models and settings.`);
@@ -68,7 +77,7 @@ export class EngineHost {
     if (target === 'webgpu' && 'unavailable' in (await this.hardware()).webgpu) {
       throw new PagewiseError('unsupported', 'WebGPU is not available in this browser or on this GPU.');
     }
-    await this.unload();
+    await this.unloadNow();
     this.status.set({ phase: 'loading', modelId, progress: 0 });
     // Reading the files is most of a cold load; the session takes the rest.
     const progress = (stage: string, fraction: number) => {
@@ -116,26 +125,24 @@ export class EngineHost {
   }
 
   /**
-   * The loaded model, else the user's active model, else the best verified model this device runs, loaded now.
-   * The load is shared: requests arriving while it runs wait for the same one, and a caller that gives up does
-   * not stop it for the others. Fails with `no-model` when nothing stored fits.
+   * The engine of the loaded model, else of the user's active model, else of the best verified model this device
+   * runs, loaded now: what every job calls before it generates. The load is shared: requests arriving while it
+   * runs wait for the same one, and a caller that gives up does not stop it for the others. Fails with
+   * `no-model` when nothing stored fits.
    */
-  async ensureReady(signal: AbortSignal, emit: (event: LoadProgress) => void): Promise<LoadResult & { alreadyLoaded: boolean }> {
-    if (this.loaded) return { ...this.loaded.result, alreadyLoaded: true };
-    this.ensuring ??= this.loadBestStored().finally(() => {
-      this.ensuring = undefined;
-    });
-    this.ensureListeners.add(emit);
-    try {
-      return { ...(await untilAborted(this.ensuring, signal)), alreadyLoaded: false };
-    } finally {
-      this.ensureListeners.delete(emit);
-    }
-  }
-
-  /** The engine of the ready model (see ensureReady), for capabilities that drive it in this document. */
   async readyEngine(signal: AbortSignal, onProgress: (fraction: number) => void): Promise<Engine> {
-    await this.ensureReady(signal, (event) => onProgress(event.fraction));
+    if (!this.loaded) {
+      this.ensuring ??= this.loadBestStored().finally(() => {
+        this.ensuring = undefined;
+      });
+      const listener = (event: LoadProgress) => onProgress(event.fraction);
+      this.ensureListeners.add(listener);
+      try {
+        await untilAborted(this.ensuring, signal);
+      } finally {
+        this.ensureListeners.delete(listener);
+      }
+    }
     const engine = this.loaded?.engine;
     if (!engine) throw new PagewiseError('engine-crashed', 'The model was unloaded while starting. Try again.');
     return engine;
@@ -147,7 +154,13 @@ export class EngineHost {
     return this.loaded.engine;
   }
 
+  /** Lets go of the loaded model, waiting for a load in progress rather than racing it. */
   async unload(): Promise<boolean> {
+    await this.loads;
+    return this.unloadNow();
+  }
+
+  private async unloadNow(): Promise<boolean> {
     const current = this.loaded;
     this.loaded = undefined;
     if (current) await current.engine.dispose();

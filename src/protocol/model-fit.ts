@@ -4,7 +4,8 @@ import * as v from 'valibot';
  * What the engine runs on and why a model does or does not fit this device. Defined once here: the engine's
  * fit rules, the store's model list, the host's hardware report and the options page all use these.
  */
-export const BACKENDS = ['webgpu', 'wasm'] as const;
+/** The CPU runs everywhere, so it comes first (the model forms offer it as the default). */
+export const BACKENDS = ['wasm', 'webgpu'] as const;
 export const BackendSchema = v.picklist(BACKENDS);
 export type Backend = v.InferOutput<typeof BackendSchema>;
 
@@ -40,10 +41,24 @@ export const ModelCandidateSchema = v.object({
 });
 export type ModelCandidate = v.InferOutput<typeof ModelCandidateSchema>;
 
+/** What this machine offers the engine (engine/capability-probe.ts measures it). */
+export const WEBGPU_UNAVAILABLE = ['no-api', 'no-adapter', 'request-failed'] as const;
+export const CapabilitiesSchema = v.object({
+  webgpu: v.union([
+    v.object({ adapter: v.string(), maxBufferSize: v.number(), maxStorageBufferBindingSize: v.number(), shaderF16: v.boolean() }),
+    v.object({ unavailable: v.picklist(WEBGPU_UNAVAILABLE) }),
+  ]),
+  /** navigator.deviceMemory (GiB, rounded and capped at 8 by browsers); undefined where not exposed. */
+  deviceMemoryGiB: v.optional(v.number()),
+  crossOriginIsolated: v.boolean(),
+  cores: v.number(),
+});
+export type Capabilities = v.InferOutput<typeof CapabilitiesSchema>;
+export type WebGpuUnavailable = (typeof WEBGPU_UNAVAILABLE)[number];
+
 export const ModelChoiceSchema = v.object({
   ok: v.boolean(),
   candidate: v.optional(ModelCandidateSchema),
   threads: v.optional(v.number()),
   reasons: v.array(v.object({ candidate: ModelCandidateSchema, reason: ChoiceReasonSchema })),
 });
-export type ModelChoice = v.InferOutput<typeof ModelChoiceSchema>;

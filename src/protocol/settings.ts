@@ -6,7 +6,11 @@ import { SummaryOptionsSchema } from './commands/summarize-commands';
  * used when it is missing or invalid. The options page writes settings, the worker and the side panel read
  * them; the same schema judges the value on both sides.
  */
-export const IDLE_SECONDS = { min: 1, max: 86_400, default: 300 } as const;
+/** Tests set the timeout to a few seconds; below that the model would unload between a summary and its follow-up. */
+export const IDLE_SECONDS = { min: 5, max: 86_400, default: 300 } as const;
+
+/** A hub or mirror address as typed; the store checks it before use (https, or http to this computer). */
+export const HubBaseUrlSchema = v.pipe(v.string(), v.maxLength(300));
 
 export const SETTINGS = {
   /** Seconds the engine may sit idle before its offscreen document is closed to give memory back. */
@@ -16,7 +20,7 @@ export const SETTINGS = {
   },
   /** The hub or mirror models download from; empty means huggingface.co. The store checks it again before use. */
   hubBaseUrl: {
-    schema: v.pipe(v.string(), v.maxLength(300)),
+    schema: HubBaseUrlSchema,
     fallback: '',
   },
   /** The side panel's last summary choices (type, length, language, format). */

@@ -34,7 +34,7 @@ export type ImportOutcome =
 export async function importLocalFolder(deps: Pick<StoreDeps, 'db' | 'estimate' | 'locks'>, request: ImportRequest): Promise<ImportOutcome> {
   const entry = localFolderEntry(request.folderName, request.dtype, request.backend);
   const busyMessage = `${entry.label} is being imported or changed elsewhere right now.`;
-  return withModelLock(deps.locks, entry.id, { wait: false, busyMessage }, () => importUnlocked(deps, entry, request));
+  return withModelLock(deps.locks, entry.id, { busyMessage }, () => importUnlocked(deps, entry, request));
 }
 
 async function importUnlocked(deps: Pick<StoreDeps, 'db' | 'estimate'>, entry: ModelEntry, request: ImportRequest): Promise<ImportOutcome> {

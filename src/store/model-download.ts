@@ -120,15 +120,19 @@ async function quotaOutcome(deps: StoreDeps, neededBytes: number, except: string
 /** Downloads (or resumes) a model; refused at once while another context writes the same model. */
 export function downloadModel(deps: StoreDeps, request: DownloadRequest): Promise<DownloadOutcome> {
   const busyMessage = `${request.entry.label} is already downloading, or being changed elsewhere.`;
-  return withModelLock(deps.locks, request.entry.id, { wait: false, busyMessage }, () => downloadUnlocked(deps, request));
+  return withModelLock(deps.locks, request.entry.id, { busyMessage }, () => downloadUnlocked(deps, request));
 }
 
+/** How long a delete waits for whoever writes the model to let go (a cancelled download stops within a chunk). */
+const DELETE_WAIT_MS = 15_000;
+
 /**
- * Deletes a model's record and every chunk, once whoever writes it now has let go (a download must be cancelled
- * first, or the delete waits for it to finish): nothing can land after the delete.
+ * Deletes a model's record and every chunk, once whoever writes it now has let go (cancel a download first):
+ * nothing can land after the delete. A writer that does not stop in time (another page's import) fails the
+ * delete with ModelBusyError instead of leaving it waiting.
  */
 export async function deleteStoredModel(deps: Pick<StoreDeps, 'db' | 'locks'>, modelId: string): Promise<number> {
-  return withModelLock(deps.locks, modelId, { wait: true }, async () => {
+  return withModelLock(deps.locks, modelId, { waitMs: DELETE_WAIT_MS, busyMessage: 'This model is being imported or changed elsewhere; delete it when that is done.' }, async () => {
     const record = await deps.db.getModel(modelId);
     await deps.db.deleteModel(modelId);
     return record ? recordBytesStored(record) : 0;

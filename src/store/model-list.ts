@@ -4,17 +4,12 @@ import type { ModelSummary } from '../protocol/commands/store-commands';
 import { BUILT_IN_MODELS, candidateFor, type ModelEntry } from './model-registry';
 import { recordBytesStored, recordTotalBytes, type ModelRecord } from './weight-db';
 
-/**
- * Every model the user can see (built-in, custom, imported) with what the store holds of each. Read straight
- * from IndexedDB, so the options page can show it without starting the engine host.
- */
-export type ModelListing = ModelSummary;
-
 export async function knownEntries(db: StoreDeps['db']): Promise<ModelEntry[]> {
   return [...BUILT_IN_MODELS, ...(await db.getCustomEntries())];
 }
 
-export function listing(entry: ModelEntry, record: ModelRecord | undefined, downloading: boolean): ModelListing {
+/** A model as the user sees it (ModelSummary), with what the store holds of it. */
+export function listing(entry: ModelEntry, record: ModelRecord | undefined, downloading: boolean): ModelSummary {
   return {
     id: entry.id,
     label: entry.label,
@@ -32,10 +27,14 @@ export function listing(entry: ModelEntry, record: ModelRecord | undefined, down
   };
 }
 
+/**
+ * Every model the user can see (built-in, custom, imported) with what the store holds of each. Read straight
+ * from IndexedDB, so the options page can show it without starting the engine host.
+ */
 export async function listModels(
   deps: Pick<StoreDeps, 'db' | 'estimate'>,
   isDownloading: (id: string) => boolean,
-): Promise<{ models: ModelListing[] } & SpaceFigures> {
+): Promise<{ models: ModelSummary[] } & SpaceFigures> {
   const records = new Map((await deps.db.listModels()).map((record) => [record.entry.id, record]));
   const known = await knownEntries(deps.db);
   // Imported folders have no entry of their own: their record carries it.
@@ -57,7 +56,8 @@ export async function loadableModels(db: StoreDeps['db'], activeId: string | und
   };
   return (await db.listModels())
     .filter((record) => record.state === 'verified')
-    .map((record) => candidateFor(record.entry, recordTotalBytes(record)))
+    // A built-in model is judged by what the registry says of it now, not by the copy stored with its files.
+    .map((record) => candidateFor(BUILT_IN_MODELS.find((model) => model.id === record.entry.id) ?? record.entry, recordTotalBytes(record)))
     .filter((candidate): candidate is ModelCandidate => candidate !== undefined)
     .sort((a, b) => rank(a.modelId) - rank(b.modelId));
 }

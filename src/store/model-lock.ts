@@ -11,21 +11,23 @@ export class ModelBusyError extends Error {
 const lockName = (modelId: string): string => `pagewise-model:${modelId}`;
 
 /**
- * Runs `work` holding `modelId`'s lock. With `wait: false` (downloads, imports, verifying) a model already being
- * written fails at once with ModelBusyError; with `wait: true` (deleting, after cancelling the download) the work
- * starts when the current writer lets go.
+ * Runs `work` holding `modelId`'s lock. Without `waitMs` (downloads, imports, verifying) a model already being
+ * written fails at once with ModelBusyError; with it (deleting, after cancelling the download) the work starts
+ * when the current writer lets go, or fails with ModelBusyError when that takes longer than `waitMs` (a writer
+ * this context cannot cancel, such as another page's import).
  */
-export function withModelLock<T>(locks: LockManager, modelId: string, options: { wait: boolean; busyMessage?: string }, work: () => Promise<T>): Promise<T> {
-  if (options.wait) return locks.request(lockName(modelId), work) as Promise<T>;
-  return locks.request(lockName(modelId), { ifAvailable: true }, (lock) => {
-    if (!lock) throw new ModelBusyError(options.busyMessage ?? 'This model is being downloaded or changed right now.');
+export async function withModelLock<T>(locks: LockManager, modelId: string, options: { waitMs?: number; busyMessage?: string }, work: () => Promise<T>): Promise<T> {
+  const busy = () => new ModelBusyError(options.busyMessage ?? 'This model is being downloaded or changed right now.');
+  if (options.waitMs !== undefined) {
+    try {
+      return (await locks.request(lockName(modelId), { signal: AbortSignal.timeout(options.waitMs) }, work)) as T;
+    } catch (error) {
+      if (error instanceof DOMException && (error.name === 'TimeoutError' || error.name === 'AbortError')) throw busy();
+      throw error;
+    }
+  }
+  return (await locks.request(lockName(modelId), { ifAvailable: true }, (lock) => {
+    if (!lock) throw busy();
     return work();
-  }) as Promise<T>;
-}
-
-/** Ids of the models some context is writing right now (the model list shows them as busy). */
-export async function modelsBeingWritten(locks: LockManager): Promise<Set<string>> {
-  const { held = [] } = await locks.query();
-  const prefix = lockName('');
-  return new Set(held.map((lock) => lock.name ?? '').filter((name) => name.startsWith(prefix)).map((name) => name.slice(prefix.length)));
+  })) as T;
 }

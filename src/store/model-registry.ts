@@ -14,12 +14,7 @@ const GiB = 1024 ** 3;
 const MiB = 1024 ** 2;
 
 /** What a model asks of the backend it runs on. */
-export interface ModelNeeds {
-  /** Bytes of weights the backend must hold (weights with their scales, embeddings included). */
-  weightBytes: number;
-  /** The largest single weight buffer: must fit the WebGPU adapter's binding limit. */
-  largestBufferBytes: number;
-}
+export type ModelNeeds = Pick<ModelCandidate, 'weightBytes' | 'largestBufferBytes'>;
 
 export interface ModelEntry {
   id: string;

@@ -20,7 +20,7 @@ export function verifyModel(
   onProgress: (bytes: number, totalBytes: number) => void,
 ): Promise<VerifyOutcome> {
   const busyMessage = 'Wait for the download to finish, or pause it, before verifying.';
-  return withModelLock(deps.locks, id, { wait: false, busyMessage }, () => verifyUnlocked(deps.db, id, signal, onProgress));
+  return withModelLock(deps.locks, id, { busyMessage }, () => verifyUnlocked(deps.db, id, signal, onProgress));
 }
 
 async function verifyUnlocked(db: WeightDb, id: string, signal: AbortSignal, onProgress: (bytes: number, totalBytes: number) => void): Promise<VerifyOutcome> {

@@ -14,19 +14,19 @@ describe('the offscreen engine host', () => {
   afterAll(async () => ext?.close());
 
   test('is created on demand and closed after the idle timeout', async () => {
-    await ext.worker.evaluate(() => chrome.storage.local.set({ engineIdleSeconds: 2 }));
+    await ext.worker.evaluate(() => chrome.storage.local.set({ engineIdleSeconds: 5 }));
     expect(await offscreenExists(ext.worker)).toBe(false);
 
     const outcome = await callEngine(ui, 'engine.get-state', {});
     expect(outcome).toMatchObject({ ok: true, result: { phase: 'no-model' } });
     expect(await offscreenExists(ext.worker)).toBe(true);
 
-    await waitFor(async () => !(await offscreenExists(ext.worker)), 10_000, 'the idle offscreen document to close');
+    await waitFor(async () => !(await offscreenExists(ext.worker)), 15_000, 'the idle offscreen document to close');
   });
 
   test('stays open while work is in flight, longer than the idle timeout', async () => {
-    await ext.worker.evaluate(() => chrome.storage.local.set({ engineIdleSeconds: 1 }));
-    const outcome = await callEngine(ui, 'diagnostics.measure-speed', { backend: 'wasm', ms: 2_500 });
+    await ext.worker.evaluate(() => chrome.storage.local.set({ engineIdleSeconds: 5 }));
+    const outcome = await callEngine(ui, 'diagnostics.measure-speed', { backend: 'wasm', ms: 7_000 });
     expect(outcome.ok).toBe(true);
     expect(outcome.events.length).toBeGreaterThan(5);
     expect(await offscreenExists(ext.worker)).toBe(true);

@@ -51,7 +51,7 @@ describe('messages from pages and subverted content scripts', () => {
       const forged = { channel: 'pagewise/v1', command: 'page.extract', payload: {} };
       window.postMessage(forged, '*');
       window.postMessage({ ...forged, sender: { id: 'pagewise', url: 'chrome-extension://pagewise/' } }, '*');
-      window.postMessage({ kind: 'request', id: '1', command: 'engine.self-test', payload: { backend: 'wasm' } }, '*');
+      window.postMessage({ kind: 'request', id: '1', command: 'diagnostics.self-test', payload: { backend: 'wasm' } }, '*');
     });
     await new Promise((resolve) => setTimeout(resolve, 500));
     // Nothing about the page was recorded anywhere: Pagewise keeps nothing about pages the user did not act on.
@@ -67,7 +67,7 @@ describe('messages from pages and subverted content scripts', () => {
         const port = chrome.runtime.connect({ name: ${JSON.stringify(name)} });
         port.onMessage.addListener(() => resolve('answered'));
         port.onDisconnect.addListener(() => resolve('disconnected'));
-        port.postMessage({ kind: 'request', id: 'evil', command: 'engine.self-test', payload: { backend: 'wasm' } });
+        port.postMessage({ kind: 'request', id: 'evil', command: 'diagnostics.self-test', payload: { backend: 'wasm' } });
       })`);
       expect(outcome).toBe('disconnected');
     }

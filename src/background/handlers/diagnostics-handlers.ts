@@ -1,7 +1,8 @@
-import type { CommandPayload, CommandResult, workerDiagnosticsCommands } from '../../protocol';
+import type { workerDiagnosticsCommands } from '../../protocol';
 import type { Refusals } from '../refusals';
+import type { WorkerHandlers } from '../ui-relay';
 
-type DiagnosticsHandlers = { [N in keyof typeof workerDiagnosticsCommands]: (payload: CommandPayload<N>) => Promise<CommandResult<N>> };
+type DiagnosticsHandlers = Pick<WorkerHandlers, keyof typeof workerDiagnosticsCommands>;
 
 /** The diagnostics the worker answers itself: what it refused. */
 export function diagnosticsHandlers(refusals: Refusals): DiagnosticsHandlers {

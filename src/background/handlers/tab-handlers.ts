@@ -1,6 +1,7 @@
-import { callOneShot, pageCommands, PagewiseError, type CommandPayload, type CommandResult, type tabCommands } from '../../protocol';
+import { callOneShot, pageCommands, PagewiseError, type tabCommands } from '../../protocol';
+import type { WorkerHandlers } from '../ui-relay';
 
-type TabHandlers = { [N in keyof typeof tabCommands]: (payload: CommandPayload<N>) => Promise<CommandResult<N>> };
+type TabHandlers = Pick<WorkerHandlers, keyof typeof tabCommands>;
 
 /** What the worker answers for UIs about tabs, by asking the tabs' content scripts. */
 export const tabHandlers: TabHandlers = {

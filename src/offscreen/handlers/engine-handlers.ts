@@ -3,13 +3,12 @@ import type { EngineHost } from '../engine-host';
 
 type EngineHandlers = Pick<HostHandlers, keyof typeof engineCommands>;
 
-/** The engine's commands: state, hardware, load / ensure-ready / unload, and generation on the loaded model. */
+/** The engine's commands: state, hardware, load and unload, and generation on the loaded model. */
 export function engineHandlers(host: EngineHost): EngineHandlers {
   return {
     'engine.get-state': async () => host.status.state,
     'engine.hardware': () => host.hardware(),
     'engine.load': ({ modelId, backend }, { signal, emit }) => host.load(modelId, backend, signal, emit),
-    'engine.ensure-ready': (_payload, { signal, emit }) => host.ensureReady(signal, emit),
     'engine.unload': async () => {
       const unloaded = await host.unload();
       host.status.set({ phase: 'no-model' });

@@ -44,11 +44,15 @@ export function storeHandlers(host: EngineHost, db: WeightDb): StoreHandlers {
     }
   }
 
-  /** Puts the badge back as it was before a download that did not finish (the engine's own phase wins). */
+  /**
+   * Puts the badge back as it was before a download that did not finish (the engine's own phase wins). The
+   * badge shows one download: when another one of this host's was showing, it goes on showing it.
+   */
   function restore(before: EngineState): void {
     if (status.state.phase !== 'downloading') return;
     const phase = before.phase === 'busy' ? (before.modelId ? 'ready' : 'no-model') : before.phase;
-    if (phase === 'stopped' || phase === 'downloading') status.set({ phase: 'no-model' });
+    if (phase === 'downloading' && before.modelId && downloads.has(before.modelId)) status.set({ phase, modelId: before.modelId, ...(before.progress !== undefined ? { progress: before.progress } : {}) });
+    else if (phase === 'stopped' || phase === 'downloading') status.set({ phase: 'no-model' });
     else status.set({ phase, ...(before.modelId ? { modelId: before.modelId } : {}), ...(before.error ? { error: before.error } : {}) });
   }
 
@@ -62,10 +66,11 @@ export function storeHandlers(host: EngineHost, db: WeightDb): StoreHandlers {
 
     'store.download': async (payload, { signal, emit }) => {
       const entry = await entryFor(payload.modelId);
+      if (downloads.has(entry.id)) throw new PagewiseError('busy', `${entry.label} is already downloading.`);
       const controller = new AbortController();
       const abort = (): void => controller.abort(signal.reason);
       signal.addEventListener('abort', abort, { once: true });
-      if (!downloads.has(entry.id)) downloads.set(entry.id, controller);
+      downloads.set(entry.id, controller);
       let lastStatus = 0;
       const before = status.state;
       status.set({ phase: 'downloading', modelId: entry.id, progress: 0 });
@@ -97,34 +102,33 @@ export function storeHandlers(host: EngineHost, db: WeightDb): StoreHandlers {
         }
         if (error instanceof ModelBusyError) {
           restore(before);
-          throw new PagewiseError('bad-message', error.message);
+          throw new PagewiseError('busy', error.message);
         }
         const message = error instanceof Error ? error.message : String(error);
         status.set({ phase: 'error', modelId: entry.id, error: { code: 'internal', message } });
         throw new PagewiseError('internal', message);
       } finally {
         signal.removeEventListener('abort', abort);
-        if (downloads.get(entry.id) === controller) downloads.delete(entry.id);
+        downloads.delete(entry.id);
       }
     },
 
     'store.delete-model': async ({ modelId, forgetEntry }) => {
       // The download loop stops at its next step and lets go of the model's lock; the delete waits for that.
       downloads.get(modelId)?.abort(new DOMException('The model was deleted.', 'AbortError'));
-      const freedBytes = await deleteStoredModel(deps, modelId);
+      const freedBytes = await deleteStoredModel(deps, modelId).catch(busyIsBusy);
       if (forgetEntry) await deps.db.deleteCustomEntry(modelId);
       return { freedBytes };
     },
 
     'store.verify-model': async ({ modelId }, { signal, emit }) => {
       let last = 0;
-      const outcome = await verifyModel(deps, modelId, signal, (bytes, totalBytes) => {
+      return verifyModel(deps, modelId, signal, (bytes, totalBytes) => {
         const now = performance.now();
         if (now - last < STATUS_INTERVAL_MS && bytes < totalBytes) return;
         last = now;
         emit({ type: 'progress', bytes, totalBytes });
-      });
-      return outcome;
+      }).catch(busyIsBusy);
     },
 
     'store.add-custom-model': async (payload) => {
@@ -138,4 +142,10 @@ export function storeHandlers(host: EngineHost, db: WeightDb): StoreHandlers {
       return listing(entry, await deps.db.getModel(entry.id), false);
     },
   };
+}
+
+/** Another context writes the model (model-lock.ts): say so with the code that means it. */
+function busyIsBusy(error: unknown): never {
+  if (error instanceof ModelBusyError) throw new PagewiseError('busy', error.message);
+  throw error;
 }

@@ -43,7 +43,7 @@ export function summarizeHandlers(host: EngineHost): SummarizeHandlers {
     'task.ask': async ({ conversationId, question, contextTokens, restore }, { signal, emit }) => {
       if (restore) conversations.put(conversationId, restored(restore));
       const conversation = conversations.get(conversationId);
-      if (!conversation) throw new PagewiseError('conversation-lost', 'The engine was restarted since this conversation began.');
+      if (!conversation) throw new PagewiseError('conversation-lost', 'The engine no longer holds this conversation (it was restarted, or made room for newer ones).');
       const model = await summaryModel(contextTokens, signal, emit);
       const budget = summaryBudgets(model.contextTokens, conversation.options).ask;
       const messages = plannedOrExplained(() => followUpMessages({ ...conversation, question }, budget, model.contextTokens, model.meter));

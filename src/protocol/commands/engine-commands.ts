@@ -1,22 +1,13 @@
 import * as v from 'valibot';
 import { EngineStateSchema } from '../engine-state';
-import { BackendSchema, ModelChoiceSchema } from '../model-fit';
+import { BackendSchema, CapabilitiesSchema, ModelChoiceSchema } from '../model-fit';
 
 /**
  * Commands of the engine: its state, what this machine can run, loading a model from the weight store, and
  * generating. Weights only ever come from the store: a model is downloaded (or imported) before it loads.
  */
 
-const HardwareReportSchema = v.object({
-  webgpu: v.union([
-    v.object({ adapter: v.string(), maxBufferSize: v.number(), maxStorageBufferBindingSize: v.number(), shaderF16: v.boolean() }),
-    v.object({ unavailable: v.picklist(['no-api', 'no-adapter', 'request-failed']) }),
-  ]),
-  deviceMemoryGiB: v.optional(v.number()),
-  crossOriginIsolated: v.boolean(),
-  cores: v.number(),
-  choice: ModelChoiceSchema,
-});
+const HardwareReportSchema = v.object({ ...CapabilitiesSchema.entries, choice: ModelChoiceSchema });
 export type HardwareReport = v.InferOutput<typeof HardwareReportSchema>;
 
 const ModelId = v.pipe(v.string(), v.minLength(1), v.maxLength(300));
@@ -91,15 +82,7 @@ export const engineCommands = {
     result: LoadResultSchema,
     event: LoadProgressSchema,
   },
-  /**
-   * Makes sure a model is loaded: the loaded one, else the user's active model, else the best verified model in
-   * the store for this device (loaded, with progress). Fails with `no-model` when nothing cached fits.
-   */
-  'engine.ensure-ready': {
-    payload: v.object({}),
-    result: v.object({ ...LoadResultSchema.entries, alreadyLoaded: v.boolean() }),
-    event: LoadProgressSchema,
-  },
+  /** Lets go of the loaded model (its memory with it): the options page's "Unload the model now". */
   'engine.unload': {
     payload: v.object({}),
     result: v.object({ unloaded: v.boolean() }),

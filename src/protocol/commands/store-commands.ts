@@ -1,5 +1,6 @@
 import * as v from 'valibot';
 import { BackendSchema } from '../model-fit';
+import { HubBaseUrlSchema } from '../settings';
 
 /**
  * Commands of the weight store: list models, plan and run a download (with the user's consent for its size),
@@ -9,7 +10,7 @@ import { BackendSchema } from '../model-fit';
 
 const ModelId = v.pipe(v.string(), v.minLength(1), v.maxLength(300));
 /** Options pages read the hub setting and pass it; the host checks it (https, or http to this computer). */
-const HubBaseUrl = v.pipe(v.string(), v.maxLength(300));
+const HubBaseUrl = HubBaseUrlSchema;
 const Bytes = v.pipe(v.number(), v.integer(), v.minValue(0));
 
 export const ModelSummarySchema = v.object({

@@ -1,4 +1,6 @@
 import { IDLE_SECONDS } from '../../protocol';
+import type { EngineConnection } from '../shared/engine-connection';
+import { errorMessage } from '../shared/format';
 import { t } from '../shared/i18n';
 import { readSetting, saveSetting } from '../shared/stored-setting';
 
@@ -12,5 +14,19 @@ export function mountEngineSettings(input: HTMLInputElement, status: HTMLElement
       status.dataset['state'] = saved ? 'saved' : 'invalid';
       status.textContent = saved ? t('idleSecondsSaved', [input.value]) : t('idleSecondsInvalid', [String(IDLE_SECONDS.min), String(IDLE_SECONDS.max)]);
     });
+  });
+}
+
+/** Gives the model's memory back now, without waiting for the idle time. */
+export function mountUnloadButton(button: HTMLButtonElement, status: HTMLElement, connection: EngineConnection): void {
+  button.addEventListener('click', () => {
+    button.disabled = true;
+    connection.engine
+      .call('engine.unload', {})
+      .then(
+        ({ unloaded }) => (status.textContent = t(unloaded ? 'unloadModelDone' : 'unloadModelNone')),
+        (error: unknown) => (status.textContent = errorMessage(error)),
+      )
+      .finally(() => (button.disabled = false));
   });
 }

@@ -1,7 +1,7 @@
 import { byId } from '../shared/dom';
 import { startUiPage } from '../shared/ui-page';
 import { mountDiagnostics } from './diagnostics-panel';
-import { mountEngineSettings } from './engine-settings';
+import { mountEngineSettings, mountUnloadButton } from './engine-settings';
 import { mountHardwarePanel } from './hardware-panel';
 import { mountHubSetting } from './hub-setting';
 import { mountModelManager } from './models/model-manager';
@@ -11,5 +11,6 @@ const connection = startUiPage();
 mountModelManager(byId('models-section', HTMLElement), connection);
 mountHardwarePanel(byId('hardware-section', HTMLElement), connection);
 mountEngineSettings(byId('idle-seconds', HTMLInputElement), byId('idle-seconds-status', HTMLOutputElement));
+mountUnloadButton(byId('unload-model', HTMLButtonElement), byId('unload-model-status', HTMLOutputElement), connection);
 mountHubSetting(byId('hub-base-url', HTMLInputElement), byId('hub-base-url-status', HTMLOutputElement));
 mountDiagnostics(byId('diagnostics-section', HTMLElement), connection);

@@ -76,7 +76,7 @@ export class SummarySession {
       if (error instanceof PagewiseError && error.code === 'conversation-lost') return call(true);
       throw error;
     });
-    conversation.turns.push({ question, answer: result.text });
+    conversation.turns = [...conversation.turns, { question, answer: result.text }].slice(-FOLLOW_UP_TURNS_KEPT);
     return result;
   }
 

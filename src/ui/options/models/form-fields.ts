@@ -1,13 +1,10 @@
 import * as v from 'valibot';
-import { BackendSchema, type Backend } from '../../../protocol';
+import { BACKENDS, BackendSchema, type Backend } from '../../../protocol';
 import { el } from '../../shared/dom';
 import { t } from '../../shared/i18n';
 
-/** The CPU runs everywhere, so it is offered first and is the default. */
-const BACKEND_CHOICES: readonly Backend[] = ['wasm', 'webgpu'];
-
 export function backendSelect(name: string): HTMLSelectElement {
-  return el('select', { name }, ...BACKEND_CHOICES.map((backend) => el('option', { value: backend, textContent: t(`models_backend_${backend}`) })));
+  return el('select', { name }, ...BACKENDS.map((backend) => el('option', { value: backend, textContent: t(`models_backend_${backend}`) })));
 }
 
 export function selectedBackend(select: HTMLSelectElement): Backend {
