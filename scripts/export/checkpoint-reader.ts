@@ -40,6 +40,8 @@ function readHeader(file: string): TensorEntry[] {
 
 export class CheckpointReader {
   private readonly tensors = new Map<string, Located>();
+  /** Every stored tensor in the order the files hold them (files in index order, then by offset). */
+  readonly stored: Located[] = [];
 
   constructor(readonly dir: string) {
     const index = join(dir, 'model.safetensors.index.json');
@@ -48,8 +50,19 @@ export class CheckpointReader {
       : readdirSync(dir).filter((f) => f.endsWith('.safetensors')).sort();
     if (files.length === 0) throw new SafetensorsError(`${dir}: no *.safetensors files`);
     for (const f of files) {
-      for (const entry of readHeader(join(dir, f))) this.tensors.set(entry.name, { ...entry, file: join(dir, f) });
+      const entries = readHeader(join(dir, f)).sort((a, b) => a.begin - b.begin);
+      for (const entry of entries) {
+        const located = { ...entry, file: join(dir, f) };
+        this.tensors.set(entry.name, located);
+        this.stored.push(located);
+      }
     }
+  }
+
+  /** Stored tensor `index` (of `stored`) as float32. */
+  readStored(index: number): Float32Array {
+    const entry = this.stored[index]!;
+    return decodeTensor(entry.dtype, readRange(entry.file, entry.begin, entry.end));
   }
 
   has(name: string): boolean {

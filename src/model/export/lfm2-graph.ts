@@ -1,6 +1,6 @@
-// Builds the LFM2 / LFM2-MoE decoder graph from checkpoint tensors, one tensor at a time. Pure TypeScript:
-// weights come from a `WeightSource` and leave through a `DataSink` (the Node script writes them to chunked
-// external data files), so no more than one tensor is held at once.
+// Builds the LFM2 / LFM2-MoE decoder graph and the jobs that write its weights (weight-jobs.ts). Pure
+// TypeScript and no weight is read here: the graph is complete once the jobs' outputs are placed
+// (export-run.ts), and the jobs run as the checkpoint streams in, in the Node exporter and in the browser.
 //
 // Architecture from transformers' modeling_lfm2.py / modeling_lfm2_moe.py; ops are those ORT's WebGPU,
 // CPU and WASM backends all implement (docs/ContribOperators.md).
@@ -11,18 +11,16 @@ import { roundToHalf, toHalfArray } from '../float16';
 import { concatInt8Rows, quantizeInt8PerRow, type Int8Matrix } from '../int8-quantization';
 import { rowQuantizedMatMul } from './row-quantized-matmul';
 import { attr, GraphBuilder, type AttributeInput } from '../onnx/graph-builder';
-import type { ElementType, ExternalLocation, Graph } from '../onnx/onnx-proto';
-import { BITS, BLOCK_SIZE } from '../quantization';
+import type { ElementType, Graph } from '../onnx/onnx-proto';
+import { BITS, BLOCK_SIZE, type QuantizedMatrix } from '../quantization';
 import { ropeTables } from '../rope';
-import { expectedWeights, weightName } from '../weight-names';
+import { weightName } from '../weight-names';
+import { accumulatingStep, outputSpec, type JobOutput, type TensorRequest, type WeightJob } from './weight-jobs';
 
+/** Checkpoint tensors by name, read whole as float32 (the reference forward pass and tests read weights this way). */
 export interface WeightSource {
   /** Returns the tensor as float32, or throws naming the tensor when it is missing or misshapen. */
   read(name: string, shape: readonly number[]): Float32Array;
-}
-
-export interface DataSink {
-  place(bytes: Uint8Array): ExternalLocation;
 }
 
 export interface ExportOptions {
@@ -51,18 +49,24 @@ const UNSELECTED_EXPERT = -10000;
 class Lfm2GraphBuilder {
   readonly g = new GraphBuilder('lfm2');
   readonly t: ElementType;
+  readonly jobs: WeightJob[] = [];
 
   constructor(
     readonly c: Lfm2Config,
-    readonly weights: WeightSource,
-    readonly sink: DataSink,
     readonly options: ExportOptions,
   ) {
     this.t = activationType(options.dtype);
   }
 
-  private external(name: string, elementType: ElementType, dims: number[], bytes: Uint8Array): string {
-    return this.g.initializer({ name, elementType, dims, external: this.sink.place(bytes) });
+  /** Declares the initializers `outputs` as what `start` writes from `inputs`; returns their names. */
+  job(inputs: TensorRequest[], outputs: JobOutput[], start: WeightJob['start']): string[] {
+    this.jobs.push({ index: this.jobs.length, inputs, outputs, start });
+    return outputs.map((output) => this.g.initializer({ name: output.name, elementType: output.elementType, dims: output.dims, external: output.external }));
+  }
+
+  /** A job of one input: `produce` turns the tensor into the outputs' bytes. */
+  single(input: TensorRequest, outputs: JobOutput[], produce: (values: Float32Array) => Uint8Array[]): string[] {
+    return this.job([input], outputs, () => ({ take: (_name, values) => produce(values) }));
   }
 
   floatBytes(values: Float32Array): Uint8Array {
@@ -70,23 +74,45 @@ class Lfm2GraphBuilder {
     return new Uint8Array(typed.buffer, typed.byteOffset, typed.byteLength);
   }
 
-  /** An unquantized float tensor in the activation type. */
-  floatWeight(name: string, shape: number[], values = this.weights.read(name, shape)): string {
-    return this.external(name, this.t, shape, this.floatBytes(values));
+  /** An unquantized float tensor of the checkpoint in the activation type. */
+  floatWeight(name: string, shape: number[]): string {
+    return this.single({ name, shape }, [outputSpec(name, this.t, shape)], (values) => [this.floatBytes(values)])[0]!;
+  }
+
+  /** A float table computed here rather than read (RoPE), in the activation type. */
+  computedFloat(name: string, shape: number[], values: () => Float32Array): string {
+    return this.job([], [outputSpec(name, this.t, shape)], () => ({ take: () => undefined, finish: () => [this.floatBytes(values())] }))[0]!;
+  }
+
+  /** The outputs of a 4-bit Linear weight [n, k]: MatMulNBits B [n, k/32, 16] and its scales. */
+  q4Outputs(name: string, n: number, k: number): JobOutput[] {
+    return [outputSpec(`${name}.q4`, 'uint8', [n, k / BLOCK_SIZE, (BLOCK_SIZE * BITS) / 8]), outputSpec(`${name}.scales`, this.t, [n * (k / BLOCK_SIZE)])];
+  }
+
+  q4Bytes(q: QuantizedMatrix): Uint8Array[] {
+    return [q.packed, this.floatBytes(q.scales)];
   }
 
   /** y = x · Wᵀ for a Linear weight W [n, k]: MatMulNBits when 4-bit, MatMulInteger when int8, MatMul on Wᵀ otherwise. */
   linear(x: string, name: string, n: number, k: number): string {
-    const w = this.weights.read(name, [n, k]);
-    if (this.options.dtype === 'int8') return this.int8MatMul(x, name, quantizeInt8PerRow(w, n, k));
-    if (!isQuantized(this.options.dtype)) {
-      const transposed = new Float32Array(n * k);
-      for (let r = 0; r < n; r++) for (let col = 0; col < k; col++) transposed[col * n + r] = w[r * k + col] as number;
-      return this.g.op1('MatMul', [x, this.external(name, 'float32', [k, n], this.floatBytes(transposed))]);
+    const input = { name, shape: [n, k] };
+    if (this.options.dtype === 'int8') {
+      const [b, scales] = this.single(input, int8Outputs(name, n, k), (w) => int8OutputBytes(quantizeInt8PerRow(w, n, k)));
+      return rowQuantizedMatMul(this.g, x, b!, scales!);
     }
-    const q = quantizeLinear(w, n, k, this.options.dtype);
-    const b = this.external(`${name}.q4`, 'uint8', [n, k / BLOCK_SIZE, (BLOCK_SIZE * BITS) / 8], q.packed);
-    const scales = this.external(`${name}.scales`, this.t, [n * (k / BLOCK_SIZE)], this.floatBytes(q.scales));
+    if (!isQuantized(this.options.dtype)) {
+      const [wT] = this.single(input, [outputSpec(name, 'float32', [k, n])], (w) => {
+        const transposed = new Float32Array(n * k);
+        for (let r = 0; r < n; r++) for (let col = 0; col < k; col++) transposed[col * n + r] = w[r * k + col] as number;
+        return [this.floatBytes(transposed)];
+      });
+      return this.g.op1('MatMul', [x, wT!]);
+    }
+    const [b, scales] = this.single(input, this.q4Outputs(name, n, k), (w) => this.q4Bytes(quantizeLinear(w, n, k, this.options.dtype)));
+    return this.matMulNBits(x, b!, scales!, n, k);
+  }
+
+  matMulNBits(x: string, b: string, scales: string, n: number, k: number): string {
     const attrs: Record<string, number> = { K: k, N: n, bits: BITS, block_size: BLOCK_SIZE };
     if (this.options.accuracyLevel) attrs.accuracy_level = this.options.accuracyLevel;
     return this.g.op1('MatMulNBits', [x, b, scales], attrs, MS);
@@ -98,20 +124,20 @@ class Lfm2GraphBuilder {
    */
   linears(x: string, parts: { name: string; n: number }[], k: number): string[] {
     if (this.options.dtype !== 'int8' || parts.length === 1) return parts.map((p) => this.linear(x, p.name, p.n, k));
-    const qs = parts.map((p) => quantizeInt8PerRow(this.weights.read(p.name, [p.n, k]), p.n, k));
-    const y = this.int8MatMul(x, `${parts[0]!.name}+${parts.length - 1}`, concatInt8Rows(qs));
+    const inputs = parts.map((p) => ({ name: p.name, shape: [p.n, k] }));
+    const rows = parts.reduce((sum, p) => sum + p.n, 0);
+    const [b, scales] = this.job(
+      inputs,
+      int8Outputs(`${parts[0]!.name}+${parts.length - 1}`, rows, k),
+      accumulatingStep(
+        inputs,
+        () => new Map<string, Int8Matrix>(),
+        (quantized, name, values) => quantized.set(name, quantizeInt8PerRow(values, parts.find((p) => p.name === name)!.n, k)),
+        (quantized) => int8OutputBytes(concatInt8Rows(parts.map((p) => quantized.get(p.name)!))),
+      ),
+    );
+    const y = rowQuantizedMatMul(this.g, x, b!, scales!);
     return this.g.op('Split', [y, this.g.constInt64('split', parts.map((p) => p.n))], { axis: -1 }, { outputCount: parts.length });
-  }
-
-  /**
-   * x · Wᵀ with W as per-row int8 codes B [K, N] and scales: MatMulInteger on x quantized per token
-   * (row-quantized-matmul.ts), B's zero point left out, i.e. 0. The LM head too: in float32 it ran 14 ms
-   * per token against 19–21 in int8 (bench/lib/matmul-variants.ts head_fp32 vs head_int8_row, interleaved),
-   * but the constant-folded float32 copy of the codes plus MLAS's packed copy of it grew the WASM heap by
-   * 2.24 GB for 1.15 GB of weights, against 1.10 GB all int8 (peak RSS at session creation, Node).
-   */
-  int8MatMul(x: string, name: string, q: Int8Matrix, b = this.external(`${name}.int8`, 'int8', [q.cols, q.rows], int8Bytes(q.codesT))): string {
-    return rowQuantizedMatMul(this.g, x, b, this.external(`${name}.scales`, 'float32', [q.rows], new Uint8Array(q.scales.buffer)));
   }
 
   rmsNorm(x: string, gamma: string): string {
@@ -131,14 +157,31 @@ class Lfm2GraphBuilder {
   }
 }
 
+/**
+ * The outputs of an int8 Linear [n, k]: per-row int8 codes as MatMulInteger's B [k, n] and float32 scales. The
+ * LM head is int8 too: in float32 it ran 14 ms per token against 19–21 in int8 (bench/lib/matmul-variants.ts
+ * head_fp32 vs head_int8_row, interleaved), but the constant-folded float32 copy of the codes plus MLAS's packed
+ * copy of it grew the WASM heap by 2.24 GB for 1.15 GB of weights, against 1.10 GB all int8 (peak RSS at session
+ * creation, Node).
+ */
+function int8Outputs(name: string, n: number, k: number): JobOutput[] {
+  return [outputSpec(`${name}.int8`, 'int8', [k, n]), outputSpec(`${name}.scales`, 'float32', [n])];
+}
+
+function int8OutputBytes(q: Int8Matrix): Uint8Array[] {
+  return [int8Bytes(q.codesT), new Uint8Array(q.scales.buffer, q.scales.byteOffset, q.scales.byteLength)];
+}
+
 function int8Bytes(codes: Int8Array): Uint8Array {
   return new Uint8Array(codes.buffer, codes.byteOffset, codes.byteLength);
 }
 
-export function buildLfm2Graph(config: Lfm2Config, weights: WeightSource, sink: DataSink, options: ExportOptions): Graph {
-  // Fail on a missing or misshapen tensor before writing anything.
-  for (const spec of expectedWeights(config)) weights.read(spec.name, spec.shape);
-  const b = new Lfm2GraphBuilder(config, weights, sink, options);
+/**
+ * The graph and the jobs that write its weights. The graph's external initializers are placed (and so the graph
+ * complete) once `layoutExport` has ordered the jobs for the checkpoint at hand.
+ */
+export function buildLfm2Graph(config: Lfm2Config, options: ExportOptions): { graph: Graph; jobs: WeightJob[] } {
+  const b = new Lfm2GraphBuilder(config, options);
   const { g, c } = b;
   const H = c.hiddenSize;
 
@@ -170,43 +213,45 @@ export function buildLfm2Graph(config: Lfm2Config, weights: WeightSource, sink: 
   const masked = g.op1('Mul', [keep, g.constant('masked', b.t, [1], b.t === 'float16' ? toHalfArray([MASKED_SCORE]) : new Float32Array([MASKED_SCORE]))]);
   const biasShape = g.op1('Concat', [batch, g.constInt64('one', [1]), seqLen, totalLen], { axis: 0 });
   const attentionBias = g.op1('Expand', [g.op1('Unsqueeze', [masked, g.constInt64('axes', [1, 2])]), biasShape]);
-  const rope = ropeTables(c, c.maxPositionEmbeddings);
-  const cosCache = b.floatWeight('rope.cos', [c.maxPositionEmbeddings, c.headDim / 2], rope.cos);
-  const sinCache = b.floatWeight('rope.sin', [c.maxPositionEmbeddings, c.headDim / 2], rope.sin);
+  const ropeShape = [c.maxPositionEmbeddings, c.headDim / 2];
+  const cosCache = b.computedFloat('rope.cos', ropeShape, () => ropeTables(c, c.maxPositionEmbeddings).cos);
+  const sinCache = b.computedFloat('rope.sin', ropeShape, () => ropeTables(c, c.maxPositionEmbeddings).sin);
 
-  // Tied embedding and LM head share one int4 table (GatherBlockQuantized data is MatMulNBits B flattened).
+  // Tied embedding and LM head share one table (GatherBlockQuantized data is MatMulNBits B flattened).
+  const embedInput = { name: weightName.embed, shape: [c.vocabSize, H] };
   let embeds: string;
-  const embedding = weights.read(weightName.embed, [c.vocabSize, H]);
   let lmHead: (x: string) => string;
+  const untiedHead = (x: string) => b.linear(x, weightName.lmHead, c.vocabSize, H);
   if (isQuantized(options.dtype)) {
-    const q = quantizeLinear(embedding, c.vocabSize, H, options.dtype);
-    const where = sink.place(q.packed);
-    const scales = sink.place(b.floatBytes(q.scales));
-    const data = g.initializer({ name: 'embed_tokens.q4', elementType: 'uint8', dims: [c.vocabSize, H / 2], external: where });
-    const gatherScales = g.initializer({ name: 'embed_tokens.scales', elementType: b.t, dims: [c.vocabSize, H / BLOCK_SIZE], external: scales });
-    embeds = g.op1('GatherBlockQuantized', [data, inputIds, gatherScales], { gather_axis: 0, quantize_axis: 1, block_size: BLOCK_SIZE, bits: BITS }, MS);
+    const [data, scales] = b.single(
+      embedInput,
+      [outputSpec('embed_tokens.q4', 'uint8', [c.vocabSize, H / 2]), outputSpec('embed_tokens.scales', b.t, [c.vocabSize, H / BLOCK_SIZE])],
+      (embedding) => b.q4Bytes(quantizeLinear(embedding, c.vocabSize, H, options.dtype)),
+    );
+    embeds = g.op1('GatherBlockQuantized', [data!, inputIds, scales!], { gather_axis: 0, quantize_axis: 1, block_size: BLOCK_SIZE, bits: BITS }, MS);
     lmHead = c.tieWordEmbeddings
       ? (x) => {
-          const headB = g.initializer({ name: 'lm_head.q4', elementType: 'uint8', dims: [c.vocabSize, H / BLOCK_SIZE, (BLOCK_SIZE * BITS) / 8], external: where });
-          const headScales = g.initializer({ name: 'lm_head.scales', elementType: b.t, dims: [c.vocabSize * (H / BLOCK_SIZE)], external: scales });
-          const attrs: Record<string, number> = { K: H, N: c.vocabSize, bits: BITS, block_size: BLOCK_SIZE };
-          if (options.accuracyLevel) attrs.accuracy_level = options.accuracyLevel;
-          return g.op1('MatMulNBits', [x, headB, headScales], attrs, MS);
+          // The same bytes under MatMulNBits' shapes: no second copy in the data file.
+          const head = b.g.initializer({ name: 'lm_head.q4', elementType: 'uint8', dims: [c.vocabSize, H / BLOCK_SIZE, (BLOCK_SIZE * BITS) / 8], external: sharedOutput(b, 'embed_tokens.q4') });
+          const headScales = b.g.initializer({ name: 'lm_head.scales', elementType: b.t, dims: [c.vocabSize * (H / BLOCK_SIZE)], external: sharedOutput(b, 'embed_tokens.scales') });
+          return b.matMulNBits(x, head, headScales, c.vocabSize, H);
         }
-      : (x) => b.linear(x, weightName.lmHead, c.vocabSize, H);
+      : untiedHead;
   } else if (options.dtype === 'int8') {
     // One int8 table [H, V] (per-vocabulary-row scales) serves as the LM head's B and, gathered along axis 1,
     // as the embedding.
-    const q = quantizeInt8PerRow(embedding, c.vocabSize, H);
-    const table = g.initializer({ name: 'embed_tokens.int8', elementType: 'int8', dims: [H, c.vocabSize], external: sink.place(int8Bytes(q.codesT)) });
-    const rowScales = g.initializer({ name: 'embed_tokens.row_scales', elementType: 'float32', dims: [c.vocabSize], external: sink.place(new Uint8Array(q.scales.buffer)) });
-    const gathered = g.op1('Transpose', [g.op1('Gather', [table, inputIds], { axis: 1 })], { perm: [1, 2, 0] });
-    embeds = g.op1('Mul', [b.cast(gathered, 'float32'), g.op1('Unsqueeze', [g.op1('Gather', [rowScales, inputIds], { axis: 0 }), g.constInt64('axis', [2])])]);
-    lmHead = c.tieWordEmbeddings ? (x) => b.int8MatMul(x, 'lm_head', q, table) : (x) => b.linear(x, weightName.lmHead, c.vocabSize, H);
+    const [table, rowScales] = b.single(
+      embedInput,
+      [outputSpec('embed_tokens.int8', 'int8', [H, c.vocabSize]), outputSpec('embed_tokens.row_scales', 'float32', [c.vocabSize])],
+      (embedding) => int8OutputBytes(quantizeInt8PerRow(embedding, c.vocabSize, H)),
+    );
+    const gathered = g.op1('Transpose', [g.op1('Gather', [table!, inputIds], { axis: 1 })], { perm: [1, 2, 0] });
+    embeds = g.op1('Mul', [b.cast(gathered, 'float32'), g.op1('Unsqueeze', [g.op1('Gather', [rowScales!, inputIds], { axis: 0 }), g.constInt64('axis', [2])])]);
+    lmHead = c.tieWordEmbeddings ? (x) => rowQuantizedMatMul(g, x, table!, rowScales!) : untiedHead;
   } else {
-    const table = b.floatWeight(weightName.embed, [c.vocabSize, H], embedding);
+    const table = b.floatWeight(weightName.embed, [c.vocabSize, H]);
     embeds = g.op1('Gather', [table, inputIds], { axis: 0 });
-    lmHead = c.tieWordEmbeddings ? (x) => g.op1('MatMul', [x, g.op1('Transpose', [table], { perm: [1, 0] })]) : (x) => b.linear(x, weightName.lmHead, c.vocabSize, H);
+    lmHead = c.tieWordEmbeddings ? (x) => g.op1('MatMul', [x, g.op1('Transpose', [table], { perm: [1, 0] })]) : untiedHead;
   }
 
   let residual = embeds;
@@ -232,7 +277,14 @@ export function buildLfm2Graph(config: Lfm2Config, weights: WeightSource, sink: 
       g.output(layer.present[0]!, b.t, ['batch_size', H, c.convLCache]);
     }
   }
-  return g.build();
+  return { graph: g.build(), jobs: b.jobs };
+}
+
+/** The placement object of an output already declared, shared so a second initializer names the same bytes. */
+function sharedOutput(b: Lfm2GraphBuilder, name: string) {
+  const output = b.jobs.flatMap((job) => job.outputs).find((o) => o.name === name);
+  if (!output) throw new Error(`no output ${name} to share`);
+  return output.external;
 }
 
 /**
@@ -254,8 +306,12 @@ function convBlock(b: Lfm2GraphBuilder, l: number, x: string, currentMask: strin
   const window = g.op1('Slice', [stream, g.constInt64('start', [1]), g.constInt64('max', [2 ** 53]), g.constInt64('axis', [2])]);
   // CPU has no fp16 Conv kernel on x86, so a half-precision graph convolves in float32.
   const convIn = b.t === 'float16' ? b.cast(window, 'float32') : window;
-  const weight = b.weights.read(weightName.conv(l), [H, 1, c.convLCache]);
-  const convWeight = b.t === 'float16' ? g.initializer({ name: weightName.conv(l), elementType: 'float32', dims: [H, 1, c.convLCache], external: b.sink.place(new Uint8Array(Float32Array.from(weight, roundToHalf).buffer)) }) : b.floatWeight(weightName.conv(l), [H, 1, c.convLCache], weight);
+  const convShape = [H, 1, c.convLCache];
+  // Stored in float32 for the Conv, holding the half-precision values the rest of an f16 graph would.
+  const convWeight =
+    b.t === 'float16'
+      ? b.single({ name: weightName.conv(l), shape: convShape }, [outputSpec(weightName.conv(l), 'float32', convShape)], (w) => [new Uint8Array(Float32Array.from(w, roundToHalf).buffer)])[0]!
+      : b.floatWeight(weightName.conv(l), convShape);
   const convInputs = [convIn, convWeight];
   if (c.convBias) convInputs.push(b.t === 'float16' ? b.cast(b.floatWeight(weightName.convBias(l), [H]), 'float32') : b.floatWeight(weightName.convBias(l), [H]));
   const conv = g.op1('Conv', convInputs, { group: H, kernel_shape: [c.convLCache], pads: [0, 0], strides: [1] });
@@ -307,15 +363,18 @@ function moeBlock(b: Lfm2GraphBuilder, l: number, x: string): string {
   const { g, c } = b;
   const moe = c.moe!;
   const H = c.hiddenSize;
-  const I = moe.moeIntermediateSize;
   const E = moe.numExperts;
   const rows = g.op1('Reshape', [x, g.constInt64('rows', [-1, H])]);
-  const router = b.weights.read(weightName.router(l), [E, H]);
-  const routerT = new Float32Array(H * E);
-  for (let e = 0; e < E; e++) for (let h = 0; h < H; h++) routerT[h * E + e] = router[e * H + h] as number;
-  const logits = g.op1('MatMul', [rows, b.floatWeight(weightName.router(l), [H, E], routerT)]);
+  const routerShape = [E, H];
+  const [routerT] = b.single({ name: weightName.router(l), shape: routerShape }, [outputSpec(weightName.router(l), b.t, [H, E])], (router) => {
+    const transposed = new Float32Array(H * E);
+    for (let e = 0; e < E; e++) for (let h = 0; h < H; h++) transposed[h * E + e] = router[e * H + h] as number;
+    return [b.floatBytes(transposed)];
+  });
+  const logits = g.op1('MatMul', [rows, routerT!]);
   const scores = g.op1('Sigmoid', [b.t === 'float16' ? b.cast(logits, 'float32') : logits]);
-  const selection = moe.useExpertBias ? g.op1('Add', [scores, g.initializer({ name: weightName.expertBias(l), elementType: 'float32', dims: [E], external: b.sink.place(new Uint8Array(b.weights.read(weightName.expertBias(l), [E]).buffer)) })]) : scores;
+  const bias = () => b.single({ name: weightName.expertBias(l), shape: [E] }, [outputSpec(weightName.expertBias(l), 'float32', [E])], (values) => [new Uint8Array(values.buffer, values.byteOffset, values.byteLength)])[0]!;
+  const selection = moe.useExpertBias ? g.op1('Add', [scores, bias()]) : scores;
   const [, chosen] = g.op('TopK', [selection, g.constInt64('k', [moe.numExpertsPerToken])], { axis: -1, largest: 1, sorted: 1 }, { outputCount: 2 }) as [string, string];
   let weights = g.op1('GatherElements', [scores, chosen], { axis: 1 });
   if (moe.normTopkProb) {
@@ -326,35 +385,7 @@ function moeBlock(b: Lfm2GraphBuilder, l: number, x: string): string {
   const total = g.op1('ReduceSum', [weights, g.constInt64('axis', [-1])], { keepdims: 1 });
   const floor = g.op1('Expand', [g.constant('unselected', 'float32', [1], new Float32Array([UNSELECTED_EXPERT])), g.op1('Shape', [scores])]);
   const routerLogits = g.op1('ScatterElements', [floor, chosen, g.op1('Log', [weights])], { axis: 1 });
-
-  // fc1 interleaves gate and up rows (swiglu_fusion = 1, the only layout CPU QMoE accepts): row 2i = w1[i], 2i+1 = w3[i].
-  const rowBytes = H / 2;
-  const rowScales = H / BLOCK_SIZE;
-  const fc1 = new Uint8Array(E * 2 * I * rowBytes);
-  const fc1Scales = new Float32Array(E * 2 * I * rowScales);
-  const fc2 = new Uint8Array(E * H * (I / 2));
-  const fc2Scales = new Float32Array(E * H * (I / BLOCK_SIZE));
-  for (let e = 0; e < E; e++) {
-    const w1 = quantizeLinear(b.weights.read(weightName.expertW1(l, e), [I, H]), I, H, b.options.dtype);
-    const w3 = quantizeLinear(b.weights.read(weightName.expertW3(l, e), [I, H]), I, H, b.options.dtype);
-    for (let r = 0; r < I; r++) {
-      fc1.set(w1.packed.subarray(r * rowBytes, (r + 1) * rowBytes), (e * 2 * I + 2 * r) * rowBytes);
-      fc1.set(w3.packed.subarray(r * rowBytes, (r + 1) * rowBytes), (e * 2 * I + 2 * r + 1) * rowBytes);
-      fc1Scales.set(w1.scales.subarray(r * rowScales, (r + 1) * rowScales), (e * 2 * I + 2 * r) * rowScales);
-      fc1Scales.set(w3.scales.subarray(r * rowScales, (r + 1) * rowScales), (e * 2 * I + 2 * r + 1) * rowScales);
-    }
-    const w2 = quantizeLinear(b.weights.read(weightName.expertW2(l, e), [H, I]), H, I, b.options.dtype);
-    fc2.set(w2.packed, e * H * (I / 2));
-    fc2Scales.set(w2.scales, e * H * (I / BLOCK_SIZE));
-  }
-  const prefix = `model.layers.${l}.feed_forward.experts`;
-  const experts = [
-    g.initializer({ name: `${prefix}.fc1.q4`, elementType: 'uint8', dims: [E, 2 * I, rowBytes], external: b.sink.place(fc1) }),
-    g.initializer({ name: `${prefix}.fc1.scales`, elementType: b.t, dims: [E, 2 * I, rowScales], external: b.sink.place(b.floatBytes(fc1Scales)) }),
-    '',
-    g.initializer({ name: `${prefix}.fc2.q4`, elementType: 'uint8', dims: [E, H, I / 2], external: b.sink.place(fc2) }),
-    g.initializer({ name: `${prefix}.fc2.scales`, elementType: b.t, dims: [E, H, I / BLOCK_SIZE], external: b.sink.place(b.floatBytes(fc2Scales)) }),
-  ];
+  const experts = expertWeights(b, l);
   const qmoeAttributes = {
     k: moe.numExpertsPerToken, activation_type: 'swiglu', swiglu_fusion: 1, expert_weight_bits: BITS, block_size: BLOCK_SIZE,
     normalize_routing_weights: 1, activation_alpha: attr.float(1), activation_beta: attr.float(0),
@@ -367,6 +398,60 @@ function moeBlock(b: Lfm2GraphBuilder, l: number, x: string): string {
   return g.op1('Reshape', [scaled, g.op1('Shape', [x])]);
 }
 
+/**
+ * One job over every expert's w1, w3 and w2: QMoE's fc1 interleaves gate and up rows (swiglu_fusion = 1, the
+ * only layout CPU QMoE accepts: row 2i = w1[i], 2i+1 = w3[i]) and fc2 holds w2, each expert after the other.
+ * Each expert tensor is quantized into place as it arrives, so the job holds the 4-bit result, never the inputs.
+ * Returns QMoE's inputs 2..6: fc1 weights and scales, no fc1 bias, fc2 weights and scales.
+ */
+function expertWeights(b: Lfm2GraphBuilder, l: number): string[] {
+  const { c } = b;
+  const H = c.hiddenSize;
+  const I = c.moe!.moeIntermediateSize;
+  const E = c.moe!.numExperts;
+  const rowBytes = H / 2;
+  const rowScales = H / BLOCK_SIZE;
+  const inputs: TensorRequest[] = [];
+  const slots = new Map<string, { e: number; part: 'w1' | 'w3' | 'w2' }>();
+  for (let e = 0; e < E; e++) {
+    for (const [part, name, shape] of [['w1', weightName.expertW1(l, e), [I, H]], ['w3', weightName.expertW3(l, e), [I, H]], ['w2', weightName.expertW2(l, e), [H, I]]] as const) {
+      inputs.push({ name, shape });
+      slots.set(name, { e, part });
+    }
+  }
+  const prefix = `model.layers.${l}.feed_forward.experts`;
+  const outputs = [
+    outputSpec(`${prefix}.fc1.q4`, 'uint8', [E, 2 * I, rowBytes]),
+    outputSpec(`${prefix}.fc1.scales`, b.t, [E, 2 * I, rowScales]),
+    outputSpec(`${prefix}.fc2.q4`, 'uint8', [E, H, I / 2]),
+    outputSpec(`${prefix}.fc2.scales`, b.t, [E, H, I / BLOCK_SIZE]),
+  ];
+  const [fc1, fc1Scales, fc2, fc2Scales] = b.job(
+    inputs,
+    outputs,
+    accumulatingStep(
+      inputs,
+      () => ({ fc1: new Uint8Array(E * 2 * I * rowBytes), fc1Scales: new Float32Array(E * 2 * I * rowScales), fc2: new Uint8Array(E * H * (I / 2)), fc2Scales: new Float32Array(E * H * (I / BLOCK_SIZE)) }),
+      (state, name, values) => {
+        const { e, part } = slots.get(name)!;
+        if (part === 'w2') {
+          const w2 = quantizeLinear(values, H, I, b.options.dtype);
+          state.fc2.set(w2.packed, e * H * (I / 2));
+          state.fc2Scales.set(w2.scales, e * H * (I / BLOCK_SIZE));
+          return;
+        }
+        const q = quantizeLinear(values, I, H, b.options.dtype);
+        const parity = part === 'w1' ? 0 : 1;
+        for (let r = 0; r < I; r++) {
+          state.fc1.set(q.packed.subarray(r * rowBytes, (r + 1) * rowBytes), (e * 2 * I + 2 * r + parity) * rowBytes);
+          state.fc1Scales.set(q.scales.subarray(r * rowScales, (r + 1) * rowScales), (e * 2 * I + 2 * r + parity) * rowScales);
+        }
+      },
+      (state) => [state.fc1, b.floatBytes(state.fc1Scales), state.fc2, b.floatBytes(state.fc2Scales)],
+    ),
+  );
+  return [fc1!, fc1Scales!, '', fc2!, fc2Scales!];
+}
 
 /**
  * QMoE over [rows, H] that only ever gives the kernel one row: If(rows = 1) calls it directly (decode stays a

@@ -37,13 +37,13 @@ describe('exporter refuses bad input with a message naming the problem', () => {
   it('a missing tensor', () => {
     const dir = checkpoint();
     rewrite(dir, (specs) => specs.filter((s) => s.name !== 'model.layers.2.self_attn.k_proj.weight'));
-    expect(exportTo(dir)).toThrow(/missing tensor model\.layers\.2\.self_attn\.k_proj\.weight/);
+    expect(exportTo(dir)).toThrow(/has no tensor model\.layers\.2\.self_attn\.k_proj\.weight/);
   });
 
   it('a shape that disagrees with the config', () => {
     const dir = checkpoint();
     rewrite(dir, (specs) => specs.map((s) => (s.name === 'model.layers.0.feed_forward.w1.weight' ? { ...s, shape: [192, 64] } : s)));
-    expect(exportTo(dir)).toThrow(/model\.layers\.0\.feed_forward\.w1\.weight has shape \[192, 64\] but the config implies \[128, 64\]/);
+    expect(exportTo(dir)).toThrow(/model\.layers\.0\.feed_forward\.w1\.weight has shape \[192, 64\], but the config implies \[128, 64\]/);
   });
 
   it('a truncated safetensors file', () => {
