@@ -24,6 +24,8 @@ export interface HubFaults {
   corruptOnce?: string[];
   /** Paths served with one flipped byte every time: the hub's bytes do not match its published hash. */
   corruptAlways?: string[];
+  /** One byte of a file flipped the first time a response covers it (a fault deep inside a file, not at its start). */
+  corruptByteOnce?: { path: string; at: number };
   /** Chance that a content request gets a 500, 429 or stall while any are left, never twice in a row (default 0.5). */
   rate?: number;
   seed?: number;
@@ -37,6 +39,8 @@ export interface LocalHubOptions {
   faults?: HubFaults;
   /** Serve bodies at about this many bytes per second (lets a test stop a download halfway). */
   throttleBps?: number;
+  /** Publish the folder under this commit id instead of one computed from its files (a pinned commit's stand-in). */
+  commit?: string;
 }
 
 export interface ServedRequest {
@@ -128,9 +132,10 @@ export async function startLocalHub(options: LocalHubOptions): Promise<LocalHub>
   const revision = options.revision ?? 'main';
   const commits = new Map<string, Commit>();
   const first = await snapshot(options.modelDir);
+  if (options.commit) first.sha = options.commit;
   commits.set(first.sha, first);
   let head = first.sha;
-  const noFaults: Required<Omit<HubFaults, 'seed'>> = { drops: 0, dropSpacing: 256 * 1024, serverErrors: 0, rateLimits: 0, stalls: 0, corruptOnce: [], corruptAlways: [], rate: 0.5 };
+  const noFaults: Required<Omit<HubFaults, 'seed' | 'corruptByteOnce'>> & Pick<HubFaults, 'corruptByteOnce'> = { drops: 0, dropSpacing: 256 * 1024, serverErrors: 0, rateLimits: 0, stalls: 0, corruptOnce: [], corruptAlways: [], rate: 0.5 };
   let faults = noFaults;
   let rng = random(1);
   let contentBytes = 0;
@@ -206,8 +211,14 @@ export async function startLocalHub(options: LocalHubOptions): Promise<LocalHub>
       faults.drops--;
       nextDropAt = faults.drops > 0 ? contentBytes + cutAt + faults.dropSpacing * (0.5 + rng()) : Infinity;
     }
-    const flipAt = fault === 'corrupt' ? Math.floor(rng() * length) : -1;
+    let flipAt = fault === 'corrupt' ? Math.floor(rng() * length) : -1;
     if (fault === 'corrupt') faults.corruptOnce = faults.corruptOnce.filter((path) => path !== file.path);
+    const byte = faults.corruptByteOnce;
+    if (flipAt < 0 && byte?.path === file.path && byte.at >= start && byte.at <= end) {
+      flipAt = byte.at - start;
+      fault = 'corrupt';
+      delete faults.corruptByteOnce;
+    }
     if (fault) served.fault = fault;
     const started = Date.now();
     for await (const raw of createReadStream(file.absolute, { start, end, highWaterMark: 256 * 1024 })) {

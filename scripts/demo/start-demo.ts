@@ -10,7 +10,7 @@ import { startLocalHub, type LocalHub } from '../local-hub';
 const ROOT = resolve(import.meta.dirname, '../..');
 
 /** The built-in model machines without a capable GPU get; the demo hub serves a tiny stand-in under its name. */
-export const DEMO_MODEL = BUILT_IN_MODELS.find((model) => model.backend === 'wasm')!;
+export const DEMO_MODEL = BUILT_IN_MODELS.find((model) => model.id === 'lfm2.5-1.2b-instruct')!;
 
 export interface DemoOptions {
   profile: string;
@@ -32,14 +32,15 @@ export interface Demo {
 
 /**
  * Everything the demo needs with no internet: the demo pages and a local hub on 127.0.0.1, the hub serving
- * the exporter's tiny random model (int8 for the WASM engine, plus the GPU dtypes) under the built-in CPU
- * model's repository name, and Chromium with the built extension pointed at that hub through its hubBaseUrl
+ * the tiny random test checkpoint (safetensors, as a user's download would be) under the built-in CPU model's
+ * repository name and pinned commit, which the extension converts in the browser, and Chromium with the built extension pointed at that hub through its hubBaseUrl
  * setting, the same setting a person would type in the options page. The model's answers are noise (random
  * weights); the path to them (consent, download, checksums, loading, streaming) is the real one.
  */
 export async function startDemo(options: DemoOptions): Promise<Demo> {
   const pages = await startPageServer(pagesFromDirectory(resolve(ROOT, 'demo/pages')), [], options.port);
-  const hub = await startLocalHub({ modelDir: ensureTestModel('tiny-dense').dir, repo: DEMO_MODEL.repo!, revision: DEMO_MODEL.revision! });
+  // The checkpoint as Liquid AI publishes theirs (safetensors, config, tokenizer), at the built-in's pinned commit.
+  const hub = await startLocalHub({ modelDir: ensureTestModel('tiny-dense').checkpoint, repo: DEMO_MODEL.repo!, revision: DEMO_MODEL.revision!, commit: DEMO_MODEL.revision! });
   mkdirSync(options.profile, { recursive: true });
   const context = await chromium.launchPersistentContext(options.profile, {
     executablePath: CHROMIUM,

@@ -14,7 +14,15 @@ interface NavigatorLike {
 interface AdapterLike {
   features: { has(name: string): boolean };
   limits: { maxBufferSize: number; maxStorageBufferBindingSize: number };
-  info?: { vendor?: string; architecture?: string; description?: string };
+  info?: { vendor?: string; architecture?: string; description?: string; isFallbackAdapter?: boolean };
+}
+
+/**
+ * A software adapter draws on the CPU (SwiftShader, what Chromium offers where there is no usable GPU): slower
+ * than the CPU path's own WASM kernels, so it does not count as a GPU for choosing a model.
+ */
+function isSoftware(info: NonNullable<AdapterLike['info']>): boolean {
+  return info.isFallbackAdapter === true || /swiftshader|llvmpipe|software/i.test(`${info.vendor ?? ''} ${info.architecture ?? ''} ${info.description ?? ''}`);
 }
 
 export async function probeCapabilities(nav: NavigatorLike, crossOriginIsolated: boolean): Promise<Capabilities> {
@@ -39,6 +47,7 @@ export async function probeCapabilities(nav: NavigatorLike, crossOriginIsolated:
       maxBufferSize: adapter.limits.maxBufferSize,
       maxStorageBufferBindingSize: adapter.limits.maxStorageBufferBindingSize,
       shaderF16: adapter.features.has('shader-f16'),
+      software: isSoftware(info),
     },
   };
 }

@@ -20,7 +20,7 @@ export function chooseModel(caps: Capabilities, candidates: readonly ModelCandid
   const reasons: { candidate: ModelCandidate; reason: ChoiceReason }[] = [];
   const threads = caps.crossOriginIsolated ? Math.max(1, Math.min(4, caps.cores)) : 1;
   for (const candidate of candidates) {
-    const reason = rejection(caps, candidate);
+    const reason = whyNot(caps, candidate);
     if (reason) {
       reasons.push({ candidate, reason });
       continue;
@@ -32,13 +32,15 @@ export function chooseModel(caps: Capabilities, candidates: readonly ModelCandid
   return { ok: false, reasons };
 }
 
-function rejection(caps: Capabilities, candidate: ModelCandidate): ChoiceReason | undefined {
+/** Why `candidate` does not run on this machine, or undefined when it does. */
+export function whyNot(caps: Capabilities, candidate: ModelCandidate): ChoiceReason | undefined {
   const memory = caps.deviceMemoryGiB;
   // deviceMemory is capped at 8 GiB by browsers, so only a low value can rule a model out.
   if (memory !== undefined && memory < 8 && memory * GiB < candidate.weightBytes * HEADROOM) return 'memory-low';
   if (candidate.backend === 'wasm') return candidate.weightBytes * HEADROOM > WASM_MEMORY_LIMIT ? 'wasm-memory-limit' : undefined;
   const gpu = caps.webgpu;
   if ('unavailable' in gpu) return `webgpu-${gpu.unavailable}`;
+  if (gpu.software) return 'webgpu-software';
   if (gpu.maxStorageBufferBindingSize < candidate.largestBufferBytes || gpu.maxBufferSize < candidate.largestBufferBytes) return 'webgpu-buffer-limit';
   if (candidate.dtype === 'q4f16' && !gpu.shaderF16) return 'webgpu-no-f16';
   return undefined;

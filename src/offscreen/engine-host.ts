@@ -6,7 +6,7 @@ import type { OrtApi, OrtSession } from '../engine/ort-types';
 import { PagewiseError, type Backend, type CommandEvent, type CommandResult, type HardwareReport } from '../protocol';
 import { activeModelId, rememberActiveModel } from '../store/active-model';
 import { loadableModels } from '../store/model-list';
-import { BUILT_IN_MODELS, candidateFor } from '../store/model-registry';
+import { BUILT_IN_MODELS, candidatesOf } from '../store/model-registry';
 import { WeightDb } from '../store/weight-db';
 import { EngineStatus } from './engine-status';
 import { executionProviders, OrtRuntimes, type OrtRuntime } from './ort-runtime';
@@ -57,7 +57,7 @@ export class EngineHost {
   /** What this device offers and which built-in model fits it, with every reason. */
   async hardware(): Promise<HardwareReport> {
     const caps = await probeCapabilities(navigator as never, self.crossOriginIsolated);
-    const candidates = BUILT_IN_MODELS.map((entry) => candidateFor(entry)).filter((c) => c !== undefined);
+    const candidates = candidatesOf(BUILT_IN_MODELS);
     return { ...caps, choice: chooseModel(caps, candidates) };
   }
 
@@ -73,7 +73,7 @@ export class EngineHost {
     const start = performance.now();
     const record = await this.db.getModel(modelId);
     if (!record) throw new PagewiseError('no-model', `${modelId} is not in the store. Download it in Models and settings.`);
-    const target = backend ?? record.entry.backend;
+    const target = backend ?? record.backend;
     if (target === 'webgpu' && 'unavailable' in (await this.hardware()).webgpu) {
       throw new PagewiseError('unsupported', 'WebGPU is not available in this browser or on this GPU.');
     }
@@ -92,7 +92,7 @@ export class EngineHost {
         ort: ort as unknown as OrtApi,
         source: storeModelSource(modelId, this.db, (read) => progress('read', 0.8 * read)),
         // A stored model has exactly one graph, the one its entry names; the store downloaded nothing else.
-        dtype: record.entry.dtype,
+        dtype: record.dtype,
         signal,
         createSession: (graph) => {
           progress('session', 0.8);
@@ -104,7 +104,7 @@ export class EngineHost {
       const result: LoadResult = {
         modelId,
         backend: target,
-        dtype: record.entry.dtype,
+        dtype: record.dtype,
         threads: target === 'wasm' ? (ort.env.wasm.numThreads ?? 1) : 0,
         loadMs: end - start,
         readMs: (sessionStart || end) - start,

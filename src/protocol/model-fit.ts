@@ -9,8 +9,8 @@ export const BACKENDS = ['wasm', 'webgpu'] as const;
 export const BackendSchema = v.picklist(BACKENDS);
 export type Backend = v.InferOutput<typeof BackendSchema>;
 
-/** Graphs the engine can run: 4-bit MatMulNBits (WebGPU) and per-token int8 MatMulInteger (WASM). */
-export const ENGINE_DTYPES = ['q4f16', 'q4', 'int8'] as const;
+/** Graphs the engine can run: 4-bit MatMulNBits (WebGPU), per-token int8 MatMulInteger or float32 MatMul (WASM). */
+export const ENGINE_DTYPES = ['q4f16', 'q4', 'int8', 'fp32'] as const;
 export const EngineDtypeSchema = v.picklist(ENGINE_DTYPES);
 export type EngineDtype = v.InferOutput<typeof EngineDtypeSchema>;
 
@@ -19,6 +19,7 @@ export const CHOICE_REASONS = [
   'webgpu-no-api',
   'webgpu-no-adapter',
   'webgpu-request-failed',
+  'webgpu-software',
   'webgpu-buffer-limit',
   'webgpu-no-f16',
   'memory-low',
@@ -45,7 +46,14 @@ export type ModelCandidate = v.InferOutput<typeof ModelCandidateSchema>;
 export const WEBGPU_UNAVAILABLE = ['no-api', 'no-adapter', 'request-failed'] as const;
 export const CapabilitiesSchema = v.object({
   webgpu: v.union([
-    v.object({ adapter: v.string(), maxBufferSize: v.number(), maxStorageBufferBindingSize: v.number(), shaderF16: v.boolean() }),
+    v.object({
+      adapter: v.string(),
+      maxBufferSize: v.number(),
+      maxStorageBufferBindingSize: v.number(),
+      shaderF16: v.boolean(),
+      /** A software adapter (SwiftShader): it runs WebGPU on the CPU. */
+      software: v.boolean(),
+    }),
     v.object({ unavailable: v.picklist(WEBGPU_UNAVAILABLE) }),
   ]),
   /** navigator.deviceMemory (GiB, rounded and capped at 8 by browsers); undefined where not exposed. */

@@ -41,6 +41,8 @@ export class HubClient {
     const response = await this.getJson(`${this.baseUrl}/api/models/${repo}/revision/${encodeURIComponent(revision)}`, signal);
     const sha = (response.body as { sha?: unknown }).sha;
     if (typeof sha !== 'string' || !isCommitSha(sha)) throw new Error(`The hub gave no commit for ${repo}@${revision}.`);
+    // A pinned commit is what we download, whatever a mirror answers for it.
+    if (isCommitSha(revision) && sha !== revision) throw new Error(`The hub answered commit ${sha} for the pinned commit ${revision} of ${repo}.`);
     return sha;
   }
 

@@ -42,6 +42,8 @@ async function importUnlocked(deps: Pick<StoreDeps, 'db' | 'estimate'>, entry: M
   const chunkBytes = request.chunkBytes ?? DEFAULT_CHUNK_BYTES;
   const record: ModelRecord = {
     entry: { ...entry, approxBytes: picked.reduce((sum, file) => sum + file.size, 0) },
+    backend: request.backend,
+    dtype: request.dtype,
     chunkBytes,
     files: picked.map((file): StoredFile => ({ path: file.path, size: file.size, digest: { algorithm: 'sha256', hex: '' }, chunks: 0, verified: false })),
     state: 'partial',

@@ -1,3 +1,4 @@
+import type { Backend } from '../protocol/model-fit';
 import { downloadFile, type StoreNotice } from './file-download';
 import { inThreadHasher, type HasherFactory } from './file-hasher';
 import { HubClient } from './hub-client';
@@ -42,9 +43,16 @@ export interface SpaceFigures {
 
 export interface DownloadPlan extends SpaceFigures {
   commit: string | undefined;
+  /** Bytes fetched in all. */
   totalBytes: number;
+  /** Bytes the model will take once stored (a converted model's graph, not its checkpoint). */
+  occupiesBytes: number;
+  /** Bytes stored already, and still to store. */
   storedBytes: number;
   remainingBytes: number;
+  /** The graph that will be stored. */
+  backend: Backend;
+  dtype: string;
   fits: boolean;
 }
 
@@ -81,9 +89,13 @@ async function recordFor(deps: StoreDeps, entry: ModelEntry, hubBaseUrl: string,
   if (entry.source !== 'hub' || !entry.repo || !entry.revision) throw new Error(`${entry.label} has no files in the store and no hub to fetch them from.`);
   const hub = new HubClient(entry.baseUrl ?? hubBaseUrl, deps.fetchFn);
   const commit = await hub.resolveCommit(entry.repo, entry.revision, signal);
-  const files = selectModelFiles(await hub.listFiles(entry.repo, commit, signal), entry.dtype);
+  const target = entry.targets[0];
+  if (entry.format !== 'onnx' || !target) throw new Error(`${entry.label} is a checkpoint to convert, not an ONNX download.`);
+  const files = selectModelFiles(await hub.listFiles(entry.repo, commit, signal), target.dtype);
   return {
     entry,
+    backend: target.backend,
+    dtype: target.dtype,
     commit,
     chunkBytes,
     files: files.map((file) => ({ ...file, chunks: 0, verified: false })),
@@ -104,7 +116,10 @@ export async function planDownload(
   const storedBytes = recordBytesStored(record);
   const space = await spaceFigures(deps.estimate);
   const remainingBytes = totalBytes - storedBytes;
-  return { record, plan: { commit: record.commit, totalBytes, storedBytes, remainingBytes, ...space, fits: remainingBytes <= space.availableBytes } };
+  return {
+    record,
+    plan: { commit: record.commit, totalBytes, occupiesBytes: totalBytes, storedBytes, remainingBytes, backend: record.backend, dtype: record.dtype, ...space, fits: remainingBytes <= space.availableBytes },
+  };
 }
 
 async function quotaOutcome(deps: StoreDeps, neededBytes: number, except: string): Promise<DownloadOutcome> {

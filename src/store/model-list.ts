@@ -17,8 +17,10 @@ export function listing(entry: ModelEntry, record: ModelRecord | undefined, down
     ...(entry.repo ? { repo: entry.repo } : {}),
     ...(entry.revision ? { revision: entry.revision } : {}),
     ...(record?.commit ? { commit: record.commit } : {}),
-    dtype: entry.dtype,
-    backend: entry.backend,
+    // The stored graph, or before any download the entry's first choice (a converted model may end up another).
+    dtype: record?.dtype ?? entry.targets[0]!.dtype,
+    backend: record?.backend ?? entry.targets[0]!.backend,
+    format: entry.format,
     custom: entry.custom,
     state: record ? record.state : 'absent',
     sizeBytes: record ? recordTotalBytes(record) : entry.approxBytes,
@@ -56,8 +58,12 @@ export async function loadableModels(db: StoreDeps['db'], activeId: string | und
   };
   return (await db.listModels())
     .filter((record) => record.state === 'verified')
-    // A built-in model is judged by what the registry says of it now, not by the copy stored with its files.
-    .map((record) => candidateFor(BUILT_IN_MODELS.find((model) => model.id === record.entry.id) ?? record.entry, recordTotalBytes(record)))
+    .map((record) => {
+      // A built-in model is judged by what the registry says of it now, not by the copy stored with its files.
+      const entry = BUILT_IN_MODELS.find((model) => model.id === record.entry.id) ?? record.entry;
+      const target = entry.targets.find((t) => t.backend === record.backend && t.dtype === record.dtype) ?? { backend: record.backend, dtype: record.dtype as never };
+      return candidateFor(entry, target, recordTotalBytes(record));
+    })
     .filter((candidate): candidate is ModelCandidate => candidate !== undefined)
     .sort((a, b) => rank(a.modelId) - rank(b.modelId));
 }

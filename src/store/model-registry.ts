@@ -3,12 +3,14 @@ import { hubModelId, isRepoFilePath, isRepoId, isRevision, normalizeBaseUrl } fr
 
 /**
  * The one list of models Pagewise knows, with what each needs of the hardware (the engine's fit rules in
- * engine/model-choice.ts judge those needs against this device). Built-in entries name a hub repository, a
- * revision and a dtype; the exact
- * file list, sizes and checksums come from the hub's tree at that revision when a download is planned,
- * and the revision is resolved to a commit sha then and pinned in the stored record, so a branch that
- * moves later never mixes two versions of a model. Users add entries of their own (another repository
- * and revision, a mirror, or a folder imported from disk).
+ * engine/model-choice.ts judge those needs against this device).
+ *
+ * A built-in model is Liquid AI's own checkpoint (safetensors, as published) at a pinned commit: Pagewise
+ * converts it in the browser into the graph this device runs best (store/convert/), choosing among the entry's
+ * targets. A user can add any hub repository holding an LFM2 checkpoint (converted the same way) or an ONNX export
+ * in the transformers.js layout (downloaded as it is, after its graph is checked against the backend), or import
+ * a folder. The exact file list, sizes and checksums come from the hub's tree at the pinned commit when a download
+ * is planned; a revision that is a branch is resolved to its commit then, and that commit is kept.
  */
 const GiB = 1024 ** 3;
 const MiB = 1024 ** 2;
@@ -16,108 +18,140 @@ const MiB = 1024 ** 2;
 /** What a model asks of the backend it runs on. */
 export type ModelNeeds = Pick<ModelCandidate, 'weightBytes' | 'largestBufferBytes'>;
 
+/** A graph a model can be stored as. Needs are known for built-in models; otherwise the files' size stands in. */
+export interface ModelTarget {
+  backend: Backend;
+  dtype: EngineDtype;
+  needs?: ModelNeeds;
+}
+
 export interface ModelEntry {
   id: string;
   label: string;
   source: 'hub' | 'local';
+  /** `safetensors`: a checkpoint converted here; `onnx`: graphs already exported (`onnx/model_<dtype>.onnx`). */
+  format: 'safetensors' | 'onnx';
   /** Hub repository and revision (branch, tag or commit); absent for a local import. */
   repo?: string;
   revision?: string;
   /** A mirror that serves the hub's API and resolve URLs; the user's hub setting applies when absent. */
   baseUrl?: string;
-  /** Which `onnx/model_<dtype>.onnx` graph (and its external data) the entry uses. */
-  dtype: string;
-  backend: Backend;
-  /** For display before the hub has been asked: the published size of the files this entry uses. */
+  /** The graphs it can be stored as, best first; a converted model takes the first this device runs. */
+  targets: ModelTarget[];
+  /** For display before the hub has been asked: the published size of what a download fetches. */
   approxBytes: number;
-  /** Known for built-in models; for others the stored files' size stands for the weights. */
-  needs?: ModelNeeds;
   custom: boolean;
 }
 
+/**
+ * Commits are pinned where a public record names one (the 8B's tokenizer-fix commit named on its model card; the
+ * 1.2B and 350M commits other projects pin for reproducible downloads). Shapes, used for the needs, follow the
+ * published configs (presets in scripts/export/presets.ts); download sizes are the checkpoints' published sizes.
+ */
 export const BUILT_IN_MODELS: readonly ModelEntry[] = [
   {
     id: 'lfm2.5-8b-a1b',
-    label: 'LFM2.5-8B-A1B (q4f16, GPU)',
+    label: 'LFM2.5-8B-A1B',
     source: 'hub',
-    repo: 'LiquidAI/LFM2.5-8B-A1B-ONNX',
-    revision: 'main',
-    dtype: 'q4f16',
-    backend: 'webgpu',
-    approxBytes: 4_700_000_000,
-    // LFM2.5-8B-A1B's shapes (src/model/config.ts presets) at 4.5 bits per weight; the largest buffer is one layer's experts.
-    needs: { weightBytes: 4.7 * GiB, largestBufferBytes: 132 * MiB },
+    format: 'safetensors',
+    repo: 'LiquidAI/LFM2.5-8B-A1B',
+    revision: 'feb5e04da4910dd56d33f0cd03747ff298c1e801',
+    // 4.5 bits per weight; the largest buffer is the 4-bit embedding (one layer's experts come close).
+    targets: [
+      { backend: 'webgpu', dtype: 'q4f16', needs: { weightBytes: 4.7 * GiB, largestBufferBytes: 132 * MiB } },
+      { backend: 'webgpu', dtype: 'q4', needs: { weightBytes: 4.9 * GiB, largestBufferBytes: 132 * MiB } },
+    ],
+    approxBytes: 16_900_000_000,
     custom: false,
   },
   {
-    // The CPU (WASM) engine runs the int8 graph (onnx/model_int8.onnx and its data): WASM's MatMulNBits ran 10x
-    // slower than int8 MatMulInteger on the 1.2B's shapes (bench/lib/matmul-variants.ts), and the WASM build has
-    // no 4-bit embedding kernel. The id names the dtype so a record of another graph stored under an older id is
-    // never taken for this one.
-    id: 'lfm2.5-1.2b-instruct-int8',
-    label: 'LFM2.5-1.2B-Instruct (int8, CPU)',
+    id: 'lfm2.5-1.2b-instruct',
+    label: 'LFM2.5-1.2B-Instruct',
     source: 'hub',
-    repo: 'LiquidAI/LFM2.5-1.2B-Instruct-ONNX',
-    revision: 'main',
-    dtype: 'int8',
-    backend: 'wasm',
-    approxBytes: 1_300_000_000,
-    // 8 bits per weight, one tied [2048, 65536] table.
-    needs: { weightBytes: 1.2 * GiB, largestBufferBytes: 128 * MiB },
+    format: 'safetensors',
+    repo: 'LiquidAI/LFM2.5-1.2B-Instruct',
+    revision: '0f604ada3f766f9f257460c4c9f0b5d6f69d431b',
+    // On the CPU the int8 graph (8 bits per weight, one tied [2048, 65536] table): onnxruntime-web's WASM
+    // MatMulNBits ran 10x slower than int8 MatMulInteger on these shapes (bench/lib/matmul-variants.ts).
+    targets: [
+      { backend: 'webgpu', dtype: 'q4f16', needs: { weightBytes: 0.75 * GiB, largestBufferBytes: 68 * MiB } },
+      { backend: 'webgpu', dtype: 'q4', needs: { weightBytes: 0.8 * GiB, largestBufferBytes: 68 * MiB } },
+      { backend: 'wasm', dtype: 'int8', needs: { weightBytes: 1.2 * GiB, largestBufferBytes: 128 * MiB } },
+    ],
+    approxBytes: 2_340_697_936,
+    custom: false,
+  },
+  {
+    id: 'lfm2.5-350m',
+    label: 'LFM2.5-350M',
+    source: 'hub',
+    format: 'safetensors',
+    repo: 'LiquidAI/LFM2.5-350M',
+    revision: '9e6c6ccf47cd318696e137d381a7ded8fe4df09f',
+    // Small enough to keep every weight in float32 on the CPU, where onnxruntime-web's float MatMul runs at
+    // native speed (int8 at a fraction of it).
+    targets: [
+      { backend: 'webgpu', dtype: 'q4f16', needs: { weightBytes: 0.23 * GiB, largestBufferBytes: 34 * MiB } },
+      { backend: 'wasm', dtype: 'fp32', needs: { weightBytes: 1.33 * GiB, largestBufferBytes: 256 * MiB } },
+    ],
+    approxBytes: 709_000_000,
     custom: false,
   },
 ];
 
 /**
- * The entry as the fit rules see it, or undefined for a graph the engine cannot run. `storedBytes` stands in for
- * the weights of a model whose needs are not known (custom and imported models); its largest buffer is then
- * unknown (0) and only loading it tells.
+ * A target of `entry` as the fit rules see it, or undefined for a graph the engine cannot run. `storedBytes`
+ * stands in for the weights when the target's needs are not known (custom and imported models); the largest
+ * buffer is then unknown (0) and only loading it tells.
  */
-export function candidateFor(entry: ModelEntry, storedBytes = entry.approxBytes): ModelCandidate | undefined {
-  if (!isEngineDtype(entry.dtype)) return undefined;
-  const needs = entry.needs ?? { weightBytes: storedBytes, largestBufferBytes: 0 };
-  return { modelId: entry.id, backend: entry.backend, dtype: entry.dtype, ...needs };
+export function candidateFor(entry: ModelEntry, target: ModelTarget, storedBytes = entry.approxBytes): ModelCandidate | undefined {
+  if (!isEngineDtype(target.dtype)) return undefined;
+  const needs = target.needs ?? { weightBytes: storedBytes, largestBufferBytes: 0 };
+  return { modelId: entry.id, backend: target.backend, dtype: target.dtype, ...needs };
 }
 
-function isEngineDtype(dtype: string): dtype is EngineDtype {
+/** Every target of every entry, best first within each entry: what the hardware panel weighs. */
+export function candidatesOf(entries: readonly ModelEntry[]): ModelCandidate[] {
+  return entries.flatMap((entry) => entry.targets.map((target) => candidateFor(entry, target))).filter((c) => c !== undefined);
+}
+
+export function isEngineDtype(dtype: string): dtype is EngineDtype {
   return (ENGINE_DTYPES as readonly string[]).includes(dtype);
 }
 
-const DTYPE = /^(fp32|fp16|q4|q4f16|q4f32|q8|int8|uint8|bnb4|quantized)$/;
+/** The graphs a checkpoint added by the user is converted to, best first (an MoE checkpoint takes the GPU ones only). */
+export const CONVERSION_TARGETS: readonly ModelTarget[] = [
+  { backend: 'webgpu', dtype: 'q4f16' },
+  { backend: 'webgpu', dtype: 'q4' },
+  { backend: 'wasm', dtype: 'int8' },
+];
 
-export interface CustomHubModel {
-  repo: string;
-  revision: string;
-  dtype: string;
-  baseUrl?: string;
-  backend: Backend;
-}
+export type CustomHubModel =
+  | { format: 'safetensors'; repo: string; revision: string; baseUrl?: string }
+  | { format: 'onnx'; repo: string; revision: string; dtype: string; backend: Backend; baseUrl?: string };
 
 /** Checks a user's custom hub entry and gives it its id; throws with a message the UI can show. */
 export function customHubEntry(input: CustomHubModel): ModelEntry {
   if (!isRepoId(input.repo)) throw new Error(`"${input.repo}" is not a hub repository id (owner/name).`);
   if (!isRevision(input.revision)) throw new Error(`"${input.revision}" is not a revision (a branch, tag or commit sha).`);
-  if (!DTYPE.test(input.dtype)) throw new Error(`"${input.dtype}" is not a known ONNX dtype.`);
   const baseUrl = input.baseUrl ? normalizeBaseUrl(input.baseUrl) : undefined;
-  return {
-    id: hubModelId(input.repo, input.dtype, input.revision),
-    label: `${input.repo} (${input.dtype})`,
-    source: 'hub',
-    repo: input.repo,
-    revision: input.revision,
-    ...(baseUrl ? { baseUrl } : {}),
-    dtype: input.dtype,
-    backend: input.backend,
-    approxBytes: 0,
-    custom: true,
-  };
+  const common = { source: 'hub' as const, repo: input.repo, revision: input.revision, ...(baseUrl ? { baseUrl } : {}), approxBytes: 0, custom: true };
+  if (input.format === 'safetensors') {
+    return { ...common, id: `${input.repo}@${input.revision}#convert`, label: input.repo, format: 'safetensors', targets: [...CONVERSION_TARGETS] };
+  }
+  return { ...common, id: hubModelId(input.repo, input.dtype, input.revision), label: `${input.repo} (${input.dtype})`, format: 'onnx', targets: [onnxTarget(input.dtype, input.backend)] };
 }
 
 /** An entry for model files imported from a folder on disk (machines that never go online). */
 export function localFolderEntry(folderName: string, dtype: string, backend: Backend): ModelEntry {
   const name = folderName.replace(/[^A-Za-z0-9_.-]/g, '_').slice(0, 80) || 'folder';
-  if (!DTYPE.test(dtype)) throw new Error(`"${dtype}" is not a known ONNX dtype.`);
-  return { id: `local/${name}#${dtype}`, label: `${folderName} (${dtype})`, source: 'local', dtype, backend, approxBytes: 0, custom: true };
+  return { id: `local/${name}#${dtype}`, label: `${folderName} (${dtype})`, source: 'local', format: 'onnx', targets: [onnxTarget(dtype, backend)], approxBytes: 0, custom: true };
+}
+
+/** The one graph of an ONNX repository or folder the user names; the engine runs only its own dtypes. */
+function onnxTarget(dtype: string, backend: Backend): ModelTarget {
+  if (!isEngineDtype(dtype)) throw new Error(`"${dtype}" is not a graph Pagewise runs (${ENGINE_DTYPES.join(', ')}).`);
+  return { backend, dtype };
 }
 
 export interface RepoFile {

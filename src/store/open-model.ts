@@ -62,7 +62,7 @@ export async function openModel(modelId: string, db = new WeightDb()): Promise<O
     if (!found) throw new Error(`${record.entry.label} has no file ${path}.`);
     return found;
   };
-  const graphPath = `onnx/model_${record.entry.dtype}.onnx`;
+  const graphPath = `onnx/model_${record.dtype}.onnx`;
   const dataPrefix = `${graphPath}_data`;
   return {
     entry: record.entry,

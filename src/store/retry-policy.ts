@@ -53,3 +53,24 @@ export function sleep(ms: number, signal: AbortSignal): Promise<void> {
     signal.addEventListener('abort', onAbort, { once: true });
   });
 }
+
+/**
+ * Runs `work` until it succeeds, retrying what `retryable` accepts with backoff, up to `attempts` tries in all
+ * (MAX_CONSECUTIVE_FAILURES by default). For requests that start over from nothing each time.
+ */
+export async function withRetries<T>(signal: AbortSignal, retryable: (error: unknown) => boolean, work: () => Promise<T>, attempts = MAX_CONSECUTIVE_FAILURES): Promise<T> {
+  for (let failures = 1; ; failures++) {
+    try {
+      return await work();
+    } catch (error) {
+      if (signal.aborted) throw signal.reason;
+      if (!retryable(error) || failures >= attempts) throw error;
+      await sleep(backoffMs(failures, error instanceof RetryableHttpError ? error.retryAfterMs : undefined), signal);
+    }
+  }
+}
+
+/** What the network and servers break now and then: worth another request. */
+export function isTransient(error: unknown): boolean {
+  return error instanceof RetryableHttpError || error instanceof TypeError || (error instanceof DOMException && error.name === 'TimeoutError');
+}

@@ -1,4 +1,5 @@
 import { createStore, del, get, getMany, promisifyRequest, set, setMany, type UseStore } from 'idb-keyval';
+import type { Backend } from '../protocol/model-fit';
 import type { FileDigest } from './hub-client';
 import type { ModelEntry } from './model-registry';
 
@@ -23,10 +24,43 @@ export interface StoredFile {
   verified: boolean;
 }
 
+/**
+ * Where an interrupted conversion starts again: a point where no export job held part of its inputs, so the run
+ * restarts from the next stored tensor with the jobs before `jobsDone` complete. Its outputs up to `streamOffset`
+ * are made again and those already stored are skipped.
+ */
+export interface ResumePoint {
+  /** Index of the next stored tensor, in the checkpoint's order. */
+  tensor: number;
+  jobsDone: number;
+  /** Bytes of output (all data files one after the other) the jobs before `jobsDone` wrote. */
+  streamOffset: number;
+  /** The weight file the next tensor is in, the byte it starts at, and that file's hasher state there. */
+  shard: number;
+  shardOffset: number;
+  shardHashState?: Uint8Array;
+}
+
+/** A model converted here from a checkpoint: what it was made from, by what, and how far it has come. */
+export interface ConversionRecord {
+  /** Every file of the checkpoint that was read, with the hub's size and checksum, and whether it matched. */
+  sources: Array<{ path: string; size: number; digest: FileDigest; verified: boolean }>;
+  pagewiseVersion: string;
+  /** The graph it was converted to, as the model manager shows it. */
+  settings: { dtype: string; backend: Backend; exportTarget: string };
+  resume: ResumePoint;
+  startedAt: number;
+  finishedAt?: number;
+}
+
 export interface ModelRecord {
   entry: ModelEntry;
+  /** The graph stored (`onnx/model_<dtype>.onnx`) and the backend it was made for. */
+  backend: Backend;
+  dtype: string;
   /** The commit the download is pinned to (absent for a local import). */
   commit?: string;
+  conversion?: ConversionRecord;
   chunkBytes: number;
   files: StoredFile[];
   /** `verified` only once every file's checksum matched; nothing else may be loaded. */
@@ -53,19 +87,27 @@ export function recordTotalBytes(record: ModelRecord): number {
   return record.files.reduce((sum, file) => sum + file.size, 0);
 }
 
+/** A record stored before models were converted here named its graph on the entry; it was always an ONNX download. */
+function upgraded(record: ModelRecord): ModelRecord {
+  if (record.backend && record.dtype) return record;
+  const old = record.entry as ModelEntry & { backend: ModelRecord['backend']; dtype: string };
+  return { ...record, backend: old.backend, dtype: old.dtype, entry: { ...old, format: 'onnx', targets: [{ backend: old.backend, dtype: old.dtype as never }] } };
+}
+
 export class WeightDb {
   constructor(private readonly store: UseStore = createStore('pagewise-weights', 'records')) {}
 
-  getModel(id: string): Promise<ModelRecord | undefined> {
-    return get<ModelRecord>(modelKey(id), this.store);
+  async getModel(id: string): Promise<ModelRecord | undefined> {
+    const record = await get<ModelRecord>(modelKey(id), this.store);
+    return record && upgraded(record);
   }
 
   putModel(record: ModelRecord): Promise<void> {
     return set(modelKey(record.entry.id), { ...record, updatedAt: Date.now() }, this.store);
   }
 
-  listModels(): Promise<ModelRecord[]> {
-    return this.store('readonly', (store) => promisifyRequest(store.getAll(under('model')) as IDBRequest<ModelRecord[]>));
+  async listModels(): Promise<ModelRecord[]> {
+    return (await this.store('readonly', (store) => promisifyRequest(store.getAll(under('model')) as IDBRequest<ModelRecord[]>))).map(upgraded);
   }
 
   /** Stores one chunk and the record that counts it, atomically. */

@@ -1,12 +1,20 @@
+import { probeCapabilities } from '../../engine/capability-probe';
+import { whyNot } from '../../engine/model-choice';
+import { ConfigError } from '../../model/config';
+import { CheckpointError } from '../../model/checkpoint-feeds';
+import { SafetensorsError } from '../../model/safetensors';
 import { PagewiseError, type EngineState, type HostHandlers, type storeCommands } from '../../protocol';
-import { DEFAULT_CHUNK_BYTES, deleteStoredModel, downloadModel, planDownload, type StoreDeps } from '../../store/model-download';
+import { CheckpointListingError } from '../../store/convert/checkpoint-files';
+import { planModelConversion } from '../../store/convert/convert-model';
+import { DEFAULT_CHUNK_BYTES, deleteStoredModel, downloadModel, planDownload, type DownloadProgress, type StoreDeps } from '../../store/model-download';
 import { ModelBusyError } from '../../store/model-lock';
 import { normalizeBaseUrl } from '../../store/model-ids';
 import { knownEntries, listing, listModels } from '../../store/model-list';
-import { customHubEntry, type ModelEntry } from '../../store/model-registry';
+import { candidateFor, customHubEntry, type ModelEntry, type ModelTarget } from '../../store/model-registry';
 import { verifyModel } from '../../store/verify-model';
 import { workerHasher } from '../../store/worker-hasher';
 import type { WeightDb } from '../../store/weight-db';
+import { convertInWorker } from '../conversion-runner';
 import type { EngineHost } from '../engine-host';
 
 type StoreHandlers = Pick<HostHandlers, keyof typeof storeCommands>;
@@ -36,6 +44,21 @@ export function storeHandlers(host: EngineHost, db: WeightDb): StoreHandlers {
     return entry;
   }
 
+  /**
+   * The graphs of a converted model this device runs, best first. None fitting is refused now, in words, rather
+   * than after gigabytes were fetched.
+   */
+  async function fittingTargets(entry: ModelEntry): Promise<ModelTarget[]> {
+    const caps = await probeCapabilities(navigator as never, self.crossOriginIsolated);
+    const judged = entry.targets.map((target) => ({ target, reason: whyNot(caps, candidateFor(entry, target)!) }));
+    const fitting = judged.filter((j) => j.reason === undefined).map((j) => j.target);
+    if (fitting.length === 0) {
+      const why = judged.map((j) => `${j.target.dtype} on ${j.target.backend === 'webgpu' ? 'the GPU' : 'the CPU'}: ${j.reason}`).join('; ');
+      throw new PagewiseError('unsupported', `${entry.label} does not run on this device (${why}). The hardware section of the settings says why.`);
+    }
+    return fitting;
+  }
+
   function hubUrl(value: string | undefined): string {
     try {
       return normalizeBaseUrl(value ?? DEFAULT_HUB);
@@ -60,8 +83,13 @@ export function storeHandlers(host: EngineHost, db: WeightDb): StoreHandlers {
     'store.list-models': () => listModels(deps, (id) => downloads.has(id)),
 
     'store.plan-download': async ({ modelId, hubBaseUrl }, { signal }) => {
-      const { plan } = await planDownload(deps, await entryFor(modelId), hubUrl(hubBaseUrl), signal);
-      return plan;
+      const entry = await entryFor(modelId);
+      try {
+        if (entry.format === 'safetensors') return await planModelConversion(deps, entry, await fittingTargets(entry), hubUrl(hubBaseUrl), signal);
+        return (await planDownload(deps, entry, hubUrl(hubBaseUrl), signal)).plan;
+      } catch (error) {
+        throw refusal(error);
+      }
     },
 
     'store.download': async (payload, { signal, emit }) => {
@@ -75,23 +103,25 @@ export function storeHandlers(host: EngineHost, db: WeightDb): StoreHandlers {
       const before = status.state;
       status.set({ phase: 'downloading', modelId: entry.id, progress: 0 });
       try {
-        const outcome = await downloadModel(deps, {
+        const onProgress = (progress: DownloadProgress) => {
+          emit({ type: 'progress', ...progress });
+          const now = performance.now();
+          if (now - lastStatus < STATUS_INTERVAL_MS) return;
+          lastStatus = now;
+          const { bytes, totalBytes } = progress.overall;
+          status.set({ phase: 'downloading', modelId: entry.id, progress: totalBytes > 0 ? Math.min(1, bytes / totalBytes) : 0 });
+        };
+        const common = {
           entry,
           hubBaseUrl: hubUrl(payload.hubBaseUrl),
           approvedBytes: payload.consent.approvedBytes,
           chunkBytes: payload.chunkBytes ?? DEFAULT_CHUNK_BYTES,
           ...(payload.stallTimeoutMs ? { stallMs: payload.stallTimeoutMs } : {}),
-          signal: controller.signal,
-          onProgress: (progress) => {
-            emit({ type: 'progress', ...progress });
-            const now = performance.now();
-            if (now - lastStatus < STATUS_INTERVAL_MS) return;
-            lastStatus = now;
-            const { bytes, totalBytes } = progress.overall;
-            status.set({ phase: 'downloading', modelId: entry.id, progress: totalBytes > 0 ? Math.min(1, bytes / totalBytes) : 0 });
-          },
-          onNotice: (notice) => emit(notice),
-        });
+        };
+        const outcome =
+          entry.format === 'safetensors'
+            ? await convertInWorker({ ...common, targets: await fittingTargets(entry), pagewiseVersion: chrome.runtime.getManifest().version }, controller.signal, onProgress, (notice) => emit(notice))
+            : await downloadModel(deps, { ...common, signal: controller.signal, onProgress, onNotice: (notice) => emit(notice) });
         if (outcome.status === 'verified') status.set({ phase: 'ready', modelId: entry.id });
         else restore(before);
         return outcome;
@@ -103,6 +133,10 @@ export function storeHandlers(host: EngineHost, db: WeightDb): StoreHandlers {
         if (error instanceof ModelBusyError) {
           restore(before);
           throw new PagewiseError('busy', error.message);
+        }
+        if (error instanceof PagewiseError) {
+          restore(before);
+          throw error;
         }
         const message = error instanceof Error ? error.message : String(error);
         status.set({ phase: 'error', modelId: entry.id, error: { code: 'internal', message } });
@@ -148,4 +182,10 @@ export function storeHandlers(host: EngineHost, db: WeightDb): StoreHandlers {
 function busyIsBusy(error: unknown): never {
   if (error instanceof ModelBusyError) throw new PagewiseError('busy', error.message);
   throw error;
+}
+
+/** What makes a checkpoint or repository unusable, said as the reason it was refused before any download. */
+function refusal(error: unknown): unknown {
+  const refused = [ConfigError, CheckpointError, SafetensorsError, CheckpointListingError].some((kind) => error instanceof kind);
+  return refused ? new PagewiseError('unsupported', (error as Error).message) : error;
 }

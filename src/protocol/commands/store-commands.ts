@@ -23,6 +23,8 @@ export const ModelSummarySchema = v.object({
   commit: v.optional(v.string()),
   dtype: v.string(),
   backend: BackendSchema,
+  /** `safetensors`: converted here from the published checkpoint; `onnx`: downloaded as exported. */
+  format: v.picklist(['safetensors', 'onnx']),
   custom: v.boolean(),
   /** `absent`: nothing stored; `partial`: some files stored, not usable; `verified`: every checksum matched. */
   state: v.picklist(['absent', 'partial', 'verified']),
@@ -39,9 +41,15 @@ const SpaceSchema = v.object({ usageBytes: Bytes, quotaBytes: Bytes, availableBy
 const DownloadPlanSchema = v.object({
   ...SpaceSchema.entries,
   commit: v.optional(v.string()),
+  /** Bytes fetched in all. */
   totalBytes: Bytes,
+  /** Bytes the model takes once stored: for a checkpoint converted here, the graph made for this device. */
+  occupiesBytes: Bytes,
   storedBytes: Bytes,
   remainingBytes: Bytes,
+  /** The graph that will be stored. */
+  backend: BackendSchema,
+  dtype: v.string(),
   fits: v.boolean(),
 });
 export type DownloadPlanResult = v.InferOutput<typeof DownloadPlanSchema>;
@@ -113,14 +121,22 @@ export const storeCommands = {
     result: v.object({ verified: v.boolean(), badFiles: v.array(v.string()), missingFiles: v.array(v.string()) }),
     event: v.object({ type: v.literal('progress'), bytes: Bytes, totalBytes: Bytes }),
   },
+  /**
+   * Adds a hub repository: an LFM2 checkpoint (safetensors, converted here into the graph this device runs best)
+   * or an ONNX export in the transformers.js layout (one graph, downloaded as it is).
+   */
   'store.add-custom-model': {
-    payload: v.object({
-      repo: v.pipe(v.string(), v.maxLength(200)),
-      revision: v.pipe(v.string(), v.maxLength(200)),
-      dtype: v.pipe(v.string(), v.maxLength(20)),
-      backend: BackendSchema,
-      baseUrl: v.optional(HubBaseUrl),
-    }),
+    payload: v.variant('format', [
+      v.object({ format: v.literal('safetensors'), repo: v.pipe(v.string(), v.maxLength(200)), revision: v.pipe(v.string(), v.maxLength(200)), baseUrl: v.optional(HubBaseUrl) }),
+      v.object({
+        format: v.literal('onnx'),
+        repo: v.pipe(v.string(), v.maxLength(200)),
+        revision: v.pipe(v.string(), v.maxLength(200)),
+        dtype: v.pipe(v.string(), v.maxLength(20)),
+        backend: BackendSchema,
+        baseUrl: v.optional(HubBaseUrl),
+      }),
+    ]),
     result: ModelSummarySchema,
     event: v.never(),
   },

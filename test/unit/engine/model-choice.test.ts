@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { probeCapabilities, type Capabilities } from '../../../src/engine/capability-probe';
 import { chooseModel } from '../../../src/engine/model-choice';
 import type { ModelCandidate } from '../../../src/protocol';
-import { BUILT_IN_MODELS, candidateFor } from '../../../src/store/model-registry';
+import { BUILT_IN_MODELS, candidatesOf } from '../../../src/store/model-registry';
 
 const gpu = (limits: { maxBufferSize: number; maxStorageBufferBindingSize: number }, features: string[] = ['shader-f16']) => ({
   requestAdapter: async () => ({ features: new Set(features), limits, info: { vendor: 'acme', architecture: 'rdna' } }),
@@ -71,10 +71,10 @@ describe('chooseModel', () => {
   });
 
   it('over the built-in models: the 8B on a capable GPU, the 1.2B int8 on a CPU-only machine', async () => {
-    const builtIns = BUILT_IN_MODELS.map((entry) => candidateFor(entry)!);
+    const builtIns = candidatesOf(BUILT_IN_MODELS);
     const onGpu = chooseModel(await probeCapabilities({ gpu: gpu(big), deviceMemory: 8 }, true), builtIns);
     expect(onGpu.ok && onGpu.candidate).toMatchObject({ modelId: 'lfm2.5-8b-a1b', backend: 'webgpu', dtype: 'q4f16' });
     const onCpu = chooseModel(caps({}), builtIns);
-    expect(onCpu.ok && onCpu.candidate).toMatchObject({ modelId: 'lfm2.5-1.2b-instruct-int8', backend: 'wasm', dtype: 'int8' });
+    expect(onCpu.ok && onCpu.candidate).toMatchObject({ modelId: 'lfm2.5-1.2b-instruct', backend: 'wasm', dtype: 'int8' });
   });
 });

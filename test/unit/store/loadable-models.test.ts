@@ -8,17 +8,19 @@ import { BUILT_IN_MODELS, customHubEntry, type ModelEntry } from '../../../src/s
 import { WeightDb, type ModelRecord } from '../../../src/store/weight-db';
 
 const cpuOnly: Capabilities = { webgpu: { unavailable: 'no-api' }, crossOriginIsolated: true, cores: 4 };
-const bigGpu: Capabilities = { ...cpuOnly, webgpu: { adapter: 'acme', maxBufferSize: 4 * 1024 ** 3, maxStorageBufferBindingSize: 2 * 1024 ** 3, shaderF16: true } };
+const bigGpu: Capabilities = { ...cpuOnly, webgpu: { adapter: 'acme', maxBufferSize: 4 * 1024 ** 3, maxStorageBufferBindingSize: 2 * 1024 ** 3, shaderF16: true, software: false } };
 
-const moe = BUILT_IN_MODELS.find((m) => m.backend === 'webgpu')!;
-const cpu = BUILT_IN_MODELS.find((m) => m.backend === 'wasm')!;
-const custom = customHubEntry({ repo: 'me/tiny', revision: 'main', dtype: 'q4', backend: 'wasm' });
+const moe = BUILT_IN_MODELS.find((m) => m.id === 'lfm2.5-8b-a1b')!;
+const cpu = BUILT_IN_MODELS.find((m) => m.id === 'lfm2.5-1.2b-instruct')!;
+const custom = customHubEntry({ format: 'onnx', repo: 'me/tiny', revision: 'main', dtype: 'q4', backend: 'wasm' });
 let dbs = 0;
 
+/** Stores each entry as its last target (the 8B's q4, the 1.2B's int8, the custom model's one graph). */
 async function storeWith(entries: Array<[ModelEntry, ModelRecord['state']]>): Promise<WeightDb> {
   const db = new WeightDb(createStore(`loadable-${++dbs}`, 'records'));
   for (const [entry, state] of entries) {
-    await db.putModel({ entry, chunkBytes: 1024, files: [{ path: 'onnx/model.onnx', size: 5e6, digest: { algorithm: 'sha256', hex: '' }, chunks: 0, verified: state === 'verified' }], state, updatedAt: 0 });
+    const { backend, dtype } = entry.targets.at(-1)!;
+    await db.putModel({ entry, backend, dtype, chunkBytes: 1024, files: [{ path: 'onnx/model.onnx', size: 5e6, digest: { algorithm: 'sha256', hex: '' }, chunks: 0, verified: state === 'verified' }], state, updatedAt: 0 });
   }
   return db;
 }

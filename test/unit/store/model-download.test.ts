@@ -27,7 +27,7 @@ function freshDeps(quota = 10 * 1024 ** 3): StoreDeps & { store: ReturnType<type
 }
 
 function entry(): ModelEntry {
-  return customHubEntry({ repo: REPO, revision: 'main', dtype: model.dtype, backend: 'wasm', baseUrl: hub.baseUrl });
+  return customHubEntry({ format: 'onnx', repo: REPO, revision: 'main', dtype: model.dtype, backend: 'wasm', baseUrl: hub.baseUrl });
 }
 
 function request(overrides: Partial<DownloadRequest> = {}): DownloadRequest & { notices: StoreNotice[] } {
@@ -132,7 +132,7 @@ describe('downloading a model into the store', () => {
     try {
       const deps = freshDeps();
       const stop = new AbortController();
-      const mirrored = (): ModelEntry => customHubEntry({ repo: REPO, revision: 'main', dtype: model.dtype, backend: 'wasm', baseUrl: mirror.baseUrl });
+      const mirrored = (): ModelEntry => customHubEntry({ format: 'onnx', repo: REPO, revision: 'main', dtype: model.dtype, backend: 'wasm', baseUrl: mirror.baseUrl });
       await expect(
         downloadModel(deps, request({ entry: mirrored(), signal: stop.signal, onProgress: ({ file }) => file.path.endsWith('_data') && file.bytes > CHUNK * 4 && stop.abort(new Error('closed')) })),
       ).rejects.toThrow('closed');

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { isRepoFilePath, isRepoId, isRevision, normalizeBaseUrl } from '../../../src/store/model-ids';
+import { isCommitSha, isRepoFilePath, isRepoId, isRevision, normalizeBaseUrl } from '../../../src/store/model-ids';
 import { BUILT_IN_MODELS, candidateFor, customHubEntry, selectModelFiles } from '../../../src/store/model-registry';
 import { ProgressMeter } from '../../../src/store/progress-meter';
 
@@ -23,21 +23,24 @@ describe('what users may type as a model source', () => {
     expect(() => normalizeBaseUrl('http://mirror.example')).toThrow(/https/);
     expect(() => normalizeBaseUrl('https://user:pw@mirror.example')).toThrow(/credentials/);
     expect(() => normalizeBaseUrl('javascript:alert(1)')).toThrow();
-    expect(() => customHubEntry({ repo: 'a/b', revision: 'main', dtype: 'q4', backend: 'wasm', baseUrl: 'ftp://x' })).toThrow();
+    expect(() => customHubEntry({ format: 'onnx', repo: 'a/b', revision: 'main', dtype: 'q4', backend: 'wasm', baseUrl: 'ftp://x' })).toThrow();
   });
 
-  test('built-in models name a repository, a revision and a dtype each', () => {
-    expect(BUILT_IN_MODELS.map((m) => [m.repo, m.dtype, m.backend])).toEqual([
-      ['LiquidAI/LFM2.5-8B-A1B-ONNX', 'q4f16', 'webgpu'],
-      ['LiquidAI/LFM2.5-1.2B-Instruct-ONNX', 'int8', 'wasm'],
+  test('built-in models are Liquid AI\'s own checkpoints, each pinned to a commit', () => {
+    expect(BUILT_IN_MODELS.map((m) => [m.repo, m.format])).toEqual([
+      ['LiquidAI/LFM2.5-8B-A1B', 'safetensors'],
+      ['LiquidAI/LFM2.5-1.2B-Instruct', 'safetensors'],
+      ['LiquidAI/LFM2.5-350M', 'safetensors'],
     ]);
-    for (const model of BUILT_IN_MODELS) expect(isRevision(model.revision!)).toBe(true);
+    for (const model of BUILT_IN_MODELS) expect(isCommitSha(model.revision!), model.id).toBe(true);
   });
 
-  test('every built-in model is one the engine runs, with what it needs of the hardware', () => {
+  test('every target of a built-in model is a graph the engine runs, with what it needs of the hardware', () => {
     for (const model of BUILT_IN_MODELS) {
-      expect(candidateFor(model), model.id).toMatchObject({ modelId: model.id, backend: model.backend, dtype: model.dtype });
-      expect(model.needs?.weightBytes, model.id).toBeGreaterThan(0);
+      for (const target of model.targets) {
+        expect(candidateFor(model, target), model.id).toMatchObject({ modelId: model.id, backend: target.backend, dtype: target.dtype });
+        expect(target.needs?.weightBytes, model.id).toBeGreaterThan(0);
+      }
     }
   });
 });
@@ -56,11 +59,10 @@ describe('choosing a model’s files from a repository listing', () => {
     ]);
   });
 
-  test('the CPU model takes only the int8 graph and its data, not the repository’s other dtypes', () => {
+  test('an ONNX model takes only its graph and its data, not the repository’s other dtypes', () => {
     const repo = ['config.json', 'tokenizer.json', 'tokenizer_config.json', 'onnx/model_q4.onnx', 'onnx/model_q4.onnx_data', 'onnx/model_int8.onnx', 'onnx/model_int8.onnx_data', 'onnx/model_int8.onnx_data_1', 'onnx/model_q4f16.onnx']
       .map((path) => ({ path, size: 1 }));
-    const cpu = BUILT_IN_MODELS.find((m) => m.backend === 'wasm')!;
-    expect(selectModelFiles(repo, cpu.dtype).map((f) => f.path).filter((p) => p.startsWith('onnx/'))).toEqual([
+    expect(selectModelFiles(repo, 'int8').map((f) => f.path).filter((p) => p.startsWith('onnx/'))).toEqual([
       'onnx/model_int8.onnx', 'onnx/model_int8.onnx_data', 'onnx/model_int8.onnx_data_1',
     ]);
   });

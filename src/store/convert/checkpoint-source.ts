@@ -1,0 +1,89 @@
+import { parseSafetensorsHeader, SafetensorsError, type TensorEntry } from '../../model/safetensors';
+import { createHashWasm } from '../file-hasher';
+import type { HubClient, HubFile } from '../hub-client';
+import { isRetryableStatus, isTransient, parseRetryAfter, RetryableHttpError, withRetries } from '../retry-policy';
+
+/**
+ * Where a checkpoint's bytes come from: the hub at a pinned commit, read with Range requests (a header, a
+ * file from the offset a conversion resumes at), never cached by the browser: the store is the cache.
+ */
+export interface CheckpointSource {
+  /** A small file whole (config, tokenizer), checked against its digest before it is used. */
+  whole(file: HubFile, signal: AbortSignal): Promise<Uint8Array>;
+  /** A response carrying the file from byte `start` (to `end`, exclusive, when given). */
+  range(file: HubFile, start: number, end: number | undefined, signal: AbortSignal): Promise<Response>;
+}
+
+export class SourceChecksumError extends Error {
+  constructor(readonly path: string) {
+    super(`${path} did not match its published checksum.`);
+  }
+}
+
+/** The largest safetensors header read (the format's own limit is 100 MB; real ones are a few hundred kB). */
+const MAX_HEADER_BYTES = 100_000_000;
+
+export function hubCheckpointSource(hub: HubClient, repo: string, commit: string, fetchFn: typeof fetch): CheckpointSource {
+  const range = async (file: HubFile, start: number, end: number | undefined, signal: AbortSignal): Promise<Response> => {
+    const response = await fetchFn(hub.resolveUrl(repo, commit, file.path), {
+      headers: { Range: `bytes=${start}-${end === undefined ? '' : end - 1}` },
+      signal,
+      credentials: 'omit',
+      cache: 'no-store',
+    });
+    if (isRetryableStatus(response.status)) {
+      await response.body?.cancel();
+      throw new RetryableHttpError(response.status, parseRetryAfter(response.headers.get('retry-after')));
+    }
+    if (response.status !== 206 && response.status !== 200) throw new Error(`The hub answered ${response.status} for ${file.path}.`);
+    const served = response.headers.get('x-repo-commit');
+    if (served && served !== commit) throw new Error(`The hub served ${file.path} from commit ${served}, not ${commit}.`);
+    return response;
+  };
+  return {
+    range,
+    // A small file that arrives wrong is asked for once more before its checksum refuses it.
+    whole: (file, signal) =>
+      withRetries(signal, (error) => isTransient(error) || error instanceof SourceChecksumError, async () => {
+        const bytes = await bodyBytes(await range(file, 0, undefined, signal), 0, file.size);
+        await checkDigest(file, bytes);
+        return bytes;
+      }),
+  };
+}
+
+/** The body's bytes [skip, skip + length): a response to a Range request, or a server that sent the whole file. */
+export async function bodyBytes(response: Response, start: number, length: number): Promise<Uint8Array> {
+  const all = new Uint8Array(await response.arrayBuffer());
+  const bytes = response.status === 200 ? all.subarray(start, start + length) : all;
+  if (bytes.length !== length) throw new TypeError(`Expected ${length} bytes, got ${bytes.length}.`);
+  return bytes;
+}
+
+export async function checkDigest(file: HubFile, bytes: Uint8Array): Promise<void> {
+  const hasher = await createHashWasm(file.digest.algorithm, file.size);
+  hasher.update(bytes);
+  if (hasher.digest('hex') !== file.digest.hex) throw new SourceChecksumError(file.path);
+}
+
+/**
+ * A shard's tensors, read from its header alone (two small Range requests), in the order the file stores them,
+ * and the header's bytes (the conversion checks the streamed file starts with the same ones). The file's checksum
+ * covers the header only once the whole file has streamed, so a header that makes no sense is read once more
+ * before the file is refused as truncated or not safetensors.
+ */
+export function shardHeader(source: CheckpointSource, file: HubFile, signal: AbortSignal): Promise<{ tensors: TensorEntry[]; header: Uint8Array }> {
+  let badHeaders = 0;
+  return withRetries(signal, (error) => isTransient(error) || (error instanceof SafetensorsError && ++badHeaders < 2), async () => {
+    if (file.size < 8) throw new SafetensorsError(`${file.path} is ${file.size} bytes: too short for a safetensors file.`);
+    const lengthBytes = await bodyBytes(await source.range(file, 0, 8, signal), 0, 8);
+    const headerLength = Number(new DataView(lengthBytes.buffer, lengthBytes.byteOffset, 8).getBigUint64(0, true));
+    if (headerLength > MAX_HEADER_BYTES || 8 + headerLength > file.size) {
+      throw new SafetensorsError(`${file.path}: truncated or not a safetensors file (its header claims ${headerLength} bytes; the file has ${file.size}).`);
+    }
+    const header = new Uint8Array(8 + headerLength);
+    header.set(lengthBytes);
+    header.set(await bodyBytes(await source.range(file, 8, 8 + headerLength, signal), 8, headerLength), 8);
+    return { tensors: parseSafetensorsHeader(header, file.size, file.path).sort((a, b) => a.begin - b.begin), header };
+  });
+}

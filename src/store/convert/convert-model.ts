@@ -1,0 +1,339 @@
+import { ExportRun } from '../../model/export/export-run';
+import { decodeTensor } from '../../model/safetensors';
+import { inThreadHasher, type ChunkHasher } from '../file-hasher';
+import { HubClient, type HubFile } from '../hub-client';
+import { spaceFigures, type DownloadOutcome, type DownloadPlan, type DownloadProgress, type StoreDeps } from '../model-download';
+import { withModelLock } from '../model-lock';
+import type { ModelEntry, ModelTarget } from '../model-registry';
+import { ProgressMeter } from '../progress-meter';
+import { backoffMs, isTransient, MAX_CONSECUTIVE_FAILURES, RetryableHttpError, sleep } from '../retry-policy';
+import type { StoreNotice } from '../file-download';
+import { isBlobWriteError, isQuotaError, StorageFullError } from '../store-errors';
+import { recordBytesStored, type ModelRecord, type ResumePoint, type StoredFile } from '../weight-db';
+import { hubCheckpointSource, SourceChecksumError, type CheckpointSource } from './checkpoint-source';
+import { planConversion, type ConversionPlan } from './conversion-plan';
+import { textOutputs } from './converted-text-files';
+import { OutputWriter } from './output-writer';
+import { ShardStream } from './shard-stream';
+
+/**
+ * A checkpoint converted in the browser, as a download is: plan it (pin the commit, read the config and the
+ * shards' headers, lay out the output), then with the user's consent stream each weight file once, in order,
+ * hashing it against the hub's SHA-256, handing each tensor to the export's jobs as it completes and writing
+ * their output into the store as it comes. Memory stays at about the largest tensor (as float32) and what the
+ * jobs hold; a dropped connection, a closed browser or a killed document resume from the last stored chunk's
+ * quiet point. The model is usable only once every source file matched its checksum and every output file is
+ * stored; a source that does not match is fetched again once, from scratch, then refused.
+ */
+export interface ConversionRequest {
+  entry: ModelEntry;
+  /** Graphs this device runs, best first (the engine's fit rules decided): the first the checkpoint allows is made. */
+  targets: readonly ModelTarget[];
+  hubBaseUrl: string;
+  /** The download size the user agreed to; must cover every source byte. */
+  approvedBytes: number;
+  /** Recorded with the model; a conversion begun by another version starts over. */
+  pagewiseVersion: string;
+  chunkBytes?: number;
+  stallMs?: number;
+  signal: AbortSignal;
+  onProgress(progress: DownloadProgress): void;
+  onNotice(notice: StoreNotice): void;
+}
+
+interface Planned {
+  plan: ConversionPlan;
+  commit: string;
+  source: CheckpointSource;
+  listing: HubFile[];
+}
+
+const DEFAULT_STALL_MS = 30_000;
+/** A source that fails its checksum is fetched once more, the whole conversion again, before it is refused. */
+const ATTEMPTS = 2;
+
+async function planFor(deps: StoreDeps, entry: ModelEntry, targets: readonly ModelTarget[], hubBaseUrl: string, signal: AbortSignal, commit?: string): Promise<Planned> {
+  if (entry.format !== 'safetensors' || !entry.repo || !entry.revision) throw new Error(`${entry.label} is not a checkpoint on a hub.`);
+  const hub = new HubClient(entry.baseUrl ?? hubBaseUrl, deps.fetchFn);
+  const pinned = commit ?? (await hub.resolveCommit(entry.repo, entry.revision, signal));
+  const listing = await hub.listFiles(entry.repo, pinned, signal);
+  const source = hubCheckpointSource(hub, entry.repo, pinned, deps.fetchFn);
+  return { plan: await planConversion(source, listing, entry.repo, targets, signal), commit: pinned, source, listing };
+}
+
+/** What converting `entry` will fetch and store, against the free space: the consent screen. */
+export async function planModelConversion(deps: StoreDeps, entry: ModelEntry, targets: readonly ModelTarget[], hubBaseUrl: string, signal: AbortSignal): Promise<DownloadPlan> {
+  const stored = await deps.db.getModel(entry.id);
+  const { plan, commit } = await planFor(deps, entry, targets, hubBaseUrl, signal, stored?.commit);
+  const resumable = stored && sameConversion(stored, plan) ? stored : undefined;
+  const storedBytes = resumable ? recordBytesStored(resumable) : 0;
+  const space = await spaceFigures(deps.estimate);
+  const remainingBytes = plan.storedBytes - storedBytes;
+  return {
+    commit,
+    totalBytes: plan.downloadBytes,
+    occupiesBytes: plan.storedBytes,
+    storedBytes,
+    remainingBytes,
+    backend: plan.target.backend,
+    dtype: plan.target.dtype,
+    ...space,
+    fits: remainingBytes <= space.availableBytes,
+  };
+}
+
+export function convertModel(deps: StoreDeps, request: ConversionRequest): Promise<DownloadOutcome> {
+  const busyMessage = `${request.entry.label} is already being downloaded, or being changed elsewhere.`;
+  return withModelLock(deps.locks, request.entry.id, { busyMessage }, () => convertUnlocked(deps, request));
+}
+
+async function convertUnlocked(deps: StoreDeps, request: ConversionRequest): Promise<DownloadOutcome> {
+  const { entry, signal } = request;
+  let record = await deps.db.getModel(entry.id);
+  let planned = await planFor(deps, entry, request.targets, request.hubBaseUrl, signal, record?.commit);
+  const { plan } = planned;
+  if (request.approvedBytes < plan.downloadBytes) throw new Error(`Converting ${entry.label} needs consent for ${plan.downloadBytes} bytes of download.`);
+  if (record && !sameConversion(record, plan, request.pagewiseVersion)) {
+    // Another graph, another version of Pagewise or another commit: nothing stored can be reused.
+    await deps.db.deleteModel(entry.id);
+    record = undefined;
+  }
+  const space = await spaceFigures(deps.estimate);
+  if (plan.storedBytes - (record ? recordBytesStored(record) : 0) > space.availableBytes) return quotaOutcome(deps, plan.storedBytes, entry.id);
+  try {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        record ??= await startRecord(deps, request, planned);
+        await convertStored(deps, request, planned, record);
+        break;
+      } catch (error) {
+        if (!(error instanceof SourceChecksumError) || attempt >= ATTEMPTS) throw error;
+        request.onNotice({ type: 'discarded', path: error.path, reason: 'checksum', bytes: record ? recordBytesStored(record) : 0 });
+        await deps.db.deleteModel(entry.id);
+        record = undefined;
+        // The plan came from headers that may have arrived wrong too: read everything again.
+        planned = await planFor(deps, entry, request.targets, request.hubBaseUrl, signal, planned.commit);
+      }
+    }
+  } catch (error) {
+    if (!isQuotaError(error)) throw error;
+    // Nothing half-stored may linger when space ran out: the user gets the figures and the space back.
+    await deps.db.deleteModel(entry.id);
+    return quotaOutcome(deps, plan.storedBytes, entry.id);
+  }
+  record.state = 'verified';
+  record.conversion!.finishedAt = Date.now();
+  await deps.db.putModel(record);
+  return { status: 'verified', commit: planned.commit, totalBytes: plan.downloadBytes, fetchedBytes: plan.downloadBytes };
+}
+
+/** A record that continues this plan: same graph, same commit and the same Pagewise that began it. */
+function sameConversion(record: ModelRecord, plan: ConversionPlan, version?: string): boolean {
+  const c = record.conversion;
+  return (
+    c !== undefined &&
+    (version === undefined || c.pagewiseVersion === version) &&
+    record.backend === plan.target.backend &&
+    record.dtype === plan.target.dtype &&
+    c.sources.length === plan.shards.length + smallSources(plan).length &&
+    record.files.some((file) => file.path === plan.graphPath && file.size === plan.graph.byteLength)
+  );
+}
+
+function smallSources(plan: ConversionPlan): HubFile[] {
+  const { config, generationConfig, tokenizer, tokenizerConfig, chatTemplate, index } = plan.files;
+  return [config, generationConfig, tokenizer, tokenizerConfig, chatTemplate, index].filter((file) => file !== undefined);
+}
+
+/**
+ * The record a conversion starts from: the small files (config, tokenizer, chat template) fetched, checked and
+ * turned into the model's own, the graph file, and the data files to fill, each stored or sized now.
+ */
+async function startRecord(deps: StoreDeps, request: ConversionRequest, { plan, commit, source }: Planned): Promise<ModelRecord> {
+  const chunkBytes = request.chunkBytes ?? DEFAULT_CHUNK;
+  const texts = textOutputs(plan, await source.whole(plan.files.tokenizer, request.signal));
+  const start: ResumePoint = { tensor: 0, jobsDone: 0, streamOffset: 0, shard: 0, shardOffset: 0 };
+  const record: ModelRecord = {
+    entry: request.entry,
+    backend: plan.target.backend,
+    dtype: plan.target.dtype,
+    commit,
+    chunkBytes,
+    files: [
+      ...[...texts, { path: plan.graphPath, bytes: plan.graph }].map(({ path, bytes }): StoredFile => ({ path, size: bytes.byteLength, digest: { algorithm: 'sha256', hex: '' }, chunks: 0, verified: false })),
+      ...plan.layout.dataFiles.map((file): StoredFile => ({ path: `onnx/${file.name}`, size: file.size, digest: { algorithm: 'sha256', hex: '' }, chunks: 0, verified: false })),
+    ],
+    state: 'partial',
+    conversion: {
+      sources: [...smallSources(plan), ...plan.shards].map((file) => ({ path: file.path, size: file.size, digest: file.digest, verified: !plan.shards.includes(file) })),
+      pagewiseVersion: request.pagewiseVersion,
+      settings: { dtype: plan.target.dtype, backend: plan.target.backend, exportTarget: plan.exportTarget },
+      resume: start,
+      startedAt: Date.now(),
+    },
+    updatedAt: Date.now(),
+  };
+  await deps.db.putModel(record);
+  for (const { path, bytes } of [...texts, { path: plan.graphPath, bytes: plan.graph }]) await storeWhole(deps, record, path, bytes);
+  return record;
+}
+
+/** A small output file, stored at once with its SHA-256 (re-verifying checks it as it checks a download). */
+async function storeWhole(deps: StoreDeps, record: ModelRecord, path: string, bytes: Uint8Array): Promise<void> {
+  const file = record.files.find((f) => f.path === path)!;
+  const hasher = await inThreadHasher(file.digest, file.size);
+  const count = Math.ceil(bytes.length / record.chunkBytes);
+  for (let index = 0; index < count; index++) {
+    const chunk = bytes.slice(index * record.chunkBytes, (index + 1) * record.chunkBytes);
+    await hasher.update(chunk.slice());
+    file.chunks = index + 1;
+    if (index === count - 1) {
+      file.digest = { algorithm: 'sha256', hex: await hasher.digest() };
+      file.verified = true;
+    }
+    await deps.db.putChunk(record, path, index, new Blob([chunk]));
+  }
+}
+
+const DEFAULT_CHUNK = 64 * 1024 * 1024;
+
+/** Runs from the record's resume point until every output byte is stored, retrying what the network breaks. */
+async function convertStored(deps: StoreDeps, request: ConversionRequest, planned: Planned, record: ModelRecord): Promise<void> {
+  const { plan } = planned;
+  const meter = new ProgressMeter(sourceBytesDone(plan, record), plan.downloadBytes);
+  let failures = 0;
+  for (;;) {
+    const before = recordBytesStored(record);
+    try {
+      await runFrom(deps, request, planned, record, meter);
+      return;
+    } catch (error) {
+      if (request.signal.aborted) throw request.signal.reason;
+      if (isQuotaError(error)) throw new StorageFullError();
+      if (error instanceof SourceChecksumError) throw error;
+      const retryable = isTransient(error) || isBlobWriteError(error);
+      failures = recordBytesStored(record) > before ? 1 : failures + 1;
+      if (!retryable || failures >= MAX_CONSECUTIVE_FAILURES) throw error;
+      const waitMs = backoffMs(failures, error instanceof RetryableHttpError ? error.retryAfterMs : undefined);
+      const shard = plan.shards[record.conversion!.resume.shard];
+      request.onNotice({ type: 'retrying', path: shard?.path ?? request.entry.label, reason: error instanceof Error ? error.message : String(error), failures, waitMs });
+      // Back to what the store holds: the resume point of the last stored chunk.
+      meter.add(sourceBytesDone(plan, record) - meter.figures().bytes);
+      await sleep(waitMs, request.signal);
+    }
+  }
+}
+
+/** Source bytes behind the resume point: whole shards before it, and its offset into its own. */
+function sourceBytesDone(plan: ConversionPlan, record: ModelRecord): number {
+  const { shard, shardOffset } = record.conversion!.resume;
+  const small = smallSources(plan).reduce((sum, file) => sum + file.size, 0);
+  return small + plan.shards.slice(0, shard).reduce((sum, file) => sum + file.size, 0) + shardOffset;
+}
+
+
+/** Hashes a shard's bytes in pieces of at most this (each copied to the hasher, which may be on another thread). */
+const HASH_PIECE = 16 * 1024 * 1024;
+
+/** One pass from the resume point: each remaining shard streamed from its offset, every tensor fed to the jobs. */
+async function runFrom(deps: StoreDeps, request: ConversionRequest, { plan, source }: Planned, record: ModelRecord, meter: ProgressMeter): Promise<void> {
+  const conversion = record.conversion!;
+  const resume = { ...conversion.resume };
+  const run = new ExportRun(plan.layout, resume.jobsDone);
+  const createHasher = deps.createHasher ?? inThreadHasher;
+  const dataFiles = plan.layout.dataFiles.map((file) => record.files.find((f) => f.path === `onnx/${file.name}`)!);
+  const writer = new OutputWriter({ db: deps.db, createHasher }, record, dataFiles, resume.streamOffset, () => undefined);
+  const progress = (path: string, bytes: number, size: number) => request.onProgress({ overall: meter.figures(), file: { path, bytes, size } });
+  try {
+    if (resume.tensor === 0 && resume.jobsDone === 0) {
+      await writer.write(run.start());
+      writer.noteQuiet({ tensor: 0, jobsDone: run.jobsDone, shard: 0, shardOffset: 0, shardHashState: Promise.resolve(undefined) });
+    }
+    for (let shard = resume.shard; shard < plan.shards.length; shard++) {
+      const file = plan.shards[shard]!;
+      const sourceRecord = conversion.sources.find((s) => s.path === file.path)!;
+      const offset = shard === resume.shard ? resume.shardOffset : 0;
+      const hasher = await createHasher(file.digest, file.size, shard === resume.shard ? resume.shardHashState : undefined);
+      try {
+        await streamShard({ plan, source, file, shard, offset, hasher, run, writer, request, meter, progress });
+        if ((await hasher.digest()) !== file.digest.hex) throw new SourceChecksumError(file.path);
+      } finally {
+        hasher.close();
+      }
+      sourceRecord.verified = true;
+    }
+    if (run.jobsDone !== plan.layout.jobs.length) throw new Error(`${plan.layout.jobs.length - run.jobsDone} conversion jobs never got all their tensors.`);
+    await writer.finish();
+  } finally {
+    await writer.close();
+  }
+  await deps.db.putModel(record);
+}
+
+interface ShardPass {
+  plan: ConversionPlan;
+  source: CheckpointSource;
+  file: HubFile;
+  shard: number;
+  offset: number;
+  hasher: ChunkHasher;
+  run: ExportRun;
+  writer: OutputWriter;
+  request: ConversionRequest;
+  meter: ProgressMeter;
+  progress(path: string, bytes: number, size: number): void;
+}
+
+/** Streams one weight file from `offset`: every byte hashed in order, every tensor a job reads decoded and fed. */
+async function streamShard(pass: ShardPass): Promise<void> {
+  const { plan, file, shard, run, writer, request, meter } = pass;
+  // A resume point at a file's very end: nothing is left to fetch (a Range past the end is refused).
+  if (pass.offset >= file.size) return;
+  const stream = new ShardStream(pass.source, file, pass.offset, { signal: request.signal, stallMs: request.stallMs ?? DEFAULT_STALL_MS, onNotice: request.onNotice });
+  let hashed: Promise<Uint8Array> = Promise.resolve(new Uint8Array());
+  const hash = (bytes: Uint8Array) => {
+    for (let at = 0; at < bytes.length; at += HASH_PIECE) hashed = pass.hasher.update(bytes.slice(at, Math.min(bytes.length, at + HASH_PIECE)));
+  };
+  const read = async (length: number): Promise<Uint8Array> => {
+    const bytes = await stream.read(length);
+    meter.add(length);
+    pass.progress(file.path, stream.position, file.size);
+    return bytes;
+  };
+  try {
+    const tensors = plan.tensors.map((tensor, index) => ({ tensor, index })).filter(({ tensor }) => tensor.shard === shard && tensor.begin >= stream.position);
+    for (const { tensor, index } of tensors) {
+      if (tensor.begin > stream.position) {
+        const start = stream.position;
+        const gap = await read(tensor.begin - start);
+        // The header streams again here: what the plan was made from must be what the checksum covers.
+        const planned = plan.headers[shard]!;
+        const overlap = Math.max(0, Math.min(gap.length, planned.length - start));
+        if (!sameBytes(gap.subarray(0, overlap), planned.subarray(start, start + overlap))) throw new SourceChecksumError(file.path);
+        hash(gap);
+      }
+      const bytes = await read(tensor.end - tensor.begin);
+      hash(bytes);
+      if (plan.feeds.used.has(index)) await writer.write(run.feed(plan.feeds.inputs(index, decodeTensor(tensor.dtype, bytes))));
+      if (run.quiet) writer.noteQuiet({ tensor: index + 1, jobsDone: run.jobsDone, shard, shardOffset: stream.position, shardHashState: hashed });
+    }
+    if (stream.position < file.size) hash(await read(file.size - stream.position));
+    await hashed;
+  } finally {
+    await stream.close();
+  }
+}
+
+async function quotaOutcome(deps: StoreDeps, neededBytes: number, except: string): Promise<DownloadOutcome> {
+  const others = (await deps.db.listModels()).filter((record) => record.entry.id !== except);
+  return {
+    status: 'quota-exceeded',
+    neededBytes,
+    ...(await spaceFigures(deps.estimate)),
+    otherModels: others.map((record) => ({ id: record.entry.id, label: record.entry.label, bytes: recordBytesStored(record) })),
+  };
+}
+
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  return a.length === b.length && a.every((byte, i) => byte === b[i]);
+}

@@ -1,0 +1,204 @@
+import 'fake-indexeddb/auto';
+import { createHash } from 'node:crypto';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createStore } from 'idb-keyval';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { writeFusedCheckpoint, writeShardedCheckpoint } from '../../../scripts/export/checkpoint-variants';
+import { exportCheckpoint } from '../../../scripts/export/export-checkpoint';
+import { ensureTestModel } from '../../../scripts/export/test-models';
+import { startLocalHub, type LocalHub } from '../../../scripts/local-hub';
+import { convertModel, planModelConversion, type ConversionRequest } from '../../../src/store/convert/convert-model';
+import type { StoreNotice } from '../../../src/store/file-download';
+import type { StoreDeps } from '../../../src/store/model-download';
+import { customHubEntry, type ModelTarget } from '../../../src/store/model-registry';
+import { openModel } from '../../../src/store/open-model';
+import { verifyModel } from '../../../src/store/verify-model';
+import { WeightDb } from '../../../src/store/weight-db';
+import { memoryLocks } from '../../support/memory-locks';
+
+/**
+ * Checkpoints converted in the store as the extension does it, against a real local hub: the stored model is the
+ * Node exporter's output byte for byte, whatever shape the checkpoint comes in and whatever the network does.
+ */
+const CHUNK = 64 * 1024;
+const WASM_INT8: ModelTarget = { backend: 'wasm', dtype: 'int8' };
+const GPU_Q4: ModelTarget = { backend: 'webgpu', dtype: 'q4' };
+let root: string;
+let dbs = 0;
+const hubs: LocalHub[] = [];
+
+function deps(quota = 10 * 1024 ** 3): StoreDeps {
+  return { db: new WeightDb(createStore(`conversion-${++dbs}`, 'records')), fetchFn: fetch, estimate: async () => ({ usage: 0, quota }), locks: memoryLocks() };
+}
+
+async function hubFor(dir: string, repo: string): Promise<LocalHub> {
+  const hub = await startLocalHub({ modelDir: dir, repo });
+  hubs.push(hub);
+  return hub;
+}
+
+function request(hub: LocalHub, targets: ModelTarget[], overrides: Partial<ConversionRequest> = {}): ConversionRequest & { notices: StoreNotice[] } {
+  const notices: StoreNotice[] = [];
+  return {
+    entry: customHubEntry({ format: 'safetensors', repo: hub.repo, revision: 'main', baseUrl: hub.baseUrl }),
+    targets,
+    hubBaseUrl: hub.baseUrl,
+    approvedBytes: Number.MAX_SAFE_INTEGER,
+    pagewiseVersion: 'test',
+    chunkBytes: CHUNK,
+    stallMs: 2_000,
+    signal: new AbortController().signal,
+    onProgress: () => undefined,
+    onNotice: (notice) => notices.push(notice),
+    notices,
+    ...overrides,
+  };
+}
+
+/** SHA-256 of every stored file, read back from the store. */
+async function stored(db: WeightDb, id: string): Promise<Record<string, string>> {
+  const model = await openModel(id, db);
+  const out: Record<string, string> = {};
+  for (const file of model.files) out[file.path] = createHash('sha256').update(await file.bytes()).digest('hex');
+  return out;
+}
+
+/** SHA-256 of what the Node exporter writes for the same checkpoint, graph and target. */
+async function exported(checkpoint: string, target: ModelTarget, paths: string[]): Promise<Record<string, string>> {
+  const out = join(root, `export-${++dbs}`);
+  exportCheckpoint({ checkpoint, out, dtype: target.dtype, target: target.backend === 'wasm' ? 'wasm' : 'gpu' });
+  const hashes: Record<string, string> = {};
+  for (const path of paths) hashes[path] = createHash('sha256').update(await readFile(join(out, path))).digest('hex');
+  return hashes;
+}
+
+beforeAll(async () => {
+  root = await mkdtemp(join(tmpdir(), 'pagewise-convert-'));
+});
+afterAll(async () => {
+  for (const hub of hubs) await hub.close();
+  await rm(root, { recursive: true, force: true });
+});
+
+describe('converting a checkpoint in the store', () => {
+  test.each([
+    ['a dense checkpoint in one file, to the WASM int8 graph', 'tiny-dense', 'single', WASM_INT8],
+    ['an MoE checkpoint with per-expert tensors, to the WebGPU q4 graph', 'tiny-moe', 'single', GPU_Q4],
+    ['an MoE checkpoint with fused experts', 'tiny-moe', 'fused', GPU_Q4],
+    ['an MoE checkpoint in three shards', 'tiny-moe', 'sharded', GPU_Q4],
+  ] as const)('%s: the stored model is the Node exporter\'s, byte for byte', async (_what, preset, shape, target) => {
+    const source = ensureTestModel(preset).checkpoint;
+    const checkpoint = shape === 'single' ? source : join(root, `${preset}-${shape}`);
+    if (shape === 'fused') writeFusedCheckpoint(source, checkpoint);
+    if (shape === 'sharded') writeShardedCheckpoint(source, checkpoint, 3);
+    const hub = await hubFor(checkpoint, `pagewise-test/${preset}-${shape}`);
+    const d = deps();
+    const req = request(hub, [target]);
+    const plan = await planModelConversion(d, req.entry, [target], hub.baseUrl, req.signal);
+    const outcome = await convertModel(d, req);
+    expect(outcome).toMatchObject({ status: 'verified', totalBytes: plan.totalBytes });
+    const hashes = await stored(d.db, req.entry.id);
+    expect(hashes).toEqual(await exported(checkpoint, target, Object.keys(hashes)));
+    const record = (await d.db.getModel(req.entry.id))!;
+    expect(record.files.reduce((sum, f) => sum + f.size, 0)).toBe(plan.occupiesBytes);
+    expect(record.conversion!.sources.every((s) => s.verified)).toBe(true);
+    expect(await verifyModel(d, req.entry.id, new AbortController().signal, () => undefined)).toEqual({ verified: true, badFiles: [], missingFiles: [] });
+  });
+
+  test.each([
+    ['in the weights', { corruptByteOnce: { path: 'model.safetensors', at: 400_000 } }, true],
+    ['in the header', { corruptOnce: ['model.safetensors'] }, false],
+  ])('a byte flipped in transit %s is caught, fetched again, and the result is still exact', async (_where, faults, discarded) => {
+    const checkpoint = ensureTestModel('tiny-dense').checkpoint;
+    const hub = await hubFor(checkpoint, `pagewise-test/flipped-${++dbs}`);
+    hub.setFaults(faults);
+    const d = deps();
+    const req = request(hub, [WASM_INT8]);
+    expect(await convertModel(d, req)).toMatchObject({ status: 'verified' });
+    expect(hub.faultsServed().corrupt).toBe(1);
+    // Deep in the weights only the file's checksum can tell, once it has streamed whole: the conversion starts over.
+    // In the header it is read again at once, before anything is converted.
+    if (discarded) expect(req.notices).toContainEqual(expect.objectContaining({ type: 'discarded', reason: 'checksum', path: 'model.safetensors' }));
+    const hashes = await stored(d.db, req.entry.id);
+    expect(hashes).toEqual(await exported(checkpoint, WASM_INT8, Object.keys(hashes)));
+  });
+
+  test('dropped connections and server errors resume from the last stored chunk, and the result is exact', async () => {
+    const checkpoint = ensureTestModel('tiny-moe').checkpoint;
+    const hub = await hubFor(checkpoint, 'pagewise-test/faulty');
+    hub.setFaults({ drops: 12, dropSpacing: 150_000, serverErrors: 2, rateLimits: 1, rate: 0.5, seed: 7 });
+    const d = deps();
+    const req = request(hub, [GPU_Q4]);
+    const started = Date.now();
+    expect(await convertModel(d, req)).toMatchObject({ status: 'verified' });
+    console.log(`faulty hub: converted in ${Date.now() - started} ms through ${JSON.stringify(hub.faultsServed())}, ${req.notices.length} retries`);
+    expect(hub.faultsServed().drop).toBeGreaterThanOrEqual(5);
+    const hashes = await stored(d.db, req.entry.id);
+    expect(hashes).toEqual(await exported(checkpoint, GPU_Q4, Object.keys(hashes)));
+  });
+
+  test('stopped halfway, a conversion resumes where it stopped and ends byte-identical', async () => {
+    const checkpoint = ensureTestModel('tiny-moe').checkpoint;
+    const hub = await hubFor(checkpoint, 'pagewise-test/paused');
+    const d = deps();
+    const controller = new AbortController();
+    hub.setThrottle(1_000_000);
+    const first = request(hub, [GPU_Q4], { signal: controller.signal, onProgress: ({ overall }) => overall.bytes > overall.totalBytes / 2 && controller.abort() });
+    await expect(convertModel(d, first)).rejects.toThrow();
+    const halfway = (await d.db.getModel(first.entry.id))!;
+    const stopped = halfway.files.reduce((sum, f) => sum + f.chunks, 0);
+    expect(halfway.state).toBe('partial');
+    expect(halfway.conversion!.resume.tensor).toBeGreaterThan(0);
+    hub.setThrottle(undefined);
+    const before = hub.contentRequests().length;
+    expect(await convertModel(d, request(hub, [GPU_Q4]))).toMatchObject({ status: 'verified' });
+    // The second pass asked for the weights from the resume point, not from the start.
+    const { shardOffset } = halfway.conversion!.resume;
+    const weights = hub.contentRequests().slice(before).filter((r) => r.path.startsWith('/cdn/') && r.rangeStart > 8);
+    expect(weights.map((r) => r.rangeStart)).toEqual([shardOffset]);
+    expect(stopped).toBeGreaterThan(0);
+    const hashes = await stored(d.db, first.entry.id);
+    expect(hashes).toEqual(await exported(checkpoint, GPU_Q4, Object.keys(hashes)));
+  });
+
+  test('a quota too small for the converted model is reported before anything is fetched, and nothing is stored', async () => {
+    const hub = await hubFor(ensureTestModel('tiny-dense').checkpoint, 'pagewise-test/small-quota');
+    const d = deps(100_000);
+    const req = request(hub, [WASM_INT8]);
+    const outcome = await convertModel(d, req);
+    expect(outcome).toMatchObject({ status: 'quota-exceeded' });
+    expect(await d.db.countChunks()).toBe(0);
+    expect(hub.contentRequests().filter((r) => r.path === 'model.safetensors' && r.rangeStart > 8)).toEqual([]);
+  });
+
+  test.each([
+    ['an unknown model_type', (dir: string) => editConfig(dir, { model_type: 'llama' }), /unknown model_type "llama"/],
+    ['a config whose layers disagree with the tensors', (dir: string) => editConfig(dir, { hidden_size: 96 }), /has shape \[512, 64\], but the config implies \[512, 96\]/],
+    ['a truncated header', (dir: string) => truncateHeader(dir), /truncated|not a safetensors file/],
+  ])('%s is refused while planning, naming the problem, before any weight is fetched', async (_what, edit, message) => {
+    const dir = join(root, `bad-${++dbs}`);
+    writeShardedCheckpoint(ensureTestModel('tiny-dense').checkpoint, dir, 1);
+    await edit(dir);
+    const hub = await hubFor(dir, `pagewise-test/bad-${dbs}`);
+    const d = deps();
+    const req = request(hub, [WASM_INT8]);
+    await expect(planModelConversion(d, req.entry, [WASM_INT8], hub.baseUrl, req.signal)).rejects.toThrow(message);
+    await expect(convertModel(d, req)).rejects.toThrow(message);
+    expect(hub.contentRequests().filter((r) => r.path.endsWith('.safetensors') && r.rangeStart > 8 && r.sentBytes > 1000)).toEqual([]);
+    expect(await d.db.countChunks()).toBe(0);
+  });
+});
+
+async function editConfig(dir: string, change: Record<string, unknown>): Promise<void> {
+  const path = join(dir, 'config.json');
+  await writeFile(path, JSON.stringify({ ...(JSON.parse(await readFile(path, 'utf8')) as object), ...change }));
+}
+
+/** Cuts the shard inside its header: its length field then points past the end of the file. */
+async function truncateHeader(dir: string): Promise<void> {
+  const path = join(dir, 'model-00001-of-00001.safetensors');
+  const bytes = await readFile(path);
+  await writeFile(path, bytes.subarray(0, 100));
+}
