@@ -58,8 +58,11 @@ export default defineConfig(({ mode }) => {
       },
     };
   }
+  const pkg = JSON.parse(readFileSync(resolve(root, 'package.json'), 'utf8')) as { version: string };
   return {
     root: resolve(root, 'src'),
+    // Recorded with each model converted here; offscreen documents have no chrome.runtime.getManifest.
+    define: { __PAGEWISE_VERSION__: JSON.stringify(pkg.version) },
     publicDir: resolve(root, 'public'),
     base: '/',
     plugins: [extensionFiles()],

@@ -257,7 +257,7 @@ const noLoads = (): LoadFigures => ({ loadMs: [], readMs: [], sessionMs: [], nod
 
 /** Adds the model `hub` serves as a custom entry and plans its download: its id and the bytes to consent to. */
 async function addHubModel(page: Page, hub: LocalHub, dtype: Dtype, backend: LoadPath['backend']): Promise<{ id: string; totalBytes: number }> {
-  const { id } = await call<{ id: string }>(page, 'store.add-custom-model', { repo: hub.repo, revision: 'main', dtype, backend, baseUrl: hub.baseUrl });
+  const { id } = await call<{ id: string }>(page, 'store.add-custom-model', { format: 'onnx', repo: hub.repo, revision: 'main', dtype, backend, baseUrl: hub.baseUrl });
   const { totalBytes } = await call<{ totalBytes: number }>(page, 'store.plan-download', { modelId: id });
   return { id, totalBytes };
 }

@@ -9,7 +9,7 @@ export interface DemoWalk {
   offeredModelManager: boolean;
   consentText: string;
   modelState: string;
-  /** Files the hub served content for (the store must fetch only the CPU model's int8 graph and data). */
+  /** Files the hub served content for: the checkpoint (safetensors, config, tokenizer), which the extension converts. */
   downloadedPaths: string[];
   sawLoading: boolean;
   summary: string;
@@ -31,7 +31,8 @@ async function until(check: () => Promise<boolean>, what: string, timeoutMs = TI
 /**
  * The demo's whole path, driven through the pages a person uses: summarize the English demo article in the
  * side panel (no model yet: the panel says so and offers the model manager), open the manager from there,
- * download the CPU model with consent, then summarize again, which loads the model by itself.
+ * download the CPU model with consent (converted in the browser as it arrives), then summarize again, which
+ * loads the model by itself.
  */
 export async function walkDemoPath(demo: Demo, log: (line: string) => void = () => undefined): Promise<DemoWalk> {
   const steps: DemoWalk['steps'] = [];
@@ -76,12 +77,13 @@ export async function walkDemoPath(demo: Demo, log: (line: string) => void = () 
   const consentText = ((await row.locator('.panel').textContent()) ?? '').replace(consentTextButtons(await row.locator('.panel button').allTextContents()), '');
   step('model manager opened from the panel, consent asked', consentText);
   await consent.click();
-  await until(async () => (await row.locator('.model-state').getAttribute('data-state')) === 'verified', 'the download to be verified');
+  await until(async () => (await row.locator('.model-state').getAttribute('data-state')) === 'verified', 'the download and conversion to finish');
   const modelState = (await row.locator('.model-state').getAttribute('data-state')) ?? '';
   // Resolve URLs name the file (large files then redirect to a content-addressed CDN path).
   const resolved = demo.hub.requests.filter((r) => r.path.includes('/resolve/'));
   const downloadedPaths = [...new Set(resolved.map((r) => r.path.split('/resolve/')[1]!.split('/').slice(1).join('/')))];
-  step('downloaded and verified', `${(await row.locator('.model-meta').textContent()) ?? ''}; files: ${downloadedPaths.join(', ')}`);
+  const converted = (await row.locator('[data-role="provenance"] summary').textContent()) ?? '';
+  step('downloaded, converted and verified', `${(await row.locator('.model-meta').textContent()) ?? ''}; ${converted}; files fetched: ${downloadedPaths.join(', ')}`);
   await options.close();
 
   await article.bringToFront();

@@ -85,6 +85,17 @@ export class Engine {
     return run;
   }
 
+  /** Runs one token through a fresh state and lets it go: proves the graph runs on its backend, kernels and all. */
+  async warmUp(): Promise<void> {
+    const state = this.decoder.emptyState();
+    try {
+      const { state: next } = await this.decoder.step([parseConfig(this.files.config).bosTokenId], state);
+      next.release();
+    } finally {
+      state.release();
+    }
+  }
+
   /** Drops the cached prefixes (their GPU memory included) and the session. */
   async dispose(): Promise<void> {
     await this.queue;

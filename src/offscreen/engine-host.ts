@@ -46,6 +46,8 @@ export class EngineHost {
   /** The load ensure-ready started, shared by every request that arrives while it runs. */
   private ensuring: Promise<LoadResult> | undefined;
   private readonly ensureListeners = new Set<(event: LoadProgress) => void>();
+  /** Models that failed to load or to run in this document, with why: passed over when choosing what to load. */
+  private readonly failed = new Map<string, string>();
   /** Loads run one after another: two at once would both unload, then one engine would be dropped undisposed. */
   private loads: Promise<unknown> = Promise.resolve();
 
@@ -99,6 +101,12 @@ export class EngineHost {
           sessionStart ||= performance.now();
           return createSession(ort, graph, target);
         },
+      });
+      // A graph can load and still fail its first run (a kernel the backend refuses only when it runs): find out
+      // now, not in the middle of the user's first answer.
+      await engine.warmUp().catch(async (error: unknown) => {
+        await engine.dispose();
+        throw error;
       });
       const end = performance.now();
       const result: LoadResult = {
@@ -185,13 +193,35 @@ export class EngineHost {
     }
   }
 
+  /**
+   * Loads the first stored model this device runs, in the order of preference; a model that fails to load or to
+   * run is passed over for the next one (and not tried again while this document lives), and the state says so.
+   * When none is left, the error names each failure and the model to download instead.
+   */
   private async loadBestStored(): Promise<LoadResult> {
     const caps = await probeCapabilities(navigator as never, self.crossOriginIsolated);
-    const choice = chooseModel(caps, await loadableModels(this.db, await activeModelId()));
-    if (!choice.ok) throw new PagewiseError('no-model', 'No downloaded model fits this device yet. Download one in Models and settings.');
-    const { modelId, backend } = choice.candidate;
-    // Not tied to one caller's signal: a load someone else waits for (or the next request) still gets used.
-    return this.load(modelId, backend, new AbortController().signal, (event) => this.ensureListeners.forEach((listener) => listener(event)));
+    let candidates = (await loadableModels(this.db, await activeModelId())).filter((c) => !this.failed.has(c.modelId));
+    const failures: string[] = [];
+    for (;;) {
+      const choice = chooseModel(caps, candidates);
+      if (!choice.ok) break;
+      const { modelId, backend } = choice.candidate;
+      try {
+        // Not tied to one caller's signal: a load someone else waits for (or the next request) still gets used.
+        const result = await this.load(modelId, backend, new AbortController().signal, (event) => this.ensureListeners.forEach((listener) => listener(event)));
+        if (failures.length > 0) this.status.set({ phase: 'ready', modelId, notice: `Using ${await labelOf(this.db, modelId)}: ${failures.join('; ')}.` });
+        return result;
+      } catch (error) {
+        const reason = error instanceof Error ? error.message : String(error);
+        this.failed.set(modelId, reason);
+        failures.push(`${await labelOf(this.db, modelId)} did not run here (${reason})`);
+        candidates = candidates.filter((c) => c.modelId !== modelId);
+      }
+    }
+    const instead = chooseModel(caps, candidatesOf(BUILT_IN_MODELS.filter((model) => !this.failed.has(model.id))));
+    const suggestion = instead.ok ? ` ${BUILT_IN_MODELS.find((model) => model.id === instead.candidate.modelId)?.label} runs on this device: download it in Models and settings.` : '';
+    if (failures.length > 0) throw new PagewiseError('no-model', `No downloaded model runs here: ${failures.join('; ')}.${suggestion}`);
+    throw new PagewiseError('no-model', 'No downloaded model fits this device yet. Download one in Models and settings.');
   }
 
   private lostDevice(info: GPUDeviceLostInfo): void {
@@ -236,4 +266,8 @@ async function deviceLoss(ort: OrtRuntime): Promise<GPUDeviceLostInfo> {
   // Typed as a promise, but this onnxruntime-web build hands back the device itself once a session exists.
   const info = await (await ort.env.webgpu.device).lost;
   return info.reason === 'destroyed' ? new Promise<never>(() => {}) : info;
+}
+
+async function labelOf(db: WeightDb, modelId: string): Promise<string> {
+  return (await db.getModel(modelId))?.entry.label ?? modelId;
 }

@@ -15,6 +15,8 @@ export const EngineStateSchema = v.object({
   /** 0..1 while downloading or loading. */
   progress: v.optional(v.pipe(v.number(), v.minValue(0), v.maxValue(1))),
   error: v.optional(WireErrorSchema),
+  /** Something the user should know that is not an error: a model passed over for another, and why. */
+  notice: v.optional(v.pipe(v.string(), v.maxLength(2000))),
   /** Requests the host is working on right now. */
   inFlight: v.pipe(v.number(), v.integer(), v.minValue(0)),
 });

@@ -1,9 +1,11 @@
 import type { Backend } from '../protocol/model-fit';
 import { downloadFile, type StoreNotice } from './file-download';
 import { inThreadHasher, type HasherFactory } from './file-hasher';
+import { hubCheckpointSource } from './convert/checkpoint-source';
 import { HubClient } from './hub-client';
 import { selectModelFiles, type ModelEntry } from './model-registry';
 import { ProgressMeter, type ProgressFigures } from './progress-meter';
+import { DEFAULT_STALL_MS } from './retry-policy';
 import { withModelLock } from './model-lock';
 import { ChecksumMismatchError, StorageFullError } from './store-errors';
 import { fileBytesStored, recordBytesStored, recordTotalBytes, type ModelRecord, type WeightDb } from './weight-db';
@@ -21,7 +23,6 @@ import { fileBytesStored, recordBytesStored, recordTotalBytes, type ModelRecord,
  * file with bytes(). Records keep their own chunkBytes, so downloads begun with another size resume with it.
  */
 export const DEFAULT_CHUNK_BYTES = 64 * 1024 * 1024;
-export const DEFAULT_STALL_MS = 30_000;
 /** A file that fails its checksum is fetched once more before the download gives up on it. */
 const ATTEMPTS_PER_FILE = 2;
 
@@ -53,6 +54,8 @@ export interface DownloadPlan extends SpaceFigures {
   /** The graph that will be stored. */
   backend: Backend;
   dtype: string;
+  /** The hub or mirror the files come from. */
+  hubBaseUrl: string;
   fits: boolean;
 }
 
@@ -118,8 +121,29 @@ export async function planDownload(
   const remainingBytes = totalBytes - storedBytes;
   return {
     record,
-    plan: { commit: record.commit, totalBytes, occupiesBytes: totalBytes, storedBytes, remainingBytes, backend: record.backend, dtype: record.dtype, ...space, fits: remainingBytes <= space.availableBytes },
+    plan: { commit: record.commit, totalBytes, occupiesBytes: totalBytes, storedBytes, remainingBytes, backend: record.backend, dtype: record.dtype, hubBaseUrl: entry.baseUrl ?? hubBaseUrl, ...space, fits: remainingBytes <= space.availableBytes },
   };
+}
+
+/**
+ * The graph file of an ONNX model as planned (it is small; its data are not), fetched and checked against the
+ * hub's checksum: what the compatibility check reads before any data is downloaded.
+ */
+/**
+ * An ONNX model's graph file, to check before its data is downloaded: from the store when an earlier download
+ * verified it, else from the hub (checked against its digest, kept only in memory: nothing is stored before
+ * consent).
+ */
+export async function readGraphFile(deps: Pick<StoreDeps, 'fetchFn' | 'db'>, record: ModelRecord, hubBaseUrl: string, signal: AbortSignal, stallMs?: number): Promise<Uint8Array> {
+  const { entry } = record;
+  const file = record.files.find((f) => f.path === `onnx/model_${record.dtype}.onnx`);
+  if (!file || !entry.repo || !record.commit) throw new Error(`${entry.label} has no graph file to check.`);
+  const stored = await deps.db.getModel(entry.id);
+  const storedFile = stored?.commit === record.commit ? stored.files.find((f) => f.path === file.path && f.verified) : undefined;
+  if (storedFile) return new Uint8Array(await new Blob(await deps.db.getChunks(entry.id, file.path, storedFile.chunks)).arrayBuffer());
+  const hub = new HubClient(entry.baseUrl ?? hubBaseUrl, deps.fetchFn);
+  const source = hubCheckpointSource(hub, entry.repo, record.commit, deps.fetchFn, stallMs);
+  return source.whole({ path: file.path, size: file.size, digest: file.digest }, signal);
 }
 
 async function quotaOutcome(deps: StoreDeps, neededBytes: number, except: string): Promise<DownloadOutcome> {

@@ -2,7 +2,7 @@ import { spaceFigures, type SpaceFigures, type StoreDeps } from './model-downloa
 import type { ModelCandidate } from '../protocol/model-fit';
 import type { ModelSummary } from '../protocol/commands/store-commands';
 import { BUILT_IN_MODELS, candidateFor, type ModelEntry } from './model-registry';
-import { recordBytesStored, recordTotalBytes, type ModelRecord } from './weight-db';
+import { recordBytesStored, recordTotalBytes, type ConversionRecord, type ModelRecord } from './weight-db';
 
 export async function knownEntries(db: StoreDeps['db']): Promise<ModelEntry[]> {
   return [...BUILT_IN_MODELS, ...(await db.getCustomEntries())];
@@ -26,6 +26,7 @@ export function listing(entry: ModelEntry, record: ModelRecord | undefined, down
     sizeBytes: record ? recordTotalBytes(record) : entry.approxBytes,
     storedBytes: record ? recordBytesStored(record) : 0,
     downloading,
+    ...(record?.conversion ? { provenance: provenanceOf(record.conversion) } : {}),
   };
 }
 
@@ -66,4 +67,14 @@ export async function loadableModels(db: StoreDeps['db'], activeId: string | und
     })
     .filter((candidate): candidate is ModelCandidate => candidate !== undefined)
     .sort((a, b) => rank(a.modelId) - rank(b.modelId));
+}
+
+function provenanceOf(conversion: ConversionRecord): NonNullable<ModelSummary['provenance']> {
+  return {
+    sources: conversion.sources.map((source) => ({ path: source.path, algorithm: source.digest.algorithm, hex: source.digest.hex, verified: source.verified })),
+    convertedBy: `Pagewise ${conversion.pagewiseVersion}`,
+    startedAt: conversion.startedAt,
+    ...(conversion.finishedAt ? { finishedAt: conversion.finishedAt } : {}),
+    exportTarget: conversion.settings.exportTarget,
+  };
 }

@@ -3,6 +3,8 @@
  * sends one (429, 503), both capped so a bad header cannot park a download for hours.
  */
 export const MAX_CONSECUTIVE_FAILURES = 10;
+/** How long a connection may go without a byte before it is given up and asked for again. */
+export const DEFAULT_STALL_MS = 30_000;
 const BASE_MS = 250;
 const CAP_MS = 8_000;
 const RETRY_AFTER_CAP_MS = 30_000;

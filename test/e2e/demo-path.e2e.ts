@@ -1,6 +1,6 @@
 // The demo's whole path as `npm run demo -- --headless --smoke` walks it, in the built extension with a real
-// local hub and IndexedDB: no model → the side panel says so and opens the model manager → consent → download
-// of the CPU model's int8 files only → the next summary loads the model by itself. Then the engine is closed
+// local hub and IndexedDB: no model → the side panel says so and opens the model manager → consent → the CPU
+// model's checkpoint downloaded and converted in the browser → the next summary loads the model by itself. Then the engine is closed
 // by its idle timeout and the following summary reloads the same model without anyone asking.
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -30,13 +30,13 @@ describe('the demo path', () => {
     expect(walk.offeredModelManager).toBe(true);
   });
 
-  test('the CPU model is downloaded with consent, and only its int8 graph and data are fetched', () => {
+  test('the CPU model\'s checkpoint is downloaded with consent (source and sizes stated) and converted here for the CPU', () => {
     expect(walk.consentText).toContain(DEMO_MODEL.label);
+    expect(walk.consentText).toContain(`${DEMO_MODEL.repo} at commit ${DEMO_MODEL.revision!.slice(0, 10)}, from 127.0.0.1`);
+    expect(walk.consentText).toMatch(/converts it on this computer.*into a model for the CPU \(int8\)/);
     expect(walk.modelState).toBe('verified');
-    const graphs = walk.downloadedPaths.filter((path) => path.startsWith('onnx/'));
-    expect(graphs).toContain('onnx/model_int8.onnx');
-    expect(graphs.length).toBeGreaterThan(1);
-    expect(graphs.every((path) => path.startsWith('onnx/model_int8.onnx')), graphs.join(', ')).toBe(true);
+    expect(walk.downloadedPaths.sort()).toEqual(['config.json', 'model.safetensors', 'tokenizer.json', 'tokenizer_config.json']);
+    expect(walk.steps.find((s) => s.step.startsWith('downloaded'))?.step).toBeDefined();
   });
 
   test('the next summary loads the downloaded model by itself and streams a summary', () => {

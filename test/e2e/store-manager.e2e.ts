@@ -43,6 +43,7 @@ describe('the model manager', () => {
 
   test('adds a hub model, asks consent with size and free space, shows progress, pauses, resumes, verifies', async () => {
     await page.locator('summary', { hasText: 'Add a model' }).click();
+    await page.selectOption('select[name="format"]', 'onnx');
     await page.fill('input[name="repo"]', hub.repo);
     await page.click('form.add-model button[type="submit"]');
     await expect.poll(() => row().count()).toBe(1);
@@ -80,6 +81,7 @@ describe('the model manager', () => {
     // Another model occupies the space this one needs.
     const other = await startLocalHub({ modelDir: model.dir, repo: 'pagewise-test/other' });
     try {
+      await page.selectOption('select[name="format"]', 'onnx');
       await page.fill('input[name="repo"]', other.repo);
       await page.fill('input[name="baseUrl"]', other.baseUrl);
       await page.click('form.add-model button[type="submit"]');

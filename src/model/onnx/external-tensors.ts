@@ -4,7 +4,7 @@
 // NodeProto input 1, attribute 5; AttributeProto t 5, g 6, tensors 10, graphs 11, sparse_tensor 22,
 // sparse_tensors 23; SparseTensorProto values 1, indices 2; TensorProto name 8, external_data 13,
 // data_location 14 (EXTERNAL = 1); StringStringEntryProto key 1, value 2.
-import { messages, ProtobufFormatError, text, wireFields } from './protobuf-reader';
+import { messages, ProtobufFormatError, stringEntry, text, wireFields } from './protobuf-reader';
 
 export interface ExternalTensor {
   name: string;
@@ -38,13 +38,7 @@ export function externalTensors(model: Uint8Array): ExternalTensor[] {
       if (f.field === 8 && f.wire === 'bytes') name = text(f.value);
       else if (f.field === 14 && f.wire === 'varint') external = f.value === EXTERNAL;
       else if (f.field === 13 && f.wire === 'bytes') {
-        let key = '';
-        let value = '';
-        for (const e of wireFields(f.value)) {
-          if (e.wire !== 'bytes') continue;
-          if (e.field === 1) key = text(e.value);
-          else if (e.field === 2) value = text(e.value);
-        }
+        const { key, value } = stringEntry(f.value);
         entries.set(key, value);
       }
     }

@@ -54,3 +54,15 @@ export function* messages(bytes: Uint8Array, field: number): Generator<Uint8Arra
 export function text(bytes: Uint8Array): string {
   return new TextDecoder().decode(bytes);
 }
+
+/** A StringStringEntryProto (an external tensor's location, offset, length): key 1, value 2. */
+export function stringEntry(bytes: Uint8Array): { key: string; value: string } {
+  let key = '';
+  let value = '';
+  for (const e of wireFields(bytes)) {
+    if (e.wire !== 'bytes') continue;
+    if (e.field === 1) key = text(e.value);
+    else if (e.field === 2) value = text(e.value);
+  }
+  return { key, value };
+}

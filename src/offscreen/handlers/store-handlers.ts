@@ -1,19 +1,21 @@
 import { probeCapabilities } from '../../engine/capability-probe';
-import { whyNot } from '../../engine/model-choice';
+import { graphProblems } from '../../engine/graph-fit';
+import { chooseModel, whyNot } from '../../engine/model-choice';
+import { summarizeGraph } from '../../model/onnx/graph-summary';
 import { ConfigError } from '../../model/config';
 import { CheckpointError } from '../../model/checkpoint-feeds';
 import { SafetensorsError } from '../../model/safetensors';
 import { PagewiseError, type EngineState, type HostHandlers, type storeCommands } from '../../protocol';
 import { CheckpointListingError } from '../../store/convert/checkpoint-files';
 import { planModelConversion } from '../../store/convert/convert-model';
-import { DEFAULT_CHUNK_BYTES, deleteStoredModel, downloadModel, planDownload, type DownloadProgress, type StoreDeps } from '../../store/model-download';
+import { DEFAULT_CHUNK_BYTES, deleteStoredModel, downloadModel, readGraphFile, planDownload, type DownloadProgress, type StoreDeps } from '../../store/model-download';
 import { ModelBusyError } from '../../store/model-lock';
 import { normalizeBaseUrl } from '../../store/model-ids';
 import { knownEntries, listing, listModels } from '../../store/model-list';
-import { candidateFor, customHubEntry, type ModelEntry, type ModelTarget } from '../../store/model-registry';
+import { BUILT_IN_MODELS, candidateFor, candidatesOf, customHubEntry, type ModelEntry, type ModelTarget } from '../../store/model-registry';
 import { verifyModel } from '../../store/verify-model';
 import { workerHasher } from '../../store/worker-hasher';
-import type { WeightDb } from '../../store/weight-db';
+import type { ModelRecord, WeightDb } from '../../store/weight-db';
 import { convertInWorker } from '../conversion-runner';
 import type { EngineHost } from '../engine-host';
 
@@ -37,6 +39,8 @@ export function storeHandlers(host: EngineHost, db: WeightDb): StoreHandlers {
   };
   /** This host's running downloads, so that deleting a model can cancel its download first. */
   const downloads = new Map<string, AbortController>();
+  /** What graphProblems said of each ONNX graph checked, by graph digest, backend and adapter. */
+  const checkedGraphs = new Map<string, string[]>();
 
   async function entryFor(modelId: string): Promise<ModelEntry> {
     const entry = (await knownEntries(deps.db)).find((candidate) => candidate.id === modelId) ?? (await deps.db.getModel(modelId))?.entry;
@@ -57,6 +61,29 @@ export function storeHandlers(host: EngineHost, db: WeightDb): StoreHandlers {
       throw new PagewiseError('unsupported', `${entry.label} does not run on this device (${why}). The hardware section of the settings says why.`);
     }
     return fitting;
+  }
+
+  /**
+   * An ONNX model's graph read before any of its data is downloaded, and refused in words when this device's
+   * runtime cannot run it, naming a built-in model that does run here.
+   */
+  async function checkOnnxGraph(record: ModelRecord, hubBaseUrl: string, signal: AbortSignal, stallMs: number | undefined): Promise<void> {
+    const { entry } = record;
+    const caps = await probeCapabilities(navigator as never, self.crossOriginIsolated);
+    const graph = record.files.find((f) => f.path === `onnx/model_${record.dtype}.onnx`);
+    // The plan checked it; the download that follows need not fetch it again. Keyed by content and device.
+    const key = `${graph?.digest.hex}:${record.backend}:${JSON.stringify(caps.webgpu)}`;
+    let problems = checkedGraphs.get(key);
+    if (!problems) {
+      problems = graphProblems(summarizeGraph(await readGraphFile(deps, record, hubBaseUrl, signal, stallMs)), record.backend, caps);
+      if (checkedGraphs.size >= 32) checkedGraphs.clear();
+      checkedGraphs.set(key, problems);
+    }
+    if (problems.length === 0) return;
+    const instead = chooseModel(caps, candidatesOf(BUILT_IN_MODELS));
+    const label = instead.ok ? BUILT_IN_MODELS.find((model) => model.id === instead.candidate.modelId)?.label : undefined;
+    const where = record.backend === 'webgpu' ? 'the GPU' : 'the CPU';
+    throw new PagewiseError('unsupported', `${entry.label} cannot run on ${where} in this browser: ${problems.join('; ')}.${label ? ` ${label} runs on this device instead.` : ''}`);
   }
 
   function hubUrl(value: string | undefined): string {
@@ -82,11 +109,13 @@ export function storeHandlers(host: EngineHost, db: WeightDb): StoreHandlers {
   return {
     'store.list-models': () => listModels(deps, (id) => downloads.has(id)),
 
-    'store.plan-download': async ({ modelId, hubBaseUrl }, { signal }) => {
+    'store.plan-download': async ({ modelId, hubBaseUrl, stallTimeoutMs }, { signal }) => {
       const entry = await entryFor(modelId);
       try {
-        if (entry.format === 'safetensors') return await planModelConversion(deps, entry, await fittingTargets(entry), hubUrl(hubBaseUrl), signal);
-        return (await planDownload(deps, entry, hubUrl(hubBaseUrl), signal)).plan;
+        if (entry.format === 'safetensors') return await planModelConversion(deps, entry, await fittingTargets(entry), hubUrl(hubBaseUrl), signal, stallTimeoutMs);
+        const { plan, record } = await planDownload(deps, entry, hubUrl(hubBaseUrl), signal);
+        await checkOnnxGraph(record, hubUrl(hubBaseUrl), signal, stallTimeoutMs);
+        return plan;
       } catch (error) {
         throw refusal(error);
       }
@@ -118,9 +147,10 @@ export function storeHandlers(host: EngineHost, db: WeightDb): StoreHandlers {
           chunkBytes: payload.chunkBytes ?? DEFAULT_CHUNK_BYTES,
           ...(payload.stallTimeoutMs ? { stallMs: payload.stallTimeoutMs } : {}),
         };
+        if (entry.format === 'onnx') await checkOnnxGraph((await planDownload(deps, entry, common.hubBaseUrl, controller.signal)).record, common.hubBaseUrl, controller.signal, payload.stallTimeoutMs);
         const outcome =
           entry.format === 'safetensors'
-            ? await convertInWorker({ ...common, targets: await fittingTargets(entry), pagewiseVersion: chrome.runtime.getManifest().version }, controller.signal, onProgress, (notice) => emit(notice))
+            ? await convertInWorker({ ...common, targets: await fittingTargets(entry), pagewiseVersion: __PAGEWISE_VERSION__ }, controller.signal, onProgress, (notice) => emit(notice))
             : await downloadModel(deps, { ...common, signal: controller.signal, onProgress, onNotice: (notice) => emit(notice) });
         if (outcome.status === 'verified') status.set({ phase: 'ready', modelId: entry.id });
         else restore(before);

@@ -12,6 +12,8 @@ const ModelId = v.pipe(v.string(), v.minLength(1), v.maxLength(300));
 /** Options pages read the hub setting and pass it; the host checks it (https, or http to this computer). */
 const HubBaseUrl = HubBaseUrlSchema;
 const Bytes = v.pipe(v.number(), v.integer(), v.minValue(0));
+/** How long a silent connection is given before it is retried (tuning, bounded). */
+const StallTimeoutMs = v.pipe(v.number(), v.integer(), v.minValue(500), v.maxValue(120_000));
 
 export const ModelSummarySchema = v.object({
   id: v.string(),
@@ -33,6 +35,17 @@ export const ModelSummarySchema = v.object({
   storedBytes: Bytes,
   /** Set while this host is downloading the model now. */
   downloading: v.boolean(),
+  /** For a model converted here: what it was made from, by what, and into what. */
+  provenance: v.optional(
+    v.object({
+      /** Each source file with the checksum the hub published for it (SHA-256 for large files, the git blob id for small ones). */
+      sources: v.array(v.object({ path: v.string(), algorithm: v.picklist(['sha256', 'git-sha1']), hex: v.string(), verified: v.boolean() })),
+      convertedBy: v.string(),
+      startedAt: v.number(),
+      finishedAt: v.optional(v.number()),
+      exportTarget: v.string(),
+    }),
+  ),
 });
 export type ModelSummary = v.InferOutput<typeof ModelSummarySchema>;
 
@@ -50,6 +63,8 @@ const DownloadPlanSchema = v.object({
   /** The graph that will be stored. */
   backend: BackendSchema,
   dtype: v.string(),
+  /** Where the files come from: shown on the consent screen, with the commit. */
+  hubBaseUrl: v.string(),
   fits: v.boolean(),
 });
 export type DownloadPlanResult = v.InferOutput<typeof DownloadPlanSchema>;
@@ -91,7 +106,7 @@ export const storeCommands = {
   },
   /** Lists the model's files at its pinned commit and compares their size with the free space: the consent screen. */
   'store.plan-download': {
-    payload: v.object({ modelId: ModelId, hubBaseUrl: v.optional(HubBaseUrl) }),
+    payload: v.object({ modelId: ModelId, hubBaseUrl: v.optional(HubBaseUrl), stallTimeoutMs: v.optional(StallTimeoutMs) }),
     result: DownloadPlanSchema,
     event: v.never(),
   },
@@ -104,7 +119,7 @@ export const storeCommands = {
       consent: v.object({ approvedBytes: Bytes }),
       /** Tuning, bounded: chunk size and how long a silent connection is given before it is retried. */
       chunkBytes: v.optional(v.pipe(Bytes, v.minValue(64 * 1024), v.maxValue(64 * 1024 * 1024))),
-      stallTimeoutMs: v.optional(v.pipe(Bytes, v.minValue(500), v.maxValue(120_000))),
+      stallTimeoutMs: v.optional(StallTimeoutMs),
     }),
     result: DownloadResultSchema,
     event: DownloadEventSchema,

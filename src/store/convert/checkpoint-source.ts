@@ -1,7 +1,7 @@
 import { parseSafetensorsHeader, SafetensorsError, type TensorEntry } from '../../model/safetensors';
 import { createHashWasm } from '../file-hasher';
 import type { HubClient, HubFile } from '../hub-client';
-import { isRetryableStatus, isTransient, parseRetryAfter, RetryableHttpError, withRetries } from '../retry-policy';
+import { DEFAULT_STALL_MS, isRetryableStatus, isTransient, parseRetryAfter, RetryableHttpError, withRetries } from '../retry-policy';
 
 /**
  * Where a checkpoint's bytes come from: the hub at a pinned commit, read with Range requests (a header, a
@@ -10,7 +10,9 @@ import { isRetryableStatus, isTransient, parseRetryAfter, RetryableHttpError, wi
 export interface CheckpointSource {
   /** A small file whole (config, tokenizer), checked against its digest before it is used. */
   whole(file: HubFile, signal: AbortSignal): Promise<Uint8Array>;
-  /** A response carrying the file from byte `start` (to `end`, exclusive, when given). */
+  /** Bytes [start, end) of a file, read at once (a header); one try, a silent connection ends it. */
+  bytes(file: HubFile, start: number, end: number, signal: AbortSignal): Promise<Uint8Array>;
+  /** A response carrying the file from byte `start` (to `end`, exclusive, when given), to stream. */
   range(file: HubFile, start: number, end: number | undefined, signal: AbortSignal): Promise<Response>;
 }
 
@@ -23,7 +25,7 @@ export class SourceChecksumError extends Error {
 /** The largest safetensors header read (the format's own limit is 100 MB; real ones are a few hundred kB). */
 const MAX_HEADER_BYTES = 100_000_000;
 
-export function hubCheckpointSource(hub: HubClient, repo: string, commit: string, fetchFn: typeof fetch): CheckpointSource {
+export function hubCheckpointSource(hub: HubClient, repo: string, commit: string, fetchFn: typeof fetch, stallMs = DEFAULT_STALL_MS): CheckpointSource {
   const range = async (file: HubFile, start: number, end: number | undefined, signal: AbortSignal): Promise<Response> => {
     const response = await fetchFn(hub.resolveUrl(repo, commit, file.path), {
       headers: { Range: `bytes=${start}-${end === undefined ? '' : end - 1}` },
@@ -40,24 +42,59 @@ export function hubCheckpointSource(hub: HubClient, repo: string, commit: string
     if (served && served !== commit) throw new Error(`The hub served ${file.path} from commit ${served}, not ${commit}.`);
     return response;
   };
+  const bytes = async (file: HubFile, start: number, end: number, signal: AbortSignal): Promise<Uint8Array> => {
+    const silent = new AbortController();
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const heard = (): void => {
+      clearTimeout(timer);
+      timer = setTimeout(() => silent.abort(new DOMException(`${file.path} stopped arriving.`, 'TimeoutError')), stallMs);
+    };
+    heard();
+    try {
+      return await bodyBytes(await range(file, start, end, AbortSignal.any([signal, silent.signal])), start, end - start, heard);
+    } finally {
+      clearTimeout(timer);
+    }
+  };
   return {
     range,
+    bytes,
     // A small file that arrives wrong is asked for once more before its checksum refuses it.
     whole: (file, signal) =>
       withRetries(signal, (error) => isTransient(error) || error instanceof SourceChecksumError, async () => {
-        const bytes = await bodyBytes(await range(file, 0, undefined, signal), 0, file.size);
-        await checkDigest(file, bytes);
-        return bytes;
+        const whole = await bytes(file, 0, file.size, signal);
+        await checkDigest(file, whole);
+        return whole;
       }),
   };
 }
 
-/** The body's bytes [skip, skip + length): a response to a Range request, or a server that sent the whole file. */
-export async function bodyBytes(response: Response, start: number, length: number): Promise<Uint8Array> {
-  const all = new Uint8Array(await response.arrayBuffer());
-  const bytes = response.status === 200 ? all.subarray(start, start + length) : all;
-  if (bytes.length !== length) throw new TypeError(`Expected ${length} bytes, got ${bytes.length}.`);
-  return bytes;
+/**
+ * The body's bytes [start, start + length): a response to a Range request, or a server that ignored the Range
+ * and sent the whole file (read only as far as needed, then cancelled). `heard` is called as bytes arrive.
+ */
+async function bodyBytes(response: Response, start: number, length: number, heard: () => void): Promise<Uint8Array> {
+  const skip = response.status === 200 ? start : 0;
+  const out = new Uint8Array(length);
+  let at = -skip;
+  if (!response.body) throw new TypeError('The response has no body.');
+  const reader = response.body.getReader();
+  try {
+    while (at < length) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      heard();
+      const from = Math.max(0, -at);
+      const take = Math.min(value.length - from, length - Math.max(at, 0));
+      if (take > 0) out.set(value.subarray(from, from + take), Math.max(at, 0));
+      at += value.length;
+    }
+  } finally {
+    reader.cancel().catch(() => undefined);
+  }
+  const got = Math.max(0, Math.min(at, length));
+  if (got !== length) throw new TypeError(`Expected ${length} bytes, got ${got}.`);
+  return out;
 }
 
 export async function checkDigest(file: HubFile, bytes: Uint8Array): Promise<void> {
@@ -76,14 +113,14 @@ export function shardHeader(source: CheckpointSource, file: HubFile, signal: Abo
   let badHeaders = 0;
   return withRetries(signal, (error) => isTransient(error) || (error instanceof SafetensorsError && ++badHeaders < 2), async () => {
     if (file.size < 8) throw new SafetensorsError(`${file.path} is ${file.size} bytes: too short for a safetensors file.`);
-    const lengthBytes = await bodyBytes(await source.range(file, 0, 8, signal), 0, 8);
+    const lengthBytes = await source.bytes(file, 0, 8, signal);
     const headerLength = Number(new DataView(lengthBytes.buffer, lengthBytes.byteOffset, 8).getBigUint64(0, true));
     if (headerLength > MAX_HEADER_BYTES || 8 + headerLength > file.size) {
       throw new SafetensorsError(`${file.path}: truncated or not a safetensors file (its header claims ${headerLength} bytes; the file has ${file.size}).`);
     }
     const header = new Uint8Array(8 + headerLength);
     header.set(lengthBytes);
-    header.set(await bodyBytes(await source.range(file, 8, 8 + headerLength, signal), 8, headerLength), 8);
+    header.set(await source.bytes(file, 8, 8 + headerLength, signal), 8);
     return { tensors: parseSafetensorsHeader(header, file.size, file.path).sort((a, b) => a.begin - b.begin), header };
   });
 }

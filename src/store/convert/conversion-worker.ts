@@ -23,6 +23,9 @@ export type ConversionWorkerEvent =
 
 const controller = new AbortController();
 const post = (event: ConversionWorkerEvent): void => self.postMessage(event);
+/** Progress is read per piece of the network body; the model manager needs a few updates a second, not thousands. */
+const PROGRESS_EVERY_MS = 200;
+let lastProgress = 0;
 
 self.onmessage = (event: MessageEvent<ConversionWorkerRequest>) => {
   const message = event.data;
@@ -34,7 +37,12 @@ self.onmessage = (event: MessageEvent<ConversionWorkerRequest>) => {
   convertModel(deps, {
     ...message.request,
     signal: controller.signal,
-    onProgress: (progress) => post({ type: 'progress', progress }),
+    onProgress: (progress) => {
+      const now = performance.now();
+      if (now - lastProgress < PROGRESS_EVERY_MS && progress.overall.bytes < progress.overall.totalBytes) return;
+      lastProgress = now;
+      post({ type: 'progress', progress });
+    },
     onNotice: (notice) => post({ type: 'notice', notice }),
   }).then(
     (outcome) => post({ type: 'done', outcome }),

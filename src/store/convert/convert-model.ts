@@ -6,7 +6,7 @@ import { spaceFigures, type DownloadOutcome, type DownloadPlan, type DownloadPro
 import { withModelLock } from '../model-lock';
 import type { ModelEntry, ModelTarget } from '../model-registry';
 import { ProgressMeter } from '../progress-meter';
-import { backoffMs, isTransient, MAX_CONSECUTIVE_FAILURES, RetryableHttpError, sleep } from '../retry-policy';
+import { backoffMs, DEFAULT_STALL_MS, isTransient, MAX_CONSECUTIVE_FAILURES, RetryableHttpError, sleep } from '../retry-policy';
 import type { StoreNotice } from '../file-download';
 import { isBlobWriteError, isQuotaError, StorageFullError } from '../store-errors';
 import { recordBytesStored, type ModelRecord, type ResumePoint, type StoredFile } from '../weight-db';
@@ -48,23 +48,22 @@ interface Planned {
   listing: HubFile[];
 }
 
-const DEFAULT_STALL_MS = 30_000;
 /** A source that fails its checksum is fetched once more, the whole conversion again, before it is refused. */
 const ATTEMPTS = 2;
 
-async function planFor(deps: StoreDeps, entry: ModelEntry, targets: readonly ModelTarget[], hubBaseUrl: string, signal: AbortSignal, commit?: string): Promise<Planned> {
+async function planFor(deps: StoreDeps, entry: ModelEntry, targets: readonly ModelTarget[], hubBaseUrl: string, signal: AbortSignal, { commit, stallMs }: { commit?: string | undefined; stallMs?: number | undefined }): Promise<Planned> {
   if (entry.format !== 'safetensors' || !entry.repo || !entry.revision) throw new Error(`${entry.label} is not a checkpoint on a hub.`);
   const hub = new HubClient(entry.baseUrl ?? hubBaseUrl, deps.fetchFn);
   const pinned = commit ?? (await hub.resolveCommit(entry.repo, entry.revision, signal));
   const listing = await hub.listFiles(entry.repo, pinned, signal);
-  const source = hubCheckpointSource(hub, entry.repo, pinned, deps.fetchFn);
+  const source = hubCheckpointSource(hub, entry.repo, pinned, deps.fetchFn, stallMs);
   return { plan: await planConversion(source, listing, entry.repo, targets, signal), commit: pinned, source, listing };
 }
 
 /** What converting `entry` will fetch and store, against the free space: the consent screen. */
-export async function planModelConversion(deps: StoreDeps, entry: ModelEntry, targets: readonly ModelTarget[], hubBaseUrl: string, signal: AbortSignal): Promise<DownloadPlan> {
+export async function planModelConversion(deps: StoreDeps, entry: ModelEntry, targets: readonly ModelTarget[], hubBaseUrl: string, signal: AbortSignal, stallMs?: number): Promise<DownloadPlan> {
   const stored = await deps.db.getModel(entry.id);
-  const { plan, commit } = await planFor(deps, entry, targets, hubBaseUrl, signal, stored?.commit);
+  const { plan, commit } = await planFor(deps, entry, targets, hubBaseUrl, signal, { commit: stored?.commit, stallMs });
   const resumable = stored && sameConversion(stored, plan) ? stored : undefined;
   const storedBytes = resumable ? recordBytesStored(resumable) : 0;
   const space = await spaceFigures(deps.estimate);
@@ -77,6 +76,7 @@ export async function planModelConversion(deps: StoreDeps, entry: ModelEntry, ta
     remainingBytes,
     backend: plan.target.backend,
     dtype: plan.target.dtype,
+    hubBaseUrl: entry.baseUrl ?? hubBaseUrl,
     ...space,
     fits: remainingBytes <= space.availableBytes,
   };
@@ -90,7 +90,7 @@ export function convertModel(deps: StoreDeps, request: ConversionRequest): Promi
 async function convertUnlocked(deps: StoreDeps, request: ConversionRequest): Promise<DownloadOutcome> {
   const { entry, signal } = request;
   let record = await deps.db.getModel(entry.id);
-  let planned = await planFor(deps, entry, request.targets, request.hubBaseUrl, signal, record?.commit);
+  let planned = await planFor(deps, entry, request.targets, request.hubBaseUrl, signal, { commit: record?.commit, stallMs: request.stallMs });
   const { plan } = planned;
   if (request.approvedBytes < plan.downloadBytes) throw new Error(`Converting ${entry.label} needs consent for ${plan.downloadBytes} bytes of download.`);
   if (record && !sameConversion(record, plan, request.pagewiseVersion)) {
@@ -112,7 +112,7 @@ async function convertUnlocked(deps: StoreDeps, request: ConversionRequest): Pro
         await deps.db.deleteModel(entry.id);
         record = undefined;
         // The plan came from headers that may have arrived wrong too: read everything again.
-        planned = await planFor(deps, entry, request.targets, request.hubBaseUrl, signal, planned.commit);
+        planned = await planFor(deps, entry, request.targets, request.hubBaseUrl, signal, { commit: planned.commit, stallMs: request.stallMs });
       }
     }
   } catch (error) {
@@ -242,7 +242,7 @@ async function runFrom(deps: StoreDeps, request: ConversionRequest, { plan, sour
   const run = new ExportRun(plan.layout, resume.jobsDone);
   const createHasher = deps.createHasher ?? inThreadHasher;
   const dataFiles = plan.layout.dataFiles.map((file) => record.files.find((f) => f.path === `onnx/${file.name}`)!);
-  const writer = new OutputWriter({ db: deps.db, createHasher }, record, dataFiles, resume.streamOffset, () => undefined);
+  const writer = new OutputWriter({ db: deps.db, createHasher, availableBytes: async () => (await spaceFigures(deps.estimate)).availableBytes }, record, dataFiles, resume.streamOffset);
   const progress = (path: string, bytes: number, size: number) => request.onProgress({ overall: meter.figures(), file: { path, bytes, size } });
   try {
     if (resume.tensor === 0 && resume.jobsDone === 0) {

@@ -1,5 +1,6 @@
 import type { PlacedBytes } from '../../model/export/export-run';
 import type { ChunkHasher, HasherFactory } from '../file-hasher';
+import { StorageFullError } from '../store-errors';
 import { fileBytesStored, type ModelRecord, type ResumePoint, type StoredFile, type WeightDb } from '../weight-db';
 
 /** A resume point whose source hasher state is still being computed (hashing runs ahead on another thread). */
@@ -27,12 +28,19 @@ export class OutputWriter {
   private readonly queued: Array<Promise<void>> = [];
 
   constructor(
-    private readonly deps: { db: WeightDb; createHasher: HasherFactory },
+    private readonly deps: {
+      db: WeightDb;
+      createHasher: HasherFactory;
+      /**
+       * Bytes the origin may still store. The extension holds unlimitedStorage, so the browser itself never
+       * refuses a write: space is checked here before each chunk, as a download checks it before each file.
+       */
+      availableBytes: () => Promise<number>;
+    },
     private readonly record: ModelRecord,
     /** The data files, in stream order (the record's own objects, updated as chunks land). */
     private readonly files: StoredFile[],
     startOffset: number,
-    private readonly onStored: (bytes: number) => void,
   ) {
     let at = 0;
     let storedEnd = -1;
@@ -144,6 +152,8 @@ export class OutputWriter {
         delete file.hashState;
       }
       try {
+        const left = this.size - (end - chunk.bytes.length);
+        if (left > (await this.deps.availableBytes())) throw new StorageFullError();
         await this.deps.db.putChunk(this.record, file.path, chunk.index, blob);
       } catch (error) {
         // The record in memory goes back to what the store holds.
@@ -155,7 +165,6 @@ export class OutputWriter {
         (await hasher).close();
         this.hashers.delete(chunk.file);
       }
-      this.onStored(blob.size);
     })();
     // Awaited below or in finish(); this only keeps a failure from going unobserved meanwhile.
     this.commits.catch(() => undefined);

@@ -26,7 +26,7 @@ function render(
 ): void {
   container.dataset['phase'] = state.phase;
   parts.label.textContent = t(`enginePhase_${state.phase.replace('-', '_')}`);
-  parts.detail.textContent = state.error?.message ?? state.modelId ?? '';
+  parts.detail.textContent = state.error?.message ?? state.notice ?? state.modelId ?? '';
   parts.progress.hidden = state.progress === undefined;
   if (state.progress !== undefined) parts.progress.value = state.progress;
 }

@@ -9,13 +9,13 @@ import { startLocalHub, type LocalHub } from './local-hub';
 /** Store helpers for e2e tests, driving the extension from one of its pages as the options page would. */
 
 export async function addHubModel(ui: Page, hub: LocalHub, dtype = 'q4', backend: 'wasm' | 'webgpu' = 'wasm'): Promise<string> {
-  const added = await callEngine(ui, 'store.add-custom-model', { repo: hub.repo, revision: hub.revision, dtype, backend, baseUrl: hub.baseUrl });
+  const added = await callEngine(ui, 'store.add-custom-model', { format: 'onnx', repo: hub.repo, revision: hub.revision, dtype, backend, baseUrl: hub.baseUrl });
   if (!added.ok) throw new Error(`add-custom-model failed: ${JSON.stringify(added.error)}`);
   return (added.result as { id: string }).id;
 }
 
 export async function planAndDownload(ui: Page, modelId: string, options: { chunkBytes?: number; stallTimeoutMs?: number } = {}): Promise<CallOutcome> {
-  const plan = await callEngine(ui, 'store.plan-download', { modelId });
+  const plan = await callEngine(ui, 'store.plan-download', { modelId, ...(options.stallTimeoutMs ? { stallTimeoutMs: options.stallTimeoutMs } : {}) });
   if (!plan.ok) return plan;
   const { totalBytes } = plan.result as { totalBytes: number };
   return callEngine(ui, 'store.download', { modelId, consent: { approvedBytes: totalBytes }, ...options });

@@ -20,8 +20,15 @@ const ranked = [moeF16, moeF32, smallGpu, cpu];
 describe('probeCapabilities', () => {
   it('reads the adapter limits and features', async () => {
     const caps = await probeCapabilities({ gpu: gpu(big), deviceMemory: 8, hardwareConcurrency: 8 }, true);
-    expect(caps.webgpu).toEqual({ adapter: 'acme rdna', ...big, shaderF16: true });
+    expect(caps.webgpu).toEqual({ adapter: 'acme rdna', ...big, shaderF16: true, software: false });
     expect(caps).toMatchObject({ deviceMemoryGiB: 8, crossOriginIsolated: true, cores: 8 });
+  });
+
+  it('tells a software adapter (SwiftShader) from a GPU: it does not count as one when choosing', async () => {
+    const swiftshader = { requestAdapter: async () => ({ features: new Set<string>(), limits: big, info: { vendor: 'google', architecture: 'swiftshader', description: 'SwiftShader device' } }) };
+    const caps = await probeCapabilities({ gpu: swiftshader, hardwareConcurrency: 4 }, true);
+    expect(caps.webgpu).toMatchObject({ software: true });
+    expect(chooseModel(caps, ranked).reasons.map((r) => r.reason)).toEqual(['webgpu-software', 'webgpu-software', 'webgpu-software', 'chosen']);
   });
 
   it('records why there is no WebGPU instead of throwing', async () => {

@@ -61,7 +61,7 @@ describe('importing a model from a folder on disk', () => {
   test('a folder without the dtype’s graph is refused, naming what is missing', async () => {
     const db = new WeightDb(createStore('import-3', 'records'));
     await expect(
-      importLocalFolder({ db, estimate: async () => ({ usage: 0, quota: 1e9 }), locks: memoryLocks() }, { folderName: 'x', files: picked, dtype: 'fp16', backend: 'wasm', onProgress: () => undefined }),
-    ).rejects.toThrow('onnx/model_fp16.onnx');
+      importLocalFolder({ db, estimate: async () => ({ usage: 0, quota: 1e9 }), locks: memoryLocks() }, { folderName: 'x', files: picked, dtype: 'int8', backend: 'wasm', onProgress: () => undefined }),
+    ).rejects.toThrow('onnx/model_int8.onnx');
   });
 });

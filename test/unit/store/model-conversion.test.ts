@@ -125,16 +125,18 @@ describe('converting a checkpoint in the store', () => {
     expect(hashes).toEqual(await exported(checkpoint, WASM_INT8, Object.keys(hashes)));
   });
 
-  test('dropped connections and server errors resume from the last stored chunk, and the result is exact', async () => {
+  test('dropped connections, stalls and server errors resume from the last stored chunk, and the result is exact', async () => {
     const checkpoint = ensureTestModel('tiny-moe').checkpoint;
     const hub = await hubFor(checkpoint, 'pagewise-test/faulty');
-    hub.setFaults({ drops: 12, dropSpacing: 150_000, serverErrors: 2, rateLimits: 1, rate: 0.5, seed: 7 });
+    // Stalls hit the small reads (config, headers) as well as the weights: each is given up after stallMs.
+    hub.setFaults({ drops: 12, dropSpacing: 150_000, serverErrors: 2, rateLimits: 1, stalls: 3, rate: 0.5, seed: 7 });
     const d = deps();
     const req = request(hub, [GPU_Q4]);
     const started = Date.now();
     expect(await convertModel(d, req)).toMatchObject({ status: 'verified' });
     console.log(`faulty hub: converted in ${Date.now() - started} ms through ${JSON.stringify(hub.faultsServed())}, ${req.notices.length} retries`);
     expect(hub.faultsServed().drop).toBeGreaterThanOrEqual(5);
+    expect(hub.faultsServed().stall).toBe(3);
     const hashes = await stored(d.db, req.entry.id);
     expect(hashes).toEqual(await exported(checkpoint, GPU_Q4, Object.keys(hashes)));
   });

@@ -58,10 +58,14 @@ export class DownloadFlow {
         this.offerSpace(model, plan.remainingBytes, plan.availableBytes, plan.quotaBytes);
         return;
       }
-      const text = t('models_consent', [model.label, formatBytes(plan.remainingBytes), formatBytes(plan.totalBytes), formatBytes(plan.availableBytes)]);
-      const confirm = button(t('models_consentYes', [formatBytes(plan.remainingBytes)]), () => void this.download(model, plan.totalBytes, hub), 'consent');
+      const where = t('models_consentSource', [model.repo ?? model.label, (plan.commit ?? '').slice(0, 10), new URL(plan.hubBaseUrl).host]);
+      const text =
+        model.format === 'safetensors'
+          ? t('models_consentConvert', [model.label, formatBytes(plan.totalBytes), t(`models_graph_${plan.backend}`, [plan.dtype]), formatBytes(plan.occupiesBytes), formatBytes(plan.availableBytes)])
+          : t('models_consent', [model.label, formatBytes(plan.remainingBytes), formatBytes(plan.totalBytes), formatBytes(plan.availableBytes)]);
+      const confirm = button(t('models_consentYes', [formatBytes(plan.totalBytes)]), () => void this.download(model, plan.totalBytes, hub), 'consent');
       const decline = button(t('models_consentNo'), () => this.panels.clear(model.id), 'decline', true);
-      this.panels.message(model.id, 'info', text, el('div', { className: 'actions' }, confirm, decline));
+      this.panels.message(model.id, 'info', `${text} ${where}`, el('div', { className: 'actions' }, confirm, decline));
     } catch (error) {
       this.panels.message(model.id, 'error', t('models_planFailed', [errorMessage(error)]));
     }

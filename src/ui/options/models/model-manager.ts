@@ -3,7 +3,7 @@ import { listModels } from '../../../store/model-list';
 import { WeightDb } from '../../../store/weight-db';
 import { button, el } from '../../shared/dom';
 import type { EngineConnection } from '../../shared/engine-connection';
-import { errorMessage, formatBytes, formatDuration } from '../../shared/format';
+import { errorMessage, formatBytes, formatDuration, formatTime } from '../../shared/format';
 import { t } from '../../shared/i18n';
 import { addModelForm } from './add-model-form';
 import { DownloadFlow, type ModelShelf } from './download-flow';
@@ -75,7 +75,7 @@ class ModelManager implements ModelShelf {
     const size = model.state === 'partial' ? t('models_partOf', [formatBytes(model.storedBytes), formatBytes(model.sizeBytes)]) : model.sizeBytes > 0 ? formatBytes(model.sizeBytes) : '';
     const meta = [t(`models_backend_${model.backend}`), size, model.commit ? t('models_commit', [model.commit.slice(0, 10)]) : ''].filter(Boolean).join(' · ');
     const head = el('div', { className: 'model-head' }, el('span', { className: 'model-label', textContent: model.label }), state);
-    const item = el('li', { className: 'model' }, head, el('div', { className: 'model-meta', textContent: meta }), el('div', { className: 'actions' }, ...this.actions(model)));
+    const item = el('li', { className: 'model' }, head, el('div', { className: 'model-meta', textContent: meta }), ...provenance(model), el('div', { className: 'actions' }, ...this.actions(model)));
     item.dataset['modelId'] = model.id;
     const panel = this.panels.get(model.id)?.panel;
     if (panel) item.append(panel);
@@ -135,6 +135,23 @@ class ModelManager implements ModelShelf {
       this.panels.message(model.id, 'error', errorMessage(error));
     }
   }
+}
+
+/**
+ * Where a converted model came from, for a person who wants to check: the repository and commit, each source file
+ * with the checksum it matched, and what converted it into which graph, when.
+ */
+function provenance(model: ModelSummary): HTMLElement[] {
+  const p = model.provenance;
+  if (!p) return [];
+  const when = formatTime(p.finishedAt ?? p.startedAt);
+  const graph = t(`models_graph_${model.backend}`, [model.dtype]);
+  const summary = t(p.finishedAt ? 'models_provenanceConverted' : 'models_provenanceConverting', [p.convertedBy, when, graph]);
+  const origin = t('models_provenanceFrom', [model.repo ?? model.label, model.commit ?? '']);
+  const files = el('ul', {}, ...p.sources.map((source) => el('li', { textContent: t(source.verified ? 'models_provenanceFile' : 'models_provenanceFilePending', [source.path, t(`models_digest_${source.algorithm.replace('-', '_')}`), source.hex]) })));
+  const details = el('details', { className: 'provenance' }, el('summary', { textContent: summary }), el('p', { textContent: origin }), files);
+  details.dataset['role'] = 'provenance';
+  return [details];
 }
 
 export function mountModelManager(section: HTMLElement, connection: EngineConnection): void {
