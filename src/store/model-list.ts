@@ -76,5 +76,6 @@ function provenanceOf(conversion: ConversionRecord): NonNullable<ModelSummary['p
     startedAt: conversion.startedAt,
     ...(conversion.finishedAt ? { finishedAt: conversion.finishedAt } : {}),
     exportTarget: conversion.settings.exportTarget,
+    ...(conversion.folder !== undefined ? { folder: conversion.folder } : {}),
   };
 }

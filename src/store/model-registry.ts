@@ -144,8 +144,20 @@ export function customHubEntry(input: CustomHubModel): ModelEntry {
 
 /** An entry for model files imported from a folder on disk (machines that never go online). */
 export function localFolderEntry(folderName: string, dtype: string, backend: Backend): ModelEntry {
-  const name = folderName.replace(/[^A-Za-z0-9_.-]/g, '_').slice(0, 80) || 'folder';
-  return { id: `local/${name}#${dtype}`, label: `${folderName} (${dtype})`, source: 'local', format: 'onnx', targets: [onnxTarget(dtype, backend)], approxBytes: 0, custom: true };
+  return { id: `${localId(folderName)}#${dtype}`, label: `${folderName} (${dtype})`, source: 'local', format: 'onnx', targets: [onnxTarget(dtype, backend)], approxBytes: 0, custom: true };
+}
+
+/**
+ * An entry for a checkpoint in a folder on disk, converted here as a hub checkpoint is (into the first of the same
+ * targets this device runs). Picking the same folder again continues a conversion that stopped.
+ */
+export function localCheckpointEntry(folderName: string): ModelEntry {
+  return { id: `${localId(folderName)}#convert`, label: folderName, source: 'local', format: 'safetensors', targets: [...CONVERSION_TARGETS], approxBytes: 0, custom: true };
+}
+
+/** The folder's name as it can stand in a model id (a store key). */
+function localId(folderName: string): string {
+  return `local/${folderName.replace(/[^A-Za-z0-9_.-]/g, '_').slice(0, 80) || 'folder'}`;
 }
 
 /** The one graph of an ONNX repository or folder the user names; the engine runs only its own dtypes. */

@@ -43,8 +43,14 @@ export interface ResumePoint {
 
 /** A model converted here from a checkpoint: what it was made from, by what, and how far it has come. */
 export interface ConversionRecord {
-  /** Every file of the checkpoint that was read, with the hub's size and checksum, and whether it matched. */
-  sources: Array<{ path: string; size: number; digest: FileDigest; verified: boolean }>;
+  /**
+   * Every file of the checkpoint that was read, with its size and checksum, and whether it was read whole: from the
+   * hub, the checksum it published, which the file matched; from a folder, the SHA-256 computed as it was read
+   * (empty until then), and when the file was last changed.
+   */
+  sources: Array<{ path: string; size: number; digest: FileDigest; verified: boolean; modifiedAt?: number }>;
+  /** The folder on this computer it was read from; absent for a checkpoint from the hub (at the record's commit). */
+  folder?: string;
   pagewiseVersion: string;
   /** The graph it was converted to, as the model manager shows it. */
   settings: { dtype: string; backend: Backend; exportTarget: string };

@@ -7,16 +7,16 @@ import { CheckpointError } from '../../model/checkpoint-feeds';
 import { SafetensorsError } from '../../model/safetensors';
 import { PagewiseError, type EngineState, type HostHandlers, type storeCommands } from '../../protocol';
 import { CheckpointListingError } from '../../store/convert/checkpoint-files';
+import { convertInWorker } from '../../store/convert/conversion-runner';
 import { planModelConversion } from '../../store/convert/convert-model';
 import { DEFAULT_CHUNK_BYTES, deleteStoredModel, downloadModel, readGraphFile, planDownload, type DownloadProgress, type StoreDeps } from '../../store/model-download';
 import { ModelBusyError } from '../../store/model-lock';
 import { normalizeBaseUrl } from '../../store/model-ids';
 import { knownEntries, listing, listModels } from '../../store/model-list';
-import { BUILT_IN_MODELS, candidateFor, candidatesOf, customHubEntry, type ModelEntry, type ModelTarget } from '../../store/model-registry';
+import { BUILT_IN_MODELS, candidateFor, candidatesOf, customHubEntry, localCheckpointEntry, type ModelEntry, type ModelTarget } from '../../store/model-registry';
 import { verifyModel } from '../../store/verify-model';
 import { workerHasher } from '../../store/worker-hasher';
 import type { ModelRecord, WeightDb } from '../../store/weight-db';
-import { convertInWorker } from '../conversion-runner';
 import type { EngineHost } from '../engine-host';
 
 type StoreHandlers = Pick<HostHandlers, keyof typeof storeCommands>;
@@ -176,6 +176,8 @@ export function storeHandlers(host: EngineHost, db: WeightDb): StoreHandlers {
         downloads.delete(entry.id);
       }
     },
+
+    'store.conversion-targets': async ({ folderName }) => ({ targets: (await fittingTargets(localCheckpointEntry(folderName))).map(({ backend, dtype }) => ({ backend, dtype })) }),
 
     'store.delete-model': async ({ modelId, forgetEntry }) => {
       // The download loop stops at its next step and lets go of the model's lock; the delete waits for that.

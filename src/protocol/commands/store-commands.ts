@@ -1,5 +1,5 @@
 import * as v from 'valibot';
-import { BackendSchema } from '../model-fit';
+import { BackendSchema, EngineDtypeSchema } from '../model-fit';
 import { HubBaseUrlSchema } from '../settings';
 
 /**
@@ -38,8 +38,13 @@ export const ModelSummarySchema = v.object({
   /** For a model converted here: what it was made from, by what, and into what. */
   provenance: v.optional(
     v.object({
-      /** Each source file with the checksum the hub published for it (SHA-256 for large files, the git blob id for small ones). */
+      /**
+       * Each source file with the checksum the hub published for it (SHA-256 for large files, the git blob id for
+       * small ones); from a folder, the SHA-256 computed as it was read (`verified` once it was read whole).
+       */
       sources: v.array(v.object({ path: v.string(), algorithm: v.picklist(['sha256', 'git-sha1']), hex: v.string(), verified: v.boolean() })),
+      /** The folder on this computer it was converted from; absent for a checkpoint from the hub. */
+      folder: v.optional(v.string()),
       convertedBy: v.string(),
       startedAt: v.number(),
       finishedAt: v.optional(v.number()),
@@ -123,6 +128,16 @@ export const storeCommands = {
     }),
     result: DownloadResultSchema,
     event: DownloadEventSchema,
+  },
+  /**
+   * The graphs a checkpoint in a folder on this computer can be converted to here, best first, as the fit rules
+   * judge this device (refused in words when none runs). The options page converts a picked folder itself, since a
+   * picked File cannot cross a port; the engine host, which probes the hardware, says what to convert it to.
+   */
+  'store.conversion-targets': {
+    payload: v.object({ folderName: v.pipe(v.string(), v.minLength(1), v.maxLength(300)) }),
+    result: v.object({ targets: v.array(v.object({ backend: BackendSchema, dtype: EngineDtypeSchema })) }),
+    event: v.never(),
   },
   /** Deletes a model's files (and its entry, for a custom model); cancels its download first. */
   'store.delete-model': {

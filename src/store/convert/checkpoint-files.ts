@@ -1,5 +1,5 @@
-import type { HubFile } from '../hub-client';
 import { isRepoFilePath } from '../model-ids';
+import type { SourceFile } from './checkpoint-source';
 
 /**
  * The files of a safetensors checkpoint in a repository listing: the weights (one `model.safetensors`, or the
@@ -7,15 +7,15 @@ import { isRepoFilePath } from '../model-ids';
  * chat template, which newer repositories ship as its own `chat_template.jinja`. Throws naming what is missing.
  */
 export interface CheckpointFiles {
-  config: HubFile;
-  generationConfig?: HubFile;
-  tokenizer: HubFile;
-  tokenizerConfig: HubFile;
-  chatTemplate?: HubFile;
+  config: SourceFile;
+  generationConfig?: SourceFile;
+  tokenizer: SourceFile;
+  tokenizerConfig: SourceFile;
+  chatTemplate?: SourceFile;
   /** Present when the weights are sharded; its weight_map names the shards. */
-  index?: HubFile;
+  index?: SourceFile;
   /** Single file, or the shards once the index is read (shardsFromIndex). */
-  weights: HubFile[];
+  weights: SourceFile[];
 }
 
 export class CheckpointListingError extends Error {
@@ -24,25 +24,46 @@ export class CheckpointListingError extends Error {
 
 const SINGLE = 'model.safetensors';
 const INDEX = 'model.safetensors.index.json';
+/**
+ * The largest text file read whole (config, tokenizer, index, template): the largest real tokenizers are tens of
+ * MB, and a file that claims more is not one, and would only fill memory.
+ */
+const MAX_TEXT_BYTES = 100_000_000;
 
-export function checkpointFiles(listing: readonly HubFile[], repo: string): CheckpointFiles {
+/**
+ * What a folder or repository holds, judged from its file names alone: a safetensors checkpoint (which wins where
+ * both are present), ONNX exports, or neither.
+ */
+export function listingKind(paths: readonly string[]): 'checkpoint' | 'onnx' | undefined {
+  if (paths.includes(SINGLE) || paths.includes(INDEX)) return 'checkpoint';
+  if (paths.some((path) => path.startsWith('onnx/') && path.endsWith('.onnx'))) return 'onnx';
+  return undefined;
+}
+
+export function checkpointFiles(listing: readonly SourceFile[], repo: string): CheckpointFiles {
   const byPath = new Map(listing.map((file) => [file.path, file]));
-  const need = (path: string): HubFile => {
+  const optional = (path: string): SourceFile | undefined => {
     const file = byPath.get(path);
+    if (file && path !== SINGLE && (file.size === 0 || file.size > MAX_TEXT_BYTES)) {
+      throw new CheckpointListingError(`${repo}'s ${path} is ${file.size === 0 ? 'empty' : `${file.size} bytes, too large for a model's text file`}.`);
+    }
+    return file;
+  };
+  const need = (path: string): SourceFile => {
+    const file = optional(path);
     if (!file) throw new CheckpointListingError(`${repo} has no ${path}, which a model checkpoint needs.`);
     return file;
   };
-  const index = byPath.get(INDEX);
-  const single = byPath.get(SINGLE);
-  if (!index && !single) {
-    const onnx = listing.some((file) => file.path.startsWith('onnx/') && file.path.endsWith('.onnx'));
+  const kind = listingKind(listing.map((file) => file.path));
+  if (kind !== 'checkpoint') {
     throw new CheckpointListingError(
-      onnx
+      kind === 'onnx'
         ? `${repo} holds ONNX exports, not a safetensors checkpoint: add it as an ONNX model instead.`
         : `${repo} has no safetensors checkpoint (${SINGLE}, or ${INDEX} with its shards).`,
     );
   }
-  const optional = (path: string) => byPath.get(path);
+  const index = optional(INDEX);
+  const single = byPath.get(SINGLE);
   const generationConfig = optional('generation_config.json');
   const chatTemplate = optional('chat_template.jinja');
   return {
@@ -57,7 +78,7 @@ export function checkpointFiles(listing: readonly HubFile[], repo: string): Chec
 }
 
 /** The shards an index names, in the order of their names (model-00001-of-0000N first), checked against the listing. */
-export function shardsFromIndex(indexText: string, listing: readonly HubFile[], repo: string): HubFile[] {
+export function shardsFromIndex(indexText: string, listing: readonly SourceFile[], repo: string): SourceFile[] {
   let weightMap: unknown;
   try {
     weightMap = (JSON.parse(indexText) as { weight_map?: unknown }).weight_map;

@@ -1,19 +1,35 @@
 import { parseSafetensorsHeader, SafetensorsError, type TensorEntry } from '../../model/safetensors';
 import { createHashWasm } from '../file-hasher';
-import type { HubClient, HubFile } from '../hub-client';
+import type { FileDigest, HubClient } from '../hub-client';
 import { DEFAULT_STALL_MS, isRetryableStatus, isTransient, parseRetryAfter, RetryableHttpError, withRetries } from '../retry-policy';
 
 /**
+ * A file of a checkpoint, as listed before it is read. Its digest is the one published for it (the hub's: what
+ * arrives is checked against it), or COMPUTED where nobody published one (a folder on this computer): its SHA-256
+ * is then computed as it is read and recorded, with nothing to check it against.
+ */
+export interface SourceFile {
+  path: string;
+  size: number;
+  digest: FileDigest | typeof COMPUTED;
+  /** When the file was last changed (a file on this computer): a conversion resumes only from the same files. */
+  modifiedAt?: number;
+}
+
+export const COMPUTED = 'computed';
+
+/**
  * Where a checkpoint's bytes come from: the hub at a pinned commit, read with Range requests (a header, a
- * file from the offset a conversion resumes at), never cached by the browser: the store is the cache.
+ * file from the offset a conversion resumes at), never cached by the browser: the store is the cache. Or a
+ * folder on this computer (folder-checkpoint-source.ts), read where it lies.
  */
 export interface CheckpointSource {
-  /** A small file whole (config, tokenizer), checked against its digest before it is used. */
-  whole(file: HubFile, signal: AbortSignal): Promise<Uint8Array>;
+  /** A small file whole (config, tokenizer), checked against its published digest, if any, before it is used. */
+  whole(file: SourceFile, signal: AbortSignal): Promise<Uint8Array>;
   /** Bytes [start, end) of a file, read at once (a header); one try, a silent connection ends it. */
-  bytes(file: HubFile, start: number, end: number, signal: AbortSignal): Promise<Uint8Array>;
+  bytes(file: SourceFile, start: number, end: number, signal: AbortSignal): Promise<Uint8Array>;
   /** A response carrying the file from byte `start` (to `end`, exclusive, when given), to stream. */
-  range(file: HubFile, start: number, end: number | undefined, signal: AbortSignal): Promise<Response>;
+  range(file: SourceFile, start: number, end: number | undefined, signal: AbortSignal): Promise<Response>;
 }
 
 export class SourceChecksumError extends Error {
@@ -26,7 +42,7 @@ export class SourceChecksumError extends Error {
 const MAX_HEADER_BYTES = 100_000_000;
 
 export function hubCheckpointSource(hub: HubClient, repo: string, commit: string, fetchFn: typeof fetch, stallMs = DEFAULT_STALL_MS): CheckpointSource {
-  const range = async (file: HubFile, start: number, end: number | undefined, signal: AbortSignal): Promise<Response> => {
+  const range = async (file: SourceFile, start: number, end: number | undefined, signal: AbortSignal): Promise<Response> => {
     const response = await fetchFn(hub.resolveUrl(repo, commit, file.path), {
       headers: { Range: `bytes=${start}-${end === undefined ? '' : end - 1}` },
       signal,
@@ -42,7 +58,7 @@ export function hubCheckpointSource(hub: HubClient, repo: string, commit: string
     if (served && served !== commit) throw new Error(`The hub served ${file.path} from commit ${served}, not ${commit}.`);
     return response;
   };
-  const bytes = async (file: HubFile, start: number, end: number, signal: AbortSignal): Promise<Uint8Array> => {
+  const bytes = async (file: SourceFile, start: number, end: number, signal: AbortSignal): Promise<Uint8Array> => {
     const silent = new AbortController();
     let timer: ReturnType<typeof setTimeout> | undefined;
     const heard = (): void => {
@@ -97,10 +113,25 @@ async function bodyBytes(response: Response, start: number, length: number, hear
   return out;
 }
 
-export async function checkDigest(file: HubFile, bytes: Uint8Array): Promise<void> {
-  const hasher = await createHashWasm(file.digest.algorithm, file.size);
+export async function checkDigest(file: SourceFile, bytes: Uint8Array): Promise<void> {
+  if (file.digest === COMPUTED) return;
+  if ((await digestOf(file.digest.algorithm, bytes)) !== file.digest.hex) throw new SourceChecksumError(file.path);
+}
+
+/** How a file is hashed as it is read: with its published digest's algorithm, or SHA-256 where none was published. */
+export function hashedAs(file: SourceFile): FileDigest {
+  return file.digest === COMPUTED ? { algorithm: 'sha256', hex: '' } : file.digest;
+}
+
+/** The digest a conversion records for a file read whole: its published one (already checked), or its SHA-256. */
+export async function recordedDigest(file: SourceFile, bytes: Uint8Array): Promise<FileDigest> {
+  return file.digest === COMPUTED ? { algorithm: 'sha256', hex: await digestOf('sha256', bytes) } : file.digest;
+}
+
+async function digestOf(algorithm: FileDigest['algorithm'], bytes: Uint8Array): Promise<string> {
+  const hasher = await createHashWasm(algorithm, bytes.length);
   hasher.update(bytes);
-  if (hasher.digest('hex') !== file.digest.hex) throw new SourceChecksumError(file.path);
+  return hasher.digest('hex');
 }
 
 /**
@@ -109,7 +140,7 @@ export async function checkDigest(file: HubFile, bytes: Uint8Array): Promise<voi
  * covers the header only once the whole file has streamed, so a header that makes no sense is read once more
  * before the file is refused as truncated or not safetensors.
  */
-export function shardHeader(source: CheckpointSource, file: HubFile, signal: AbortSignal): Promise<{ tensors: TensorEntry[]; header: Uint8Array }> {
+export function shardHeader(source: CheckpointSource, file: SourceFile, signal: AbortSignal): Promise<{ tensors: TensorEntry[]; header: Uint8Array }> {
   let badHeaders = 0;
   return withRetries(signal, (error) => isTransient(error) || (error instanceof SafetensorsError && ++badHeaders < 2), async () => {
     if (file.size < 8) throw new SafetensorsError(`${file.path} is ${file.size} bytes: too short for a safetensors file.`);

@@ -4,18 +4,18 @@ import { exportOptions, type ExportTarget } from '../../model/export/export-opti
 import { layoutExport, type ExportLayout } from '../../model/export/export-run';
 import { buildLfm2Graph } from '../../model/export/lfm2-graph';
 import { encodeGraph } from '../../model/onnx/graph-builder';
-import type { HubFile } from '../hub-client';
+import type { FileDigest } from '../hub-client';
 import type { ModelTarget } from '../model-registry';
 import { checkpointFiles, shardsFromIndex, type CheckpointFiles } from './checkpoint-files';
-import { shardHeader, type CheckpointSource } from './checkpoint-source';
+import { recordedDigest, shardHeader, type CheckpointSource, type SourceFile } from './checkpoint-source';
 import { textOutputs, type TextSources } from './converted-text-files';
 
 /**
  * Everything a conversion needs decided before the first weight byte is fetched: the checkpoint's files (the
- * listing at the pinned commit gives each one's size and SHA-256), its config and the headers of its shards,
- * the target graph, and from those the whole output: the graph file and the exact size of every data file. A
- * checkpoint that cannot become a graph (another model type, a missing or misshapen tensor, a truncated header)
- * is refused here, naming what is wrong, before anything is downloaded.
+ * listing at the pinned commit gives each one's size and SHA-256; a folder's, each one's size), its config and the
+ * headers of its shards, the target graph, and from those the whole output: the graph file and the exact size of
+ * every data file. A checkpoint that cannot become a graph (another model type, a missing or misshapen tensor, a
+ * truncated header) is refused here, naming what is wrong, before anything is downloaded.
  */
 export interface ShardTensor {
   name: string;
@@ -30,8 +30,13 @@ export interface ShardTensor {
 export interface ConversionPlan {
   files: CheckpointFiles;
   /** The weight files, in the order they are read, and each one's header as planned from. */
-  shards: HubFile[];
+  shards: SourceFile[];
   headers: Uint8Array[];
+  /**
+   * The digest recorded for each small file read so far: the published one it matched, or its SHA-256 computed as
+   * it was read (tokenizer.json joins them when the conversion starts and reads it).
+   */
+  digests: Map<string, FileDigest>;
   /** The small files, fetched and checked (tokenizer.json is fetched when the conversion starts). */
   texts: TextSources;
   /** Every stored tensor, in the order the shards hold them. */
@@ -64,16 +69,18 @@ export function exportTargetOf(target: ModelTarget): ExportTarget {
  */
 export async function planConversion(
   source: CheckpointSource,
-  listing: readonly HubFile[],
+  listing: readonly SourceFile[],
   repo: string,
   targets: readonly ModelTarget[],
   signal: AbortSignal,
 ): Promise<ConversionPlan> {
   const files = checkpointFiles(listing, repo);
-  const rawConfig = parseJson(await source.whole(files.config, signal), `${repo}'s config.json`);
+  const digests = new Map<string, FileDigest>();
+  const whole = (file: SourceFile) => readWhole(source, file, signal, digests);
+  const rawConfig = parseJson(await whole(files.config), `${repo}'s config.json`);
   const config = parseConfig(rawConfig);
   const { target, exportTarget, options } = firstExportable(config, targets);
-  const shards = files.index ? shardsFromIndex(new TextDecoder().decode(await source.whole(files.index, signal)), listing, repo) : files.weights;
+  const shards = files.index ? shardsFromIndex(new TextDecoder().decode(await whole(files.index)), listing, repo) : files.weights;
   const tensors: ShardTensor[] = [];
   const headers: Uint8Array[] = [];
   for (const [shard, file] of shards.entries()) {
@@ -82,9 +89,9 @@ export async function planConversion(
     for (const entry of read.tensors) tensors.push({ ...entry, shard });
   }
   const texts: TextSources = {
-    generationConfig: files.generationConfig ? await source.whole(files.generationConfig, signal) : undefined,
-    tokenizerConfig: await source.whole(files.tokenizerConfig, signal),
-    chatTemplate: files.chatTemplate ? await source.whole(files.chatTemplate, signal) : undefined,
+    generationConfig: files.generationConfig ? await whole(files.generationConfig) : undefined,
+    tokenizerConfig: await whole(files.tokenizerConfig),
+    chatTemplate: files.chatTemplate ? await whole(files.chatTemplate) : undefined,
   };
   const { graph, jobs } = buildLfm2Graph(config, options);
   const feeds = checkpointFeeds(config, tensors, jobs.flatMap((job) => job.inputs));
@@ -100,6 +107,7 @@ export async function planConversion(
     files,
     shards,
     headers,
+    digests,
     texts,
     tensors,
     rawConfig,
@@ -113,6 +121,13 @@ export async function planConversion(
     downloadBytes: smallBytes + shards.reduce((sum, file) => sum + file.size, 0),
     storedBytes: textBytes + graphBytes.byteLength + layout.totalBytes,
   };
+}
+
+/** A small file read whole, its digest noted in `digests` (see ConversionPlan.digests). */
+export async function readWhole(source: CheckpointSource, file: SourceFile, signal: AbortSignal, digests: Map<string, FileDigest>): Promise<Uint8Array> {
+  const bytes = await source.whole(file, signal);
+  digests.set(file.path, await recordedDigest(file, bytes));
+  return bytes;
 }
 
 function firstExportable(config: Lfm2Config, targets: readonly ModelTarget[]) {

@@ -3,16 +3,17 @@ import type { StoreNotice } from '../file-download';
 import type { DownloadOutcome, DownloadProgress } from '../model-download';
 import { workerHasher } from '../worker-hasher';
 import { WeightDb } from '../weight-db';
-import { convertModel, type ConversionRequest } from './convert-model';
+import { convertModel, type ConversionJob } from './convert-model';
 
 /**
  * Runs a conversion off the engine host's main thread: decoding and quantizing a checkpoint keeps a core busy
  * for minutes, and the host must stay free to answer, cancel and generate meanwhile. Hashing runs in workers of
  * its own (workerHasher), so reading, converting, hashing and storing overlap on two cores. Nothing here outlives
  * the worker but what the store holds: a worker terminated mid-conversion resumes as a killed document does.
+ * The engine host starts one for a hub checkpoint, the options page for a checkpoint in a folder it was handed.
  */
 export type ConversionWorkerRequest =
-  | { type: 'start'; request: Omit<ConversionRequest, 'signal' | 'onProgress' | 'onNotice'> }
+  | { type: 'start'; request: ConversionJob }
   | { type: 'cancel' };
 
 export type ConversionWorkerEvent =

@@ -1,7 +1,7 @@
 import { ExportRun } from '../../model/export/export-run';
 import { decodeTensor } from '../../model/safetensors';
 import { inThreadHasher, type ChunkHasher } from '../file-hasher';
-import { HubClient, type HubFile } from '../hub-client';
+import { HubClient } from '../hub-client';
 import { spaceFigures, type DownloadOutcome, type DownloadPlan, type DownloadProgress, type StoreDeps } from '../model-download';
 import { withModelLock } from '../model-lock';
 import type { ModelEntry, ModelTarget } from '../model-registry';
@@ -9,9 +9,10 @@ import { ProgressMeter } from '../progress-meter';
 import { backoffMs, DEFAULT_STALL_MS, isTransient, MAX_CONSECUTIVE_FAILURES, RetryableHttpError, sleep } from '../retry-policy';
 import type { StoreNotice } from '../file-download';
 import { isBlobWriteError, isQuotaError, StorageFullError } from '../store-errors';
-import { recordBytesStored, type ModelRecord, type ResumePoint, type StoredFile } from '../weight-db';
-import { hubCheckpointSource, SourceChecksumError, type CheckpointSource } from './checkpoint-source';
-import { planConversion, type ConversionPlan } from './conversion-plan';
+import { recordBytesStored, type ConversionRecord, type ModelRecord, type ResumePoint, type StoredFile } from '../weight-db';
+import { COMPUTED, hashedAs, hubCheckpointSource, SourceChecksumError, type CheckpointSource, type SourceFile } from './checkpoint-source';
+import { parseJson, planConversion, readWhole, type ConversionPlan } from './conversion-plan';
+import { folderCheckpointSource, folderListing, type CheckpointFolder } from './folder-checkpoint-source';
 import { textOutputs } from './converted-text-files';
 import { OutputWriter } from './output-writer';
 import { ShardStream } from './shard-stream';
@@ -24,61 +25,103 @@ import { ShardStream } from './shard-stream';
  * jobs hold; a dropped connection, a closed browser or a killed document resume from the last stored chunk's
  * quiet point. The model is usable only once every source file matched its checksum and every output file is
  * stored; a source that does not match is fetched again once, from scratch, then refused.
+ *
+ * A checkpoint in a folder on this computer goes the same way, read from its files instead of fetched: each
+ * file's SHA-256 is computed as it is read and recorded (nothing was published to check it against), and a
+ * conversion stopped halfway resumes when the same files are picked again.
  */
-export interface ConversionRequest {
+export interface ConversionSettings {
   entry: ModelEntry;
   /** Graphs this device runs, best first (the engine's fit rules decided): the first the checkpoint allows is made. */
   targets: readonly ModelTarget[];
-  hubBaseUrl: string;
   /** The download size the user agreed to; must cover every source byte. */
   approvedBytes: number;
   /** Recorded with the model; a conversion begun by another version starts over. */
   pagewiseVersion: string;
   chunkBytes?: number;
   stallMs?: number;
+}
+
+/** Where the checkpoint is read: the hub at this address (unless the entry names its mirror), or a picked folder. */
+export type CheckpointOrigin = { hubBaseUrl: string } | { folder: CheckpointFolder };
+
+/** A conversion as it is handed to its worker (a folder's Files go along: they clone). */
+export type ConversionJob = ConversionSettings & CheckpointOrigin;
+
+export type ConversionRequest = ConversionJob & {
   signal: AbortSignal;
   onProgress(progress: DownloadProgress): void;
   onNotice(notice: StoreNotice): void;
-}
+};
 
 interface Planned {
   plan: ConversionPlan;
-  commit: string;
+  /** The hub commit the files come from; absent for a folder. */
+  commit: string | undefined;
+  folder: string | undefined;
   source: CheckpointSource;
-  listing: HubFile[];
 }
 
 /** A source that fails its checksum is fetched once more, the whole conversion again, before it is refused. */
 const ATTEMPTS = 2;
 
-async function planFor(deps: StoreDeps, entry: ModelEntry, targets: readonly ModelTarget[], hubBaseUrl: string, signal: AbortSignal, { commit, stallMs }: { commit?: string | undefined; stallMs?: number | undefined }): Promise<Planned> {
+type PlanInput = Pick<ConversionSettings, 'entry' | 'targets' | 'stallMs'> & CheckpointOrigin;
+
+function planFor(deps: Pick<StoreDeps, 'fetchFn'>, input: PlanInput, signal: AbortSignal, commit: string | undefined): Promise<Planned> {
+  return 'folder' in input ? planFromFolder(input.entry, input.targets, input.folder, signal) : planFromHub(deps, input, signal, commit);
+}
+
+async function planFromFolder(entry: ModelEntry, targets: readonly ModelTarget[], folder: CheckpointFolder, signal: AbortSignal): Promise<Planned> {
+  if (entry.format !== 'safetensors' || entry.source !== 'local') throw new Error(`${entry.label} is not a checkpoint from a folder.`);
+  const source = folderCheckpointSource(folder);
+  return { plan: await planConversion(source, folderListing(folder), `The folder ${folder.name}`, targets, signal), commit: undefined, folder: folder.name, source };
+}
+
+async function planFromHub(deps: Pick<StoreDeps, 'fetchFn'>, input: PlanInput & { hubBaseUrl: string }, signal: AbortSignal, commit: string | undefined): Promise<Planned> {
+  const { entry, targets } = input;
   if (entry.format !== 'safetensors' || !entry.repo || !entry.revision) throw new Error(`${entry.label} is not a checkpoint on a hub.`);
-  const hub = new HubClient(entry.baseUrl ?? hubBaseUrl, deps.fetchFn);
+  const hub = new HubClient(entry.baseUrl ?? input.hubBaseUrl, deps.fetchFn);
   const pinned = commit ?? (await hub.resolveCommit(entry.repo, entry.revision, signal));
   const listing = await hub.listFiles(entry.repo, pinned, signal);
-  const source = hubCheckpointSource(hub, entry.repo, pinned, deps.fetchFn, stallMs);
-  return { plan: await planConversion(source, listing, entry.repo, targets, signal), commit: pinned, source, listing };
+  const source = hubCheckpointSource(hub, entry.repo, pinned, deps.fetchFn, input.stallMs);
+  return { plan: await planConversion(source, listing, entry.repo, targets, signal), commit: pinned, folder: undefined, source };
 }
 
 /** What converting `entry` will fetch and store, against the free space: the consent screen. */
 export async function planModelConversion(deps: StoreDeps, entry: ModelEntry, targets: readonly ModelTarget[], hubBaseUrl: string, signal: AbortSignal, stallMs?: number): Promise<DownloadPlan> {
   const stored = await deps.db.getModel(entry.id);
-  const { plan, commit } = await planFor(deps, entry, targets, hubBaseUrl, signal, { commit: stored?.commit, stallMs });
+  const planned = await planFor(deps, { entry, targets, hubBaseUrl, ...(stallMs ? { stallMs } : {}) }, signal, stored?.commit);
+  const { stored: _, ...figures } = await consentFigures(deps, planned.plan, stored);
+  return { commit: planned.commit, hubBaseUrl: entry.baseUrl ?? hubBaseUrl, ...figures };
+}
+
+/**
+ * What converting the checkpoint in `folder` will read and store, against the free space: the consent screen. A
+ * model of the entry's id already stored is `resumable` (the same files, stopped halfway), `verified` (converted from
+ * these files already) or `replaced` (from other files: the conversion deletes it).
+ */
+export type FolderConversionPlan = Omit<DownloadPlan, 'commit' | 'hubBaseUrl'> & { stored: 'none' | 'resumable' | 'verified' | 'replaced' };
+
+export async function planFolderConversion(deps: Pick<StoreDeps, 'db' | 'estimate'>, entry: ModelEntry, targets: readonly ModelTarget[], folder: CheckpointFolder, signal: AbortSignal): Promise<FolderConversionPlan> {
+  const planned = await planFromFolder(entry, targets, folder, signal);
+  return consentFigures(deps, planned.plan, await deps.db.getModel(entry.id));
+}
+
+async function consentFigures(deps: Pick<StoreDeps, 'estimate'>, plan: ConversionPlan, stored: ModelRecord | undefined): Promise<FolderConversionPlan> {
   const resumable = stored && sameConversion(stored, plan) ? stored : undefined;
   const storedBytes = resumable ? recordBytesStored(resumable) : 0;
   const space = await spaceFigures(deps.estimate);
   const remainingBytes = plan.storedBytes - storedBytes;
   return {
-    commit,
     totalBytes: plan.downloadBytes,
     occupiesBytes: plan.storedBytes,
     storedBytes,
     remainingBytes,
     backend: plan.target.backend,
     dtype: plan.target.dtype,
-    hubBaseUrl: entry.baseUrl ?? hubBaseUrl,
     ...space,
     fits: remainingBytes <= space.availableBytes,
+    stored: !stored ? 'none' : !resumable ? 'replaced' : resumable.state === 'verified' ? 'verified' : 'resumable',
   };
 }
 
@@ -90,16 +133,15 @@ export function convertModel(deps: StoreDeps, request: ConversionRequest): Promi
 async function convertUnlocked(deps: StoreDeps, request: ConversionRequest): Promise<DownloadOutcome> {
   const { entry, signal } = request;
   let record = await deps.db.getModel(entry.id);
-  let planned = await planFor(deps, entry, request.targets, request.hubBaseUrl, signal, { commit: record?.commit, stallMs: request.stallMs });
+  let planned = await planFor(deps, request, signal, record?.commit);
   const { plan } = planned;
   if (request.approvedBytes < plan.downloadBytes) throw new Error(`Converting ${entry.label} needs consent for ${plan.downloadBytes} bytes of download.`);
-  if (record && !sameConversion(record, plan, request.pagewiseVersion)) {
-    // Another graph, another version of Pagewise or another commit: nothing stored can be reused.
-    await deps.db.deleteModel(entry.id);
-    record = undefined;
-  }
+  // Another graph, another version of Pagewise, another commit or other files: nothing stored can be reused. It
+  // goes when the new conversion starts (startRecord), so a checkpoint refused before then loses nothing.
+  const replacedBytes = record && !sameConversion(record, plan, request.pagewiseVersion) ? recordBytesStored(record) : undefined;
+  if (replacedBytes !== undefined) record = undefined;
   const space = await spaceFigures(deps.estimate);
-  if (plan.storedBytes - (record ? recordBytesStored(record) : 0) > space.availableBytes) return quotaOutcome(deps, plan.storedBytes, entry.id);
+  if (plan.storedBytes - (record ? recordBytesStored(record) : 0) > space.availableBytes + (replacedBytes ?? 0)) return quotaOutcome(deps, plan.storedBytes, entry.id);
   try {
     for (let attempt = 1; ; attempt++) {
       try {
@@ -112,7 +154,7 @@ async function convertUnlocked(deps: StoreDeps, request: ConversionRequest): Pro
         await deps.db.deleteModel(entry.id);
         record = undefined;
         // The plan came from headers that may have arrived wrong too: read everything again.
-        planned = await planFor(deps, entry, request.targets, request.hubBaseUrl, signal, { commit: planned.commit, stallMs: request.stallMs });
+        planned = await planFor(deps, request, signal, planned.commit);
       }
     }
   } catch (error) {
@@ -127,7 +169,7 @@ async function convertUnlocked(deps: StoreDeps, request: ConversionRequest): Pro
   return { status: 'verified', commit: planned.commit, totalBytes: plan.downloadBytes, fetchedBytes: plan.downloadBytes };
 }
 
-/** A record that continues this plan: same graph, same commit and the same Pagewise that began it. */
+/** A record that continues this plan: same graph, same source files (same commit) and the same Pagewise that began it. */
 function sameConversion(record: ModelRecord, plan: ConversionPlan, version?: string): boolean {
   const c = record.conversion;
   return (
@@ -135,12 +177,33 @@ function sameConversion(record: ModelRecord, plan: ConversionPlan, version?: str
     (version === undefined || c.pagewiseVersion === version) &&
     record.backend === plan.target.backend &&
     record.dtype === plan.target.dtype &&
-    c.sources.length === plan.shards.length + smallSources(plan).length &&
+    sameSources(c.sources, plan) &&
     record.files.some((file) => file.path === plan.graphPath && file.size === plan.graph.byteLength)
   );
 }
 
-function smallSources(plan: ConversionPlan): HubFile[] {
+/**
+ * The recorded sources are the plan's files: the same names and sizes, not changed since (a folder's files), and
+ * the same digests where the plan has read a file already and the record had too.
+ */
+function sameSources(recorded: ConversionRecord['sources'], plan: ConversionPlan): boolean {
+  const files = sourcesOf(plan);
+  return (
+    recorded.length === files.length &&
+    files.every((file, i) => {
+      const known = plan.digests.get(file.path);
+      const { path, size, modifiedAt, digest, verified } = recorded[i]!;
+      return path === file.path && size === file.size && modifiedAt === file.modifiedAt && (!known || !verified || digest.hex === known.hex);
+    })
+  );
+}
+
+/** Every file a conversion reads, in the order its record lists them: the small files, then the weights. */
+function sourcesOf(plan: ConversionPlan): SourceFile[] {
+  return [...smallSources(plan), ...plan.shards];
+}
+
+function smallSources(plan: ConversionPlan): SourceFile[] {
   const { config, generationConfig, tokenizer, tokenizerConfig, chatTemplate, index } = plan.files;
   return [config, generationConfig, tokenizer, tokenizerConfig, chatTemplate, index].filter((file) => file !== undefined);
 }
@@ -149,9 +212,12 @@ function smallSources(plan: ConversionPlan): HubFile[] {
  * The record a conversion starts from: the small files (config, tokenizer, chat template) fetched, checked and
  * turned into the model's own, the graph file, and the data files to fill, each stored or sized now.
  */
-async function startRecord(deps: StoreDeps, request: ConversionRequest, { plan, commit, source }: Planned): Promise<ModelRecord> {
+async function startRecord(deps: StoreDeps, request: ConversionRequest, { plan, commit, folder, source }: Planned): Promise<ModelRecord> {
   const chunkBytes = request.chunkBytes ?? DEFAULT_CHUNK;
-  const texts = textOutputs(plan, await source.whole(plan.files.tokenizer, request.signal));
+  const tokenizer = await readWhole(source, plan.files.tokenizer, request.signal, plan.digests);
+  // Stored as it is, and read only when the model loads: one that is not JSON would make a model that never runs.
+  parseJson(tokenizer, 'tokenizer.json');
+  const texts = textOutputs(plan, tokenizer);
   const start: ResumePoint = { tensor: 0, jobsDone: 0, streamOffset: 0, shard: 0, shardOffset: 0 };
   const record: ModelRecord = {
     entry: request.entry,
@@ -165,7 +231,12 @@ async function startRecord(deps: StoreDeps, request: ConversionRequest, { plan, 
     ],
     state: 'partial',
     conversion: {
-      sources: [...smallSources(plan), ...plan.shards].map((file) => ({ path: file.path, size: file.size, digest: file.digest, verified: !plan.shards.includes(file) })),
+      // A small file's digest is known now (published and matched, or computed as it was read); a weight file's once it has streamed whole.
+      sources: sourcesOf(plan).map((file) => {
+        const read = plan.digests.get(file.path);
+        return { path: file.path, size: file.size, digest: read ?? hashedAs(file), verified: read !== undefined, ...(file.modifiedAt !== undefined ? { modifiedAt: file.modifiedAt } : {}) };
+      }),
+      ...(folder ? { folder } : {}),
       pagewiseVersion: request.pagewiseVersion,
       settings: { dtype: plan.target.dtype, backend: plan.target.backend, exportTarget: plan.exportTarget },
       resume: start,
@@ -173,6 +244,8 @@ async function startRecord(deps: StoreDeps, request: ConversionRequest, { plan, 
     },
     updatedAt: Date.now(),
   };
+  // Whatever the store holds under this id is not this conversion (or there would be a record to continue).
+  await deps.db.deleteModel(request.entry.id);
   await deps.db.putModel(record);
   for (const { path, bytes } of [...texts, { path: plan.graphPath, bytes: plan.graph }]) await storeWhole(deps, record, path, bytes);
   return record;
@@ -253,10 +326,12 @@ async function runFrom(deps: StoreDeps, request: ConversionRequest, { plan, sour
       const file = plan.shards[shard]!;
       const sourceRecord = conversion.sources.find((s) => s.path === file.path)!;
       const offset = shard === resume.shard ? resume.shardOffset : 0;
-      const hasher = await createHasher(file.digest, file.size, shard === resume.shard ? resume.shardHashState : undefined);
+      const hasher = await createHasher(hashedAs(file), file.size, shard === resume.shard ? resume.shardHashState : undefined);
       try {
         await streamShard({ plan, source, file, shard, offset, hasher, run, writer, request, meter, progress });
-        if ((await hasher.digest()) !== file.digest.hex) throw new SourceChecksumError(file.path);
+        const hex = await hasher.digest();
+        if (file.digest !== COMPUTED && hex !== file.digest.hex) throw new SourceChecksumError(file.path);
+        sourceRecord.digest = { ...hashedAs(file), hex };
       } finally {
         hasher.close();
       }
@@ -273,7 +348,7 @@ async function runFrom(deps: StoreDeps, request: ConversionRequest, { plan, sour
 interface ShardPass {
   plan: ConversionPlan;
   source: CheckpointSource;
-  file: HubFile;
+  file: SourceFile;
   shard: number;
   offset: number;
   hasher: ChunkHasher;
@@ -295,6 +370,8 @@ async function streamShard(pass: ShardPass): Promise<void> {
     for (let at = 0; at < bytes.length; at += HASH_PIECE) hashed = pass.hasher.update(bytes.slice(at, Math.min(bytes.length, at + HASH_PIECE)));
   };
   const read = async (length: number): Promise<Uint8Array> => {
+    // Bytes already read ahead (a body's buffered pieces, a file's slice) do not outlast a pause.
+    request.signal.throwIfAborted();
     const bytes = await stream.read(length);
     meter.add(length);
     pass.progress(file.path, stream.position, file.size);

@@ -1,8 +1,7 @@
 import { chunkReader, type ChunkReader } from '../body-reader';
 import type { StoreNotice } from '../file-download';
-import type { HubFile } from '../hub-client';
 import { backoffMs, isTransient, MAX_CONSECUTIVE_FAILURES, RetryableHttpError, sleep } from '../retry-policy';
-import type { CheckpointSource } from './checkpoint-source';
+import type { CheckpointSource, SourceFile } from './checkpoint-source';
 
 const STALL = 'stalled';
 /** Bytes read from the body at a time before they are copied where they belong. */
@@ -23,7 +22,7 @@ export class ShardStream {
 
   constructor(
     private readonly source: CheckpointSource,
-    private readonly file: HubFile,
+    private readonly file: SourceFile,
     /** The absolute offset of the next byte `read` returns. */
     public position: number,
     private readonly options: { signal: AbortSignal; stallMs: number; onNotice(notice: StoreNotice): void },

@@ -1,21 +1,19 @@
 import 'fake-indexeddb/auto';
-import { createHash } from 'node:crypto';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createStore } from 'idb-keyval';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { writeFusedCheckpoint, writeShardedCheckpoint } from '../../../scripts/export/checkpoint-variants';
-import { exportCheckpoint } from '../../../scripts/export/export-checkpoint';
 import { ensureTestModel } from '../../../scripts/export/test-models';
 import { startLocalHub, type LocalHub } from '../../../scripts/local-hub';
 import { convertModel, planModelConversion, type ConversionRequest } from '../../../src/store/convert/convert-model';
 import type { StoreNotice } from '../../../src/store/file-download';
 import type { StoreDeps } from '../../../src/store/model-download';
 import { customHubEntry, type ModelTarget } from '../../../src/store/model-registry';
-import { openModel } from '../../../src/store/open-model';
 import { verifyModel } from '../../../src/store/verify-model';
 import { WeightDb } from '../../../src/store/weight-db';
+import { exporterHashes, storedHashes as stored } from '../../support/converted-model';
 import { memoryLocks } from '../../support/memory-locks';
 
 /**
@@ -57,21 +55,9 @@ function request(hub: LocalHub, targets: ModelTarget[], overrides: Partial<Conve
   };
 }
 
-/** SHA-256 of every stored file, read back from the store. */
-async function stored(db: WeightDb, id: string): Promise<Record<string, string>> {
-  const model = await openModel(id, db);
-  const out: Record<string, string> = {};
-  for (const file of model.files) out[file.path] = createHash('sha256').update(await file.bytes()).digest('hex');
-  return out;
-}
-
 /** SHA-256 of what the Node exporter writes for the same checkpoint, graph and target. */
-async function exported(checkpoint: string, target: ModelTarget, paths: string[]): Promise<Record<string, string>> {
-  const out = join(root, `export-${++dbs}`);
-  exportCheckpoint({ checkpoint, out, dtype: target.dtype, target: target.backend === 'wasm' ? 'wasm' : 'gpu' });
-  const hashes: Record<string, string> = {};
-  for (const path of paths) hashes[path] = createHash('sha256').update(await readFile(join(out, path))).digest('hex');
-  return hashes;
+function exported(checkpoint: string, target: ModelTarget, paths: string[]): Promise<Record<string, string>> {
+  return exporterHashes(checkpoint, target, join(root, `export-${++dbs}`), paths);
 }
 
 beforeAll(async () => {

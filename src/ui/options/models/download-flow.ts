@@ -1,9 +1,10 @@
-import type { DownloadEvent, DownloadResult, ModelSummary } from '../../../protocol';
+import type { DownloadResult, ModelSummary } from '../../../protocol';
 import { button, el } from '../../shared/dom';
 import type { EngineConnection } from '../../shared/engine-connection';
-import { errorMessage, formatBytes, formatEta, formatRate, isCancelled } from '../../shared/format';
+import { errorMessage, formatBytes, isCancelled } from '../../shared/format';
 import { t } from '../../shared/i18n';
 import { hubBaseUrl } from '../hub-setting';
+import { progressPanel } from './progress-panel';
 import type { RowPanels } from './row-panels';
 
 /** What the download flow needs from the model list it belongs to. */
@@ -73,25 +74,8 @@ export class DownloadFlow {
 
   private async download(model: ModelSummary, approvedBytes: number, hub: string | undefined): Promise<void> {
     const controller = new AbortController();
-    const bar = el('progress', { max: 1, value: 0 });
-    const figures = el('div', { className: 'figures', textContent: t('models_starting') });
-    const file = el('div', { className: 'figures' });
-    const notice = el('div', { className: 'figures' });
-    const panel = el('div', { className: 'panel' }, bar, figures, file, notice);
-    panel.setAttribute('role', 'status');
+    const { panel, show: onEvent } = progressPanel();
     this.panels.show(model.id, panel, controller);
-    const onEvent = (event: DownloadEvent): void => {
-      if (event.type === 'progress') {
-        const { overall } = event;
-        bar.value = overall.totalBytes > 0 ? overall.bytes / overall.totalBytes : 0;
-        figures.textContent = t('models_progress', [formatBytes(overall.bytes), formatBytes(overall.totalBytes), formatRate(overall.rateBps), formatEta(overall.etaSeconds)]);
-        file.textContent = t('models_progressFile', [event.file.path, formatBytes(event.file.bytes), formatBytes(event.file.size)]);
-      } else if (event.type === 'retrying') {
-        notice.textContent = t('models_retrying', [event.path, String(Math.ceil(event.waitMs / 1000))]);
-      } else {
-        notice.textContent = t(event.reason === 'checksum' ? 'models_discardedChecksum' : 'models_discardedChanged', [event.path, formatBytes(event.bytes)]);
-      }
-    };
     try {
       const result = await this.connection.engine.call(
         'store.download',

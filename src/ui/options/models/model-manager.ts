@@ -33,7 +33,7 @@ class ModelManager implements ModelShelf {
     this.downloads = new DownloadFlow(connection, this.panels, this);
     root.classList.add('model-manager');
     const refresh = (): Promise<void> => this.refresh();
-    root.replaceChildren(el('h2', { textContent: t('models_heading') }), this.storage, this.list, addModelForm(connection, refresh), importFolderForm(this.db, refresh));
+    root.replaceChildren(el('h2', { textContent: t('models_heading') }), this.storage, this.list, addModelForm(connection, refresh), importFolderForm(this.db, connection, refresh));
     // Closing the page pauses the downloads it started: nobody would see their progress or consent to more.
     addEventListener('pagehide', () => this.panels.abortAll());
     // A download started elsewhere (another options tab) shows here as it starts and ends.
@@ -138,8 +138,9 @@ class ModelManager implements ModelShelf {
 }
 
 /**
- * Where a converted model came from, for a person who wants to check: the repository and commit, each source file
- * with the checksum it matched, and what converted it into which graph, when.
+ * Where a converted model came from, for a person who wants to check: the repository and commit (or the folder on
+ * this computer), each source file with the checksum it matched (or, from a folder, the SHA-256 computed as it was
+ * read), and what converted it into which graph, when.
  */
 function provenance(model: ModelSummary): HTMLElement[] {
   const p = model.provenance;
@@ -147,8 +148,12 @@ function provenance(model: ModelSummary): HTMLElement[] {
   const when = formatTime(p.finishedAt ?? p.startedAt);
   const graph = t(`models_graph_${model.backend}`, [model.dtype]);
   const summary = t(p.finishedAt ? 'models_provenanceConverted' : 'models_provenanceConverting', [p.convertedBy, when, graph]);
-  const origin = t('models_provenanceFrom', [model.repo ?? model.label, model.commit ?? '']);
-  const files = el('ul', {}, ...p.sources.map((source) => el('li', { textContent: t(source.verified ? 'models_provenanceFile' : 'models_provenanceFilePending', [source.path, t(`models_digest_${source.algorithm.replace('-', '_')}`), source.hex]) })));
+  const origin = p.folder !== undefined ? t('models_provenanceFromFolder', [p.folder]) : t('models_provenanceFrom', [model.repo ?? model.label, model.commit ?? '']);
+  const line = (source: (typeof p.sources)[number]): string => {
+    if (!source.verified && p.folder !== undefined) return t('models_provenanceFileUnread', [source.path]);
+    return t(source.verified ? 'models_provenanceFile' : 'models_provenanceFilePending', [source.path, t(`models_digest_${source.algorithm.replace('-', '_')}`), source.hex]);
+  };
+  const files = el('ul', {}, ...p.sources.map((source) => el('li', { textContent: line(source) })));
   const details = el('details', { className: 'provenance' }, el('summary', { textContent: summary }), el('p', { textContent: origin }), files);
   details.dataset['role'] = 'provenance';
   return [details];

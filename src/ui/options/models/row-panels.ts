@@ -27,10 +27,7 @@ export class RowPanels {
   }
 
   message(modelId: string, kind: PanelKind, text: string, ...extra: Node[]): void {
-    const panel = el('div', { className: 'panel', textContent: text }, ...extra);
-    panel.dataset['kind'] = kind;
-    panel.setAttribute('role', kind === 'error' ? 'alert' : 'status');
-    this.show(modelId, panel);
+    this.show(modelId, messagePanel(kind, text, ...extra));
   }
 
   /** A panel with a line of text and a progress bar, for work that reports how far it got. */
@@ -51,4 +48,12 @@ export class RowPanels {
   abortAll(): void {
     for (const { controller } of this.panels.values()) controller?.abort();
   }
+}
+
+/** A line of text (and any buttons) that says how something went; an error is announced as an alert. */
+export function messagePanel(kind: PanelKind, text: string, ...extra: Node[]): HTMLElement {
+  const panel = el('div', { className: 'panel', textContent: text }, ...extra);
+  panel.dataset['kind'] = kind;
+  panel.setAttribute('role', kind === 'error' ? 'alert' : 'status');
+  return panel;
 }

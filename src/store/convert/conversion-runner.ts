@@ -1,16 +1,15 @@
-import type { StoreNotice } from '../store/file-download';
-import type { DownloadOutcome, DownloadProgress } from '../store/model-download';
-import { ModelBusyError } from '../store/model-lock';
-import type { ConversionWorkerEvent, ConversionWorkerRequest } from '../store/convert/conversion-worker';
-
-type StartRequest = Extract<ConversionWorkerRequest, { type: 'start' }>['request'];
+import type { StoreNotice } from '../file-download';
+import type { DownloadOutcome, DownloadProgress } from '../model-download';
+import { ModelBusyError } from '../model-lock';
+import type { ConversionJob } from './convert-model';
+import type { ConversionWorkerEvent, ConversionWorkerRequest } from './conversion-worker';
 
 /**
  * Runs a checkpoint conversion in a worker of its own and relays its progress. Cancelling asks the worker to
  * stop (it stops within a tensor, and what it stored stays for a resume); the worker ends with the call.
  */
-export function convertInWorker(request: StartRequest, signal: AbortSignal, onProgress: (progress: DownloadProgress) => void, onNotice: (notice: StoreNotice) => void): Promise<DownloadOutcome> {
-  const worker = new Worker(new URL('../store/convert/conversion-worker.ts', import.meta.url), { type: 'module' });
+export function convertInWorker(request: ConversionJob, signal: AbortSignal, onProgress: (progress: DownloadProgress) => void, onNotice: (notice: StoreNotice) => void): Promise<DownloadOutcome> {
+  const worker = new Worker(new URL('./conversion-worker.ts', import.meta.url), { type: 'module' });
   const send = (message: ConversionWorkerRequest) => worker.postMessage(message);
   const cancel = () => send({ type: 'cancel' });
   return new Promise<DownloadOutcome>((resolve, reject) => {
