@@ -8,11 +8,12 @@ import type { Page } from 'playwright-core';
 import { exportCheckpoint } from '../scripts/export/export-checkpoint';
 import { makeTestModel, sourceHash } from '../scripts/export/test-models';
 import { startLocalHub, type LocalHub } from '../scripts/local-hub';
-import { callEngine } from '../test/e2e/harness/engine-client';
 import { DIST } from '../scripts/lib/chromium';
 import { launchExtension } from '../test/e2e/harness/launch-extension';
 import { DEFAULT_CHUNK_BYTES } from '../src/store/model-download';
 import { median, type Benchmark, type Figure } from './figure';
+import { cpuSeconds, cpuSpent, peakGrowth } from './lib/browser-process';
+import { call } from './lib/engine-call';
 
 /**
  * Weight store figures on the `lfm2.5-1.2b` preset (several external data files), served by the local hub:
@@ -66,53 +67,6 @@ async function benchModel(dtype: Dtype): Promise<{ dir: string; bytes: number }>
   return { dir: hubDir, bytes };
 }
 
-interface BrowserProcess {
-  pid: number;
-  /** --type= of the process (renderer, gpu-process, utility…), 'network' for the network service, 'browser' for the root. */
-  kind: string;
-  cpuSeconds: number;
-}
-
-/** The browser started with `profile` and all its descendants, from /proc. */
-async function browserProcesses(profile: string): Promise<BrowserProcess[]> {
-  const procs = await Promise.all(
-    (await readdir('/proc')).filter((p) => /^\d+$/.test(p)).map(async (pid) => {
-      try {
-        const statText = await readFile(`/proc/${pid}/stat`, 'utf8');
-        const fields = statText.slice(statText.lastIndexOf(')') + 2).split(' ');
-        const cmdline = await readFile(`/proc/${pid}/cmdline`, 'utf8');
-        return { pid: Number(pid), ppid: Number(fields[1]), cpu: (Number(fields[11]) + Number(fields[12])) / 100, cmdline };
-      } catch {
-        return undefined;
-      }
-    }),
-  );
-  const live = procs.filter((p) => p !== undefined);
-  const root = live.find((p) => p.cmdline.includes(profile) && !p.cmdline.includes('--type='));
-  if (!root) return [];
-  const tree = new Set([root.pid]);
-  for (let grew = true; grew; ) {
-    grew = false;
-    for (const p of live) if (tree.has(p.ppid) && !tree.has(p.pid)) grew = tree.add(p.pid) !== undefined;
-  }
-  return live
-    .filter((p) => tree.has(p.pid))
-    .map((p) => {
-      const type = /--type=(\S+)/.exec(p.cmdline)?.[1] ?? 'browser';
-      return { pid: p.pid, kind: type === 'utility' && p.cmdline.includes('NetworkService') ? 'network' : type, cpuSeconds: p.cpu };
-    });
-}
-
-/** PSS of the browser and all its descendants (shared pages counted once). */
-async function browserPss(profile: string): Promise<number> {
-  let kib = 0;
-  for (const p of await browserProcesses(profile)) {
-    const rollup = await readFile(`/proc/${p.pid}/smaps_rollup`, 'utf8').catch(() => '');
-    kib += Number(/^Pss:\s+(\d+)/m.exec(rollup)?.[1] ?? 0);
-  }
-  return kib * 1024;
-}
-
 /** Raw throughput: the same files fetched by an extension page and thrown away. */
 async function rawFetchMs(page: Page, urls: string[]): Promise<number> {
   return page.evaluate(async (urls) => {
@@ -124,17 +78,6 @@ async function rawFetchMs(page: Page, urls: string[]): Promise<number> {
     return performance.now() - start;
   }, urls);
 }
-
-/** CPU seconds used so far by the browser's processes (by process type) and by this process, which runs the hub. */
-async function cpuSeconds(profile: string): Promise<Record<string, number>> {
-  const usage = process.cpuUsage();
-  const seconds: Record<string, number> = { hub: (usage.user + usage.system) / 1e6 };
-  for (const p of await browserProcesses(profile)) seconds[p.kind] = (seconds[p.kind] ?? 0) + p.cpuSeconds;
-  return seconds;
-}
-
-const cpuSpent = (before: Record<string, number>, after: Record<string, number>): Record<string, number> =>
-  Object.fromEntries(Object.entries(after).map(([kind, s]) => [kind, s - (before[kind] ?? 0)]));
 
 /**
  * store.download_ratio: each repetition fetches the files raw (read and discarded by an extension page), then
@@ -168,12 +111,6 @@ async function measureDownload(page: Page, profile: string, modelId: string, tot
     ratio: median(storeMbps.map((v, i) => v / rawMbps[i]!)),
     notes: `${mb(bytes)} MB (lfm2.5-1.2b q4, ${urls.length} files) from the local hub on 127.0.0.1 into IndexedDB, ${DEFAULT_CHUNK_BYTES / 2 ** 20} MiB chunks read straight from the body (BYOB) and SHA-256'd in a worker (hash-wasm), each stored with its progress record and hash state in one transaction, ratio is the median of ${REPS} back-to-back pairs; baseline: an extension page fetching the same files and discarding them. Store runs: ${storeMbps.map((v) => v.toFixed(0)).join(', ')} MB/s; raw: ${rawMbps.map((v) => v.toFixed(0)).join(', ')} MB/s. CPU seconds, medians (browser processes and the hub, ${os.cpus().length} cores): raw ${median(rawCpu).toFixed(1)}, store ${median(storeCpu.map(total)).toFixed(1)} (${storeCpuNotes}), raw over store ${(median(rawCpu) / median(storeCpu.map(total))).toFixed(2)}.`,
   };
-}
-
-async function call<T>(page: Page, command: string, payload: unknown): Promise<T> {
-  const outcome = await callEngine(page, command, payload);
-  if (!outcome.ok) throw new Error(`${command}: ${JSON.stringify(outcome.error)}`);
-  return outcome.result as T;
 }
 
 interface LoadFigures {
@@ -210,22 +147,6 @@ async function inFreshBrowser<T>(profile: string, work: (page: Page) => Promise<
   } finally {
     await ext.close({ keepProfile: true });
   }
-}
-
-/** Peak PSS growth of the browser's processes while `load` runs: a /proc sampler every 25 ms (it takes CPU from 2 cores, so timed loads run without it). */
-async function peakGrowth(profile: string, load: () => Promise<unknown>): Promise<number> {
-  const before = await browserPss(profile);
-  let peak = before;
-  let sampling = true;
-  const sampler = (async () => {
-    while (sampling) {
-      peak = Math.max(peak, await browserPss(profile));
-      await new Promise((r) => setTimeout(r, 25));
-    }
-  })();
-  await load().finally(() => (sampling = false));
-  await sampler;
-  return peak - before;
 }
 
 /**

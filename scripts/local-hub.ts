@@ -8,6 +8,7 @@ import { readdir, stat } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join, relative, sep } from 'node:path';
+import type { CheckpointFiles } from './export/checkpoint-reader';
 
 export interface HubFaults {
   /** Connections destroyed mid-body, at random offsets about `dropSpacing` content bytes apart. */
@@ -31,8 +32,15 @@ export interface HubFaults {
   seed?: number;
 }
 
+/** Files served from memory or computed (a virtual checkpoint), with their SHA-256 when known without reading. */
+export interface ServedFiles extends CheckpointFiles {
+  sha256?(path: string): string;
+}
+
 export interface LocalHubOptions {
-  modelDir: string;
+  /** The folder served, or `files` instead. */
+  modelDir?: string;
+  files?: ServedFiles;
   repo: string;
   revision?: string;
   port?: number;
@@ -55,7 +63,8 @@ export interface ServedRequest {
 
 interface HubFile {
   path: string;
-  absolute: string;
+  /** The file's bytes [start, end] (inclusive, as in a Range header), in pieces. */
+  stream(start: number, end: number): AsyncIterable<Uint8Array>;
   size: number;
   sha256: string;
   gitSha1: string;
@@ -104,12 +113,42 @@ async function hashFile(absolute: string, size: number): Promise<{ sha256: strin
   return { sha256: sha256.digest('hex'), gitSha1: sha1.digest('hex') };
 }
 
-async function snapshot(modelDir: string): Promise<Commit> {
+const PIECE = 256 * 1024;
+
+async function* piecesOf(source: CheckpointFiles, path: string, start: number, end: number): AsyncIterable<Uint8Array> {
+  for (let at = start; at <= end; at += PIECE) yield source.read(path, at, Math.min(end + 1, at + PIECE));
+}
+
+/** SHA-256 (the LFS oid) and git's blob SHA-1 of a served file; an LFS file's blob is its pointer. */
+function servedDigests(source: ServedFiles, path: string, size: number, lfs: boolean): { sha256: string; gitSha1: string } {
+  let sha256 = source.sha256?.(path);
+  const blob = (bytes: Uint8Array) => createHash('sha1').update(`blob ${bytes.length}\0`).update(bytes).digest('hex');
+  if (!sha256) {
+    const hash = createHash('sha256');
+    for (let at = 0; at < size; at += 64 * PIECE) hash.update(source.read(path, at, Math.min(size, at + 64 * PIECE)));
+    sha256 = hash.digest('hex');
+  }
+  const gitSha1 = lfs ? blob(new TextEncoder().encode(`version https://git-lfs.github.com/spec/v1\noid sha256:${sha256}\nsize ${size}\n`)) : blob(source.read(path, 0, size));
+  return { sha256, gitSha1 };
+}
+
+const isLfs = (path: string, size: number) => size > LFS_THRESHOLD || path.includes('.onnx');
+
+async function snapshot(from: string | ServedFiles): Promise<Commit> {
   const files = new Map<string, HubFile>();
-  for (const path of (await listFolder(modelDir)).sort()) {
-    const absolute = join(modelDir, path);
-    const { size } = await stat(absolute);
-    files.set(path, { path, absolute, size, ...(await hashFile(absolute, size)), lfs: size > LFS_THRESHOLD || path.includes('.onnx') });
+  if (typeof from === 'string') {
+    for (const path of (await listFolder(from)).sort()) {
+      const absolute = join(from, path);
+      const { size } = await stat(absolute);
+      const stream = (start: number, end: number) => createReadStream(absolute, { start, end, highWaterMark: PIECE });
+      files.set(path, { path, stream, size, ...(await hashFile(absolute, size)), lfs: isLfs(path, size) });
+    }
+  } else {
+    for (const path of from.paths()) {
+      const size = from.size(path);
+      const lfs = isLfs(path, size);
+      files.set(path, { path, stream: (start, end) => piecesOf(from, path, start, end), size, ...servedDigests(from, path, size, lfs), lfs });
+    }
   }
   const sha = createHash('sha1')
     .update([...files.values()].map((file) => `${file.path}:${file.sha256}`).join('\n'))
@@ -131,7 +170,9 @@ function random(seed: number): () => number {
 export async function startLocalHub(options: LocalHubOptions): Promise<LocalHub> {
   const revision = options.revision ?? 'main';
   const commits = new Map<string, Commit>();
-  const first = await snapshot(options.modelDir);
+  const served = options.files ?? options.modelDir;
+  if (served === undefined) throw new Error('A local hub serves a folder (modelDir) or files.');
+  const first = await snapshot(served);
   if (options.commit) first.sha = options.commit;
   commits.set(first.sha, first);
   let head = first.sha;
@@ -221,8 +262,8 @@ export async function startLocalHub(options: LocalHubOptions): Promise<LocalHub>
     }
     if (fault) served.fault = fault;
     const started = Date.now();
-    for await (const raw of createReadStream(file.absolute, { start, end, highWaterMark: 256 * 1024 })) {
-      let piece = raw as Buffer;
+    for await (const raw of file.stream(start, end)) {
+      let piece = Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength);
       if (flipAt >= served.sentBytes && flipAt < served.sentBytes + piece.length) {
         piece = Buffer.from(piece);
         piece[flipAt - served.sentBytes]! ^= 0xff;

@@ -1,42 +1,41 @@
 // Checkpoint folder → transformers.js layout: config.json, generation_config.json, tokenizer files and
 // onnx/model_<dtype>.onnx with chunked external data. The same plan and jobs as the browser's converter
 // (src/model/export/), reading each checkpoint tensor once, in the order the files store them.
-import { closeSync, copyFileSync, existsSync, mkdirSync, openSync, readFileSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { checkpointFeeds } from '../../src/model/checkpoint-feeds';
 import { ConfigError, parseConfig } from '../../src/model/config';
 import { exportOptions, type ExportTarget } from '../../src/model/export/export-options';
-import { ExportRun, layoutExport, type PlacedBytes } from '../../src/model/export/export-run';
+import { DATA_FILE_BYTES, ExportRun, layoutExport, type PlacedBytes } from '../../src/model/export/export-run';
 import { buildLfm2Graph } from '../../src/model/export/lfm2-graph';
 import type { ExportDtype } from '../../src/model/export-dtype';
 import { encodeGraph } from '../../src/model/onnx/graph-builder';
-import { CheckpointReader } from './checkpoint-reader';
+import { CheckpointReader, checkpointFiles, readText, type CheckpointFiles } from './checkpoint-reader';
 
 export type { ExportTarget };
 
 export interface ExportRequest {
-  checkpoint: string;
+  /** A checkpoint folder, or files from elsewhere (a virtual checkpoint). */
+  checkpoint: string | CheckpointFiles;
   out: string;
   dtype: ExportDtype;
   target?: ExportTarget;
   chunkBytes?: number;
 }
 
-/** External data files stay below 2 GB: browsers cap single buffers there. */
-export const DEFAULT_CHUNK_BYTES = 2_000_000_000;
 const TOKENIZER_FILES = ['tokenizer.json', 'tokenizer_config.json', 'special_tokens_map.json', 'chat_template.jinja'];
 
 export function exportCheckpoint(request: ExportRequest): { modelFile: string; dataFiles: string[] } {
-  const configPath = join(request.checkpoint, 'config.json');
-  if (!existsSync(configPath)) throw new ConfigError(`${request.checkpoint}: no config.json`);
-  const raw = JSON.parse(readFileSync(configPath, 'utf8')) as Record<string, unknown>;
+  const source = checkpointFiles(request.checkpoint);
+  if (!source.has('config.json')) throw new ConfigError(`${source.name}: no config.json`);
+  const raw = JSON.parse(readText(source, 'config.json')) as Record<string, unknown>;
   const config = parseConfig(raw);
   const options = exportOptions(config, request.dtype, request.target ?? 'gpu');
-  const reader = new CheckpointReader(request.checkpoint);
+  const reader = new CheckpointReader(source);
   const { graph, jobs } = buildLfm2Graph(config, options);
   const feeds = checkpointFeeds(config, reader.stored, jobs.flatMap((job) => job.inputs));
   const modelName = `model_${request.dtype}.onnx`;
-  const layout = layoutExport(jobs, feeds.position, `${modelName}_data`, request.chunkBytes ?? DEFAULT_CHUNK_BYTES);
+  const layout = layoutExport(jobs, feeds.position, `${modelName}_data`, request.chunkBytes ?? DATA_FILE_BYTES);
   const onnx = join(request.out, 'onnx');
   mkdirSync(onnx, { recursive: true });
   writeFileSync(join(onnx, modelName), encodeGraph(graph));
@@ -65,9 +64,9 @@ export function exportCheckpoint(request: ExportRequest): { modelFile: string; d
   const previous = existsSync(outConfig) ? (JSON.parse(readFileSync(outConfig, 'utf8')) as Record<string, Record<string, Record<string, number>>>) : {};
   const chunks = { ...previous['transformers.js_config']?.use_external_data_format, [modelName]: layout.dataFiles.length };
   writeFileSync(outConfig, JSON.stringify({ ...raw, layer_types: config.layerTypes, 'transformers.js_config': { use_external_data_format: chunks } }, null, 2));
-  const generation = join(request.checkpoint, 'generation_config.json');
-  if (existsSync(generation)) copyFileSync(generation, join(request.out, 'generation_config.json'));
+  const copy = (path: string) => writeFileSync(join(request.out, path), source.read(path, 0, source.size(path)));
+  if (source.has('generation_config.json')) copy('generation_config.json');
   else writeFileSync(join(request.out, 'generation_config.json'), JSON.stringify({ bos_token_id: config.bosTokenId, eos_token_id: config.eosTokenId, pad_token_id: config.padTokenId }, null, 2));
-  for (const f of TOKENIZER_FILES) if (existsSync(join(request.checkpoint, f))) copyFileSync(join(request.checkpoint, f), join(request.out, f));
+  for (const f of TOKENIZER_FILES) if (source.has(f)) copy(f);
   return { modelFile: join(onnx, modelName), dataFiles: layout.dataFiles.map((f) => join(onnx, f.name)) };
 }

@@ -8,7 +8,7 @@ import { encodeSafetensorsHeader, toBfloat16Bits } from '../../src/model/safeten
 import { expectedWeights } from '../../src/model/weight-names';
 
 /** xorshift32: fast, seeded, and identical on every platform. */
-function random(seed: number): () => number {
+export function random(seed: number): () => number {
   let s = seed >>> 0 || 1;
   return () => {
     s ^= s << 13;
@@ -21,7 +21,7 @@ function random(seed: number): () => number {
 }
 
 /** Values a trained model would roughly have: unit-ish norms, fan-in scaled projections, small biases. */
-function distribution(name: string, shape: number[]): { center: number; scale: number } {
+export function distribution(name: string, shape: number[]): { center: number; scale: number } {
   if (name.endsWith('norm.weight') || name.endsWith('layernorm.weight')) return { center: 1, scale: 0.2 };
   if (name.endsWith('expert_bias')) return { center: 0, scale: 0.05 };
   if (name.endsWith('conv.conv.weight')) return { center: 0, scale: 0.5 };
@@ -36,7 +36,7 @@ function distribution(name: string, shape: number[]): { center: number; scale: n
  */
 const FLOAT_FIELDS = ['norm_eps', 'routed_scaling_factor', 'block_ffn_dim_multiplier', 'initializer_range'];
 
-function configJson(config: Record<string, unknown>): string {
+export function configJson(config: Record<string, unknown>): string {
   let text = JSON.stringify(config, null, 2);
   for (const key of FLOAT_FIELDS) {
     const value = config[key];

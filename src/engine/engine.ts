@@ -16,6 +16,8 @@ export interface EngineRequest extends Partial<GenerationLimits> {
   messages: readonly ChatMessage[];
   tools?: readonly ToolDefinition[];
   sampling?: Partial<SamplingOptions>;
+  /** Return each step's largest logits (see GenerationResult.topLogits). */
+  topLogits?: number;
 }
 
 export interface EngineLoadOptions {
@@ -77,6 +79,7 @@ export class Engine {
         boundaries: this.sharedBoundaries(request, prompt),
         sampling: samplingFor(this.files.generationConfig, request.sampling),
         limits: { ...limits, maxNewTokens: Math.min(limits.maxNewTokens, room) },
+        ...(request.topLogits ? { topLogits: request.topLogits } : {}),
         ...(signal ? { signal } : {}),
         ...(onEvent ? { onEvent } : {}),
       });

@@ -6,6 +6,7 @@ import type { CacheState } from './cache-state';
 import type { StepResult } from './decoder-session';
 import type { GenerationLimits } from './generation-options';
 import type { PrefixCache } from './prefix-cache';
+import { topLogits } from './top-logits';
 import { Sampler, type SamplingOptions } from './sampling';
 import { TextStream } from './text-stream';
 import { ThinkSplitter, THINK_CLOSE, type Channel } from './think-splitter';
@@ -42,6 +43,8 @@ export interface GenerationResult {
   /** Milliseconds from the call to the first sampled token, and for the whole call. */
   ttftMs: number;
   totalMs: number;
+  /** With `topLogits` asked for: each sampled step's largest logits, [token id, logit], largest first. */
+  topLogits?: Array<Array<[number, number]>>;
 }
 
 export interface GenerationInput {
@@ -50,6 +53,8 @@ export interface GenerationInput {
   boundaries: readonly number[];
   sampling: SamplingOptions;
   limits: GenerationLimits;
+  /** How many of each step's largest logits to return (0 or absent: none). */
+  topLogits?: number;
   signal?: AbortSignal;
   onEvent?: (event: GenerationEvent) => void;
 }
@@ -93,8 +98,10 @@ export async function generate(model: StepModel, codec: TokenCodec, cache: Prefi
     let thinkingTokens = 0;
     let ttftMs = 0;
     let finishReason: FinishReason = 'length';
+    const steps: Array<Array<[number, number]>> = [];
 
     while (tokens.length < input.limits.maxNewTokens) {
+      if (input.topLogits) steps.push(topLogits(logits as Float32Array, input.topLogits));
       const id = sampler.next(logits as Float32Array);
       if (tokens.length === 0) ttftMs = performance.now() - start;
       if (codec.stopTokenIds.has(id)) {
@@ -135,6 +142,7 @@ export async function generate(model: StepModel, codec: TokenCodec, cache: Prefi
       reusedTokens,
       ttftMs,
       totalMs: performance.now() - start,
+      ...(input.topLogits ? { topLogits: steps } : {}),
     };
   } finally {
     state.release();

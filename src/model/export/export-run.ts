@@ -18,6 +18,9 @@ export interface ExportLayout {
   totalBytes: number;
 }
 
+/** External data files stay below 2 GB (browsers cap single buffers there): the Node exporter and the browser's converter both use it, so their output is the same bytes. */
+export const DATA_FILE_BYTES = 2_000_000_000;
+
 /**
  * Orders `jobs` by the stream position of their last input (`position` gives a checkpoint tensor's index in the
  * order the checkpoint stores them; computed tables come first), graph order among equals, and places their

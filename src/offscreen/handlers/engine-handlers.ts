@@ -28,5 +28,6 @@ function toRequest(payload: CommandPayload<'engine.generate'>) {
     ...(payload.sampling ? { sampling: payload.sampling } : {}),
     ...(payload.maxNewTokens !== undefined ? { maxNewTokens: payload.maxNewTokens } : {}),
     ...(payload.maxThinkingTokens !== undefined ? { maxThinkingTokens: payload.maxThinkingTokens } : {}),
+    ...(payload.topLogits ? { topLogits: payload.topLogits } : {}),
   };
 }

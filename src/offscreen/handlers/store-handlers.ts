@@ -6,6 +6,7 @@ import { ConfigError } from '../../model/config';
 import { CheckpointError } from '../../model/checkpoint-feeds';
 import { SafetensorsError } from '../../model/safetensors';
 import { PagewiseError, type EngineState, type HostHandlers, type storeCommands } from '../../protocol';
+import type { Backend } from '../../protocol/model-fit';
 import { CheckpointListingError } from '../../store/convert/checkpoint-files';
 import { convertInWorker } from '../../store/convert/conversion-runner';
 import { planModelConversion } from '../../store/convert/convert-model';
@@ -52,10 +53,11 @@ export function storeHandlers(host: EngineHost, db: WeightDb): StoreHandlers {
    * The graphs of a converted model this device runs, best first. None fitting is refused now, in words, rather
    * than after gigabytes were fetched.
    */
-  async function fittingTargets(entry: ModelEntry): Promise<ModelTarget[]> {
+  async function fittingTargets(entry: ModelEntry, backend: Backend | undefined): Promise<ModelTarget[]> {
     const caps = await probeCapabilities(navigator as never, self.crossOriginIsolated);
-    const judged = entry.targets.map((target) => ({ target, reason: whyNot(caps, candidateFor(entry, target)!) }));
-    const fitting = judged.filter((j) => j.reason === undefined).map((j) => j.target);
+    const judged = entry.targets.filter((target) => !backend || target.backend === backend).map((target) => ({ target, reason: whyNot(caps, candidateFor(entry, target)!) }));
+    // Asked for by name, a software adapter is slow but runs: only the automatic choice passes it over.
+    const fitting = judged.filter((j) => j.reason === undefined || (backend && j.reason === 'webgpu-software')).map((j) => j.target);
     if (fitting.length === 0) {
       const why = judged.map((j) => `${j.target.dtype} on ${j.target.backend === 'webgpu' ? 'the GPU' : 'the CPU'}: ${j.reason}`).join('; ');
       throw new PagewiseError('unsupported', `${entry.label} does not run on this device (${why}). The hardware section of the settings says why.`);
@@ -109,10 +111,10 @@ export function storeHandlers(host: EngineHost, db: WeightDb): StoreHandlers {
   return {
     'store.list-models': () => listModels(deps, (id) => downloads.has(id)),
 
-    'store.plan-download': async ({ modelId, hubBaseUrl, stallTimeoutMs }, { signal }) => {
+    'store.plan-download': async ({ modelId, hubBaseUrl, stallTimeoutMs, backend }, { signal }) => {
       const entry = await entryFor(modelId);
       try {
-        if (entry.format === 'safetensors') return await planModelConversion(deps, entry, await fittingTargets(entry), hubUrl(hubBaseUrl), signal, stallTimeoutMs);
+        if (entry.format === 'safetensors') return await planModelConversion(deps, entry, await fittingTargets(entry, backend), hubUrl(hubBaseUrl), signal, stallTimeoutMs);
         const { plan, record } = await planDownload(deps, entry, hubUrl(hubBaseUrl), signal);
         await checkOnnxGraph(record, hubUrl(hubBaseUrl), signal, stallTimeoutMs);
         return plan;
@@ -150,7 +152,7 @@ export function storeHandlers(host: EngineHost, db: WeightDb): StoreHandlers {
         if (entry.format === 'onnx') await checkOnnxGraph((await planDownload(deps, entry, common.hubBaseUrl, controller.signal)).record, common.hubBaseUrl, controller.signal, payload.stallTimeoutMs);
         const outcome =
           entry.format === 'safetensors'
-            ? await convertInWorker({ ...common, targets: await fittingTargets(entry), pagewiseVersion: __PAGEWISE_VERSION__ }, controller.signal, onProgress, (notice) => emit(notice))
+            ? await convertInWorker({ ...common, targets: await fittingTargets(entry, payload.backend), pagewiseVersion: __PAGEWISE_VERSION__ }, controller.signal, onProgress, (notice) => emit(notice))
             : await downloadModel(deps, { ...common, signal: controller.signal, onProgress, onNotice: (notice) => emit(notice) });
         if (outcome.status === 'verified') status.set({ phase: 'ready', modelId: entry.id });
         else restore(before);
@@ -177,7 +179,7 @@ export function storeHandlers(host: EngineHost, db: WeightDb): StoreHandlers {
       }
     },
 
-    'store.conversion-targets': async ({ folderName }) => ({ targets: (await fittingTargets(localCheckpointEntry(folderName))).map(({ backend, dtype }) => ({ backend, dtype })) }),
+    'store.conversion-targets': async ({ folderName }) => ({ targets: (await fittingTargets(localCheckpointEntry(folderName), undefined)).map(({ backend, dtype }) => ({ backend, dtype })) }),
 
     'store.delete-model': async ({ modelId, forgetEntry }) => {
       // The download loop stops at its next step and lets go of the model's lock; the delete waits for that.

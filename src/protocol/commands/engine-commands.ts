@@ -45,6 +45,7 @@ const GenerateResultSchema = v.object({
   reusedTokens: v.number(),
   ttftMs: v.number(),
   totalMs: v.number(),
+  topLogits: v.optional(v.array(v.array(v.tuple([v.number(), v.number()])))),
 });
 export type GenerateResult = v.InferOutput<typeof GenerateResultSchema>;
 
@@ -96,6 +97,8 @@ export const engineCommands = {
       sampling: v.optional(SamplingSchema),
       maxNewTokens: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1))),
       maxThinkingTokens: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0))),
+      /** Each step's largest logits come back with the answer (comparing runtimes, showing alternatives). */
+      topLogits: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(20))),
     }),
     result: GenerateResultSchema,
     event: GenerateEventSchema,

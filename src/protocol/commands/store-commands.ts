@@ -111,7 +111,13 @@ export const storeCommands = {
   },
   /** Lists the model's files at its pinned commit and compares their size with the free space: the consent screen. */
   'store.plan-download': {
-    payload: v.object({ modelId: ModelId, hubBaseUrl: v.optional(HubBaseUrl), stallTimeoutMs: v.optional(StallTimeoutMs) }),
+    payload: v.object({
+      modelId: ModelId,
+      hubBaseUrl: v.optional(HubBaseUrl),
+      /** A checkpoint converted for this backend rather than the one this device runs best. */
+      backend: v.optional(BackendSchema),
+      stallTimeoutMs: v.optional(StallTimeoutMs),
+    }),
     result: DownloadPlanSchema,
     event: v.never(),
   },
@@ -122,6 +128,7 @@ export const storeCommands = {
       hubBaseUrl: v.optional(HubBaseUrl),
       /** The size the user agreed to on the consent screen; must cover the whole model. */
       consent: v.object({ approvedBytes: Bytes }),
+      backend: v.optional(BackendSchema),
       /** Tuning, bounded: chunk size and how long a silent connection is given before it is retried. */
       chunkBytes: v.optional(v.pipe(Bytes, v.minValue(64 * 1024), v.maxValue(64 * 1024 * 1024))),
       stallTimeoutMs: v.optional(StallTimeoutMs),

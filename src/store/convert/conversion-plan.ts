@@ -1,7 +1,7 @@
 import { checkpointFeeds, type CheckpointFeeds } from '../../model/checkpoint-feeds';
 import { ConfigError, parseConfig, type Lfm2Config } from '../../model/config';
 import { exportOptions, type ExportTarget } from '../../model/export/export-options';
-import { layoutExport, type ExportLayout } from '../../model/export/export-run';
+import { DATA_FILE_BYTES, layoutExport, type ExportLayout } from '../../model/export/export-run';
 import { buildLfm2Graph } from '../../model/export/lfm2-graph';
 import { encodeGraph } from '../../model/onnx/graph-builder';
 import type { FileDigest } from '../hub-client';
@@ -56,8 +56,6 @@ export interface ConversionPlan {
   storedBytes: number;
 }
 
-/** External data files stay below 2 GB (browsers cap single buffers there), as the Node exporter's do: same bytes. */
-export const DATA_FILE_BYTES = 2_000_000_000;
 
 export function exportTargetOf(target: ModelTarget): ExportTarget {
   return target.backend === 'webgpu' ? 'gpu' : 'wasm';
