@@ -46,14 +46,16 @@ interface FullSizeModel {
   builtIn: string;
   shards: number;
   backend: 'wasm' | 'webgpu';
-  /** The graph the Node exporter makes for the same target (the browser's choice, checked below). */
+  /** The graph converted: onnxruntime-node's CPU backend runs it too (q4f16 would need its WebGPU backend). */
+  dtype: 'int8' | 'q4';
+  /** The Node exporter's target for the same graph. */
   target: 'wasm' | 'gpu';
   tokens: number;
 }
 
 const MODELS: FullSizeModel[] = [
-  { preset: 'lfm2.5-1.2b', builtIn: 'lfm2.5-1.2b-instruct', shards: 1, backend: 'wasm', target: 'wasm', tokens: 16 },
-  { preset: 'lfm2.5-8b-a1b', builtIn: 'lfm2.5-8b-a1b', shards: 4, backend: 'webgpu', target: 'gpu', tokens: 1 },
+  { preset: 'lfm2.5-1.2b', builtIn: 'lfm2.5-1.2b-instruct', shards: 1, backend: 'wasm', dtype: 'int8', target: 'wasm', tokens: 16 },
+  { preset: 'lfm2.5-8b-a1b', builtIn: 'lfm2.5-8b-a1b', shards: 4, backend: 'webgpu', dtype: 'q4', target: 'gpu', tokens: 1 },
 ];
 
 interface BrowserRun {
@@ -109,7 +111,7 @@ async function inBrowser(model: FullSizeModel, checkpoint: VirtualCheckpoint): P
   const ext = await launchExtension({ webgpu: model.backend === 'webgpu' });
   try {
     const page = await ext.openExtensionPage('ui/options/options.html');
-    const request = { modelId: entry.id, hubBaseUrl: hub.baseUrl, backend: model.backend };
+    const request = { modelId: entry.id, hubBaseUrl: hub.baseUrl, backend: model.backend, dtype: model.dtype };
     const plan = await call<{ totalBytes: number; occupiesBytes: number; backend: string; dtype: string }>(page, 'store.plan-download', request);
     if (plan.backend !== model.backend) throw new Error(`${entry.label} was planned for ${plan.backend}, not ${model.backend}`);
     console.log(`${entry.label}: converting ${mb(plan.totalBytes).toFixed(0)} MB into ${plan.dtype} for ${plan.backend} (${mb(plan.occupiesBytes).toFixed(0)} MB stored)`);

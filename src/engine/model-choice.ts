@@ -1,7 +1,7 @@
 // Judges which model fits this machine, and says why in codes the UI turns into words. The models themselves
 // are listed once, in the store's registry (store/model-registry.ts); this file holds only the rules.
 // The 8B MoE needs WebGPU (its weights exceed WASM's 4 GB memory); CPU-only machines get the 1.2B model.
-import type { ChoiceReason, ModelCandidate } from '../protocol/model-fit';
+import type { ChoiceReason, ModelCandidate, ModelVerdict } from '../protocol/model-fit';
 import type { Capabilities } from './capability-probe';
 
 export type ModelChoice =
@@ -30,6 +30,14 @@ export function chooseModel(caps: Capabilities, candidates: readonly ModelCandid
     return { ok: true, candidate, threads, reasons };
   }
   return { ok: false, reasons };
+}
+
+/** Each of `candidates` judged: why it does not run here (none when it does), and the memory it needs. */
+export function judgeModels(caps: Capabilities, candidates: readonly ModelCandidate[]): ModelVerdict[] {
+  return candidates.map((candidate) => {
+    const reason = whyNot(caps, candidate);
+    return { candidate, ...(reason ? { reason } : {}), memoryBytes: Math.round(candidate.weightBytes * HEADROOM) };
+  });
 }
 
 /** Why `candidate` does not run on this machine, or undefined when it does. */

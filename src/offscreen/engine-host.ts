@@ -1,7 +1,7 @@
 import { probeCapabilities } from '../engine/capability-probe';
 import { Engine } from '../engine/engine';
 import type { ModelGraph } from '../engine/model-source';
-import { chooseModel } from '../engine/model-choice';
+import { chooseModel, judgeModels } from '../engine/model-choice';
 import type { OrtApi, OrtSession } from '../engine/ort-types';
 import { PagewiseError, type Backend, type CommandEvent, type CommandResult, type HardwareReport } from '../protocol';
 import { activeModelId, rememberActiveModel } from '../store/active-model';
@@ -60,7 +60,7 @@ export class EngineHost {
   async hardware(): Promise<HardwareReport> {
     const caps = await probeCapabilities(navigator as never, self.crossOriginIsolated);
     const candidates = candidatesOf(BUILT_IN_MODELS);
-    return { ...caps, choice: chooseModel(caps, candidates) };
+    return { ...caps, choice: chooseModel(caps, candidates), verdicts: judgeModels(caps, candidates) };
   }
 
   /** Loads a stored model (replacing the loaded one) on `backend`, by default the one it was stored for. */

@@ -64,6 +64,14 @@ export const CapabilitiesSchema = v.object({
 export type Capabilities = v.InferOutput<typeof CapabilitiesSchema>;
 export type WebGpuUnavailable = (typeof WEBGPU_UNAVAILABLE)[number];
 
+/** One graph of one model judged on this device: whether it runs, and the memory it needs while it does. */
+export const ModelVerdictSchema = v.object({
+  candidate: ModelCandidateSchema,
+  reason: v.optional(ChoiceReasonSchema),
+  memoryBytes: v.number(),
+});
+export type ModelVerdict = v.InferOutput<typeof ModelVerdictSchema>;
+
 export const ModelChoiceSchema = v.object({
   ok: v.boolean(),
   candidate: v.optional(ModelCandidateSchema),

@@ -53,9 +53,10 @@ export function storeHandlers(host: EngineHost, db: WeightDb): StoreHandlers {
    * The graphs of a converted model this device runs, best first. None fitting is refused now, in words, rather
    * than after gigabytes were fetched.
    */
-  async function fittingTargets(entry: ModelEntry, backend: Backend | undefined): Promise<ModelTarget[]> {
+  async function fittingTargets(entry: ModelEntry, asked: { backend?: Backend | undefined; dtype?: string | undefined } = {}): Promise<ModelTarget[]> {
+    const { backend, dtype } = asked;
     const caps = await probeCapabilities(navigator as never, self.crossOriginIsolated);
-    const judged = entry.targets.filter((target) => !backend || target.backend === backend).map((target) => ({ target, reason: whyNot(caps, candidateFor(entry, target)!) }));
+    const judged = entry.targets.filter((target) => (!backend || target.backend === backend) && (!dtype || target.dtype === dtype)).map((target) => ({ target, reason: whyNot(caps, candidateFor(entry, target)!) }));
     // Asked for by name, a software adapter is slow but runs: only the automatic choice passes it over.
     const fitting = judged.filter((j) => j.reason === undefined || (backend && j.reason === 'webgpu-software')).map((j) => j.target);
     if (fitting.length === 0) {
@@ -111,10 +112,10 @@ export function storeHandlers(host: EngineHost, db: WeightDb): StoreHandlers {
   return {
     'store.list-models': () => listModels(deps, (id) => downloads.has(id)),
 
-    'store.plan-download': async ({ modelId, hubBaseUrl, stallTimeoutMs, backend }, { signal }) => {
+    'store.plan-download': async ({ modelId, hubBaseUrl, stallTimeoutMs, backend, dtype }, { signal }) => {
       const entry = await entryFor(modelId);
       try {
-        if (entry.format === 'safetensors') return await planModelConversion(deps, entry, await fittingTargets(entry, backend), hubUrl(hubBaseUrl), signal, stallTimeoutMs);
+        if (entry.format === 'safetensors') return await planModelConversion(deps, entry, await fittingTargets(entry, { backend, dtype }), hubUrl(hubBaseUrl), signal, stallTimeoutMs);
         const { plan, record } = await planDownload(deps, entry, hubUrl(hubBaseUrl), signal);
         await checkOnnxGraph(record, hubUrl(hubBaseUrl), signal, stallTimeoutMs);
         return plan;
@@ -152,7 +153,7 @@ export function storeHandlers(host: EngineHost, db: WeightDb): StoreHandlers {
         if (entry.format === 'onnx') await checkOnnxGraph((await planDownload(deps, entry, common.hubBaseUrl, controller.signal)).record, common.hubBaseUrl, controller.signal, payload.stallTimeoutMs);
         const outcome =
           entry.format === 'safetensors'
-            ? await convertInWorker({ ...common, targets: await fittingTargets(entry, payload.backend), pagewiseVersion: __PAGEWISE_VERSION__ }, controller.signal, onProgress, (notice) => emit(notice))
+            ? await convertInWorker({ ...common, targets: await fittingTargets(entry, { backend: payload.backend, dtype: payload.dtype }), pagewiseVersion: __PAGEWISE_VERSION__ }, controller.signal, onProgress, (notice) => emit(notice))
             : await downloadModel(deps, { ...common, signal: controller.signal, onProgress, onNotice: (notice) => emit(notice) });
         if (outcome.status === 'verified') status.set({ phase: 'ready', modelId: entry.id });
         else restore(before);
@@ -179,7 +180,7 @@ export function storeHandlers(host: EngineHost, db: WeightDb): StoreHandlers {
       }
     },
 
-    'store.conversion-targets': async ({ folderName }) => ({ targets: (await fittingTargets(localCheckpointEntry(folderName), undefined)).map(({ backend, dtype }) => ({ backend, dtype })) }),
+    'store.conversion-targets': async ({ folderName }) => ({ targets: (await fittingTargets(localCheckpointEntry(folderName))).map(({ backend, dtype }) => ({ backend, dtype })) }),
 
     'store.delete-model': async ({ modelId, forgetEntry }) => {
       // The download loop stops at its next step and lets go of the model's lock; the delete waits for that.

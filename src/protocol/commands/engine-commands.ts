@@ -1,13 +1,14 @@
 import * as v from 'valibot';
 import { EngineStateSchema } from '../engine-state';
-import { BackendSchema, CapabilitiesSchema, ModelChoiceSchema } from '../model-fit';
+import { BackendSchema, CapabilitiesSchema, ModelChoiceSchema, ModelVerdictSchema } from '../model-fit';
 
 /**
  * Commands of the engine: its state, what this machine can run, loading a model from the weight store, and
  * generating. Weights only ever come from the store: a model is downloaded (or imported) before it loads.
  */
 
-const HardwareReportSchema = v.object({ ...CapabilitiesSchema.entries, choice: ModelChoiceSchema });
+/** What this device offers, the model chosen, and every built-in graph judged (the settings explain the choice). */
+const HardwareReportSchema = v.object({ ...CapabilitiesSchema.entries, choice: ModelChoiceSchema, verdicts: v.array(ModelVerdictSchema) });
 export type HardwareReport = v.InferOutput<typeof HardwareReportSchema>;
 
 const ModelId = v.pipe(v.string(), v.minLength(1), v.maxLength(300));

@@ -114,8 +114,9 @@ export const storeCommands = {
     payload: v.object({
       modelId: ModelId,
       hubBaseUrl: v.optional(HubBaseUrl),
-      /** A checkpoint converted for this backend rather than the one this device runs best. */
+      /** A checkpoint converted for this backend (and graph) rather than the one this device runs best. */
       backend: v.optional(BackendSchema),
+      dtype: v.optional(v.pipe(v.string(), v.maxLength(20))),
       stallTimeoutMs: v.optional(StallTimeoutMs),
     }),
     result: DownloadPlanSchema,
@@ -129,6 +130,7 @@ export const storeCommands = {
       /** The size the user agreed to on the consent screen; must cover the whole model. */
       consent: v.object({ approvedBytes: Bytes }),
       backend: v.optional(BackendSchema),
+      dtype: v.optional(v.pipe(v.string(), v.maxLength(20))),
       /** Tuning, bounded: chunk size and how long a silent connection is given before it is retried. */
       chunkBytes: v.optional(v.pipe(Bytes, v.minValue(64 * 1024), v.maxValue(64 * 1024 * 1024))),
       stallTimeoutMs: v.optional(StallTimeoutMs),

