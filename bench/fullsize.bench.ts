@@ -4,6 +4,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as ortNode from 'onnxruntime-node';
+import * as ortWeb from 'onnxruntime-web';
 import type { Page } from 'playwright-core';
 import { exportCheckpoint } from '../scripts/export/export-checkpoint';
 import type { PresetName } from '../scripts/export/presets';
@@ -36,10 +37,12 @@ import { compareSteps, type StepComparison } from './lib/logit-agreement';
  * - fullsize.load_ok_8b_webgpu: 1 when the 8B session was created on WebGPU and produced its token.
  */
 const SEED = 20261130;
+// One thread: the Node build of onnxruntime-web runs its WASM without the browser's worker threads.
+ortWeb.env.wasm.numThreads = 1;
 const TOLERANCE = 1e-2;
 const TOP = 8;
 const greedy = { temperature: 0, topK: 0, topP: 1, repetitionPenalty: 1 };
-const messages = [{ role: 'user' as const, content: 'Give me the gist of this page about night trains in Europe, in one sentence.' }];
+const question = (content: string) => [{ role: 'user' as const, content }];
 
 interface FullSizeModel {
   preset: PresetName;
@@ -51,11 +54,13 @@ interface FullSizeModel {
   /** The Node exporter's target for the same graph. */
   target: 'wasm' | 'gpu';
   tokens: number;
+  /** The 8B's question is short: SwiftShader runs WebGPU on the CPU, minutes per prompt of a few dozen tokens. */
+  messages: ReturnType<typeof question>;
 }
 
 const MODELS: FullSizeModel[] = [
-  { preset: 'lfm2.5-1.2b', builtIn: 'lfm2.5-1.2b-instruct', shards: 1, backend: 'wasm', dtype: 'int8', target: 'wasm', tokens: 16 },
-  { preset: 'lfm2.5-8b-a1b', builtIn: 'lfm2.5-8b-a1b', shards: 4, backend: 'webgpu', dtype: 'q4', target: 'gpu', tokens: 1 },
+  { preset: 'lfm2.5-1.2b', builtIn: 'lfm2.5-1.2b-instruct', shards: 1, backend: 'wasm', dtype: 'int8', target: 'wasm', tokens: 16, messages: question('Give me the gist of this page about night trains in Europe, in one sentence.') },
+  { preset: 'lfm2.5-8b-a1b', builtIn: 'lfm2.5-8b-a1b', shards: 4, backend: 'webgpu', dtype: 'q4', target: 'gpu', tokens: 1, messages: question('Hi') },
 ];
 
 interface BrowserRun {
@@ -75,6 +80,8 @@ interface ModelOutcome {
   identical: boolean;
   native: GenerationResult;
   steps: StepComparison;
+  /** The extension against onnxruntime-web's WASM build run in Node on the Node export (WASM models only). */
+  sameRuntime?: StepComparison;
 }
 
 const mb = (bytes: number) => bytes / 1e6;
@@ -126,11 +133,13 @@ async function inBrowser(model: FullSizeModel, checkpoint: VirtualCheckpoint): P
       },
       500,
     );
+    console.log(`${entry.label}: converted in ${seconds(convertMs)} s; loading on ${model.backend}`);
     const digests = await recordedDigests(page, entry.id);
     const load = await call<{ loadMs: number; backend: string }>(page, 'engine.load', { modelId: entry.id, backend: model.backend });
     if (load.backend !== model.backend) throw new Error(`${entry.label} loaded on ${load.backend}`);
-    const result = await call<GenerationResult>(page, 'engine.generate', { messages, sampling: greedy, maxNewTokens: model.tokens, topLogits: TOP });
-    console.log(`${entry.label}: converted in ${seconds(convertMs)} s, loaded in ${seconds(load.loadMs)} s, first token after ${seconds(result.ttftMs)} s, tokens ${result.tokens.join(' ')}`);
+    console.log(`${entry.label}: loaded in ${seconds(load.loadMs)} s; generating`);
+    const result = await call<GenerationResult>(page, 'engine.generate', { messages: model.messages, sampling: greedy, maxNewTokens: model.tokens, topLogits: TOP });
+    console.log(`${entry.label}: first token after ${seconds(result.ttftMs)} s, tokens ${result.tokens.join(' ')}`);
     return { dtype: plan.dtype, storedBytes: plan.occupiesBytes, digests, convertMs, peakBytes, loadMs: load.loadMs, result };
   } finally {
     await ext.close();
@@ -138,24 +147,35 @@ async function inBrowser(model: FullSizeModel, checkpoint: VirtualCheckpoint): P
   }
 }
 
-/** The Node exporter's graph of the same bytes, run by onnxruntime-node's CPU backend through the same engine code. */
-async function inNode(model: FullSizeModel, checkpoint: VirtualCheckpoint, browser: BrowserRun, dir: string): Promise<{ identical: boolean; native: GenerationResult }> {
+/** The same greedy generation, through the same engine code, on a runtime in this process. */
+async function generateWith(ort: typeof ortNode | typeof ortWeb, dir: string, model: FullSizeModel, dtype: string): Promise<GenerationResult> {
+  const options = ort === ortWeb ? { executionProviders: ['wasm'] } : { intraOpNumThreads: 2 };
+  const engine = await Engine.load({
+    ort: ort as unknown as OrtApi,
+    source: new FolderModelSource(dir),
+    dtype,
+    createSession: async (graph) => (await ort.InferenceSession.create(graph.bytes, { externalData: graph.externalData, ...options })) as unknown as OrtSession,
+  });
+  try {
+    return await engine.generate({ messages: model.messages, sampling: greedy, maxNewTokens: model.tokens, topLogits: TOP });
+  } finally {
+    await engine.dispose();
+  }
+}
+
+/**
+ * The Node exporter's graph of the same bytes (the stored files must hash the same), run by onnxruntime-node's CPU
+ * backend and, for a WASM model, by onnxruntime-web's WASM build in Node: the extension's own runtime outside the
+ * browser, which separates what the extension does from what differs between the two runtimes' kernels.
+ */
+async function inNode(model: FullSizeModel, checkpoint: VirtualCheckpoint, browser: BrowserRun, dir: string): Promise<{ identical: boolean; native: GenerationResult; web?: GenerationResult }> {
   exportCheckpoint({ checkpoint, out: dir, dtype: browser.dtype as never, target: model.target });
   const mismatched: string[] = [];
   for (const [path, hex] of Object.entries(browser.digests)) if (path.startsWith('onnx/') && (await sha256File(join(dir, path))) !== hex) mismatched.push(path);
   if (mismatched.length > 0) console.log(`${model.preset}: stored files that differ from the Node export: ${mismatched.join(', ')}`);
-  const engine = await Engine.load({
-    ort: ortNode as unknown as OrtApi,
-    source: new FolderModelSource(dir),
-    dtype: browser.dtype,
-    createSession: async (graph) => (await ortNode.InferenceSession.create(graph.bytes, { externalData: graph.externalData, intraOpNumThreads: 2 })) as unknown as OrtSession,
-  });
-  try {
-    const native = await engine.generate({ messages, sampling: greedy, maxNewTokens: model.tokens, topLogits: TOP });
-    return { identical: mismatched.length === 0, native };
-  } finally {
-    await engine.dispose();
-  }
+  const native = await generateWith(ortNode, dir, model, browser.dtype);
+  const web = model.backend === 'wasm' ? await generateWith(ortWeb, dir, model, browser.dtype) : undefined;
+  return { identical: mismatched.length === 0, native, ...(web ? { web } : {}) };
 }
 
 async function measure(model: FullSizeModel): Promise<ModelOutcome> {
@@ -165,11 +185,12 @@ async function measure(model: FullSizeModel): Promise<ModelOutcome> {
   const browser = await inBrowser(model, checkpoint);
   const dir = await mkdtemp(join(tmpdir(), `pagewise-fullsize-${model.preset}-`));
   try {
-    const { identical, native } = await inNode(model, checkpoint, browser, dir);
+    const { identical, native, web } = await inNode(model, checkpoint, browser, dir);
     const steps = compareSteps(browser.result.topLogits ?? [], native.topLogits ?? [], TOLERANCE);
-    console.log(`${model.preset}: ${steps.summary}`);
+    const sameRuntime = web ? compareSteps(browser.result.topLogits ?? [], web.topLogits ?? [], TOLERANCE) : undefined;
+    console.log(`${model.preset}: against onnxruntime-node: ${steps.summary}${sameRuntime ? `; against onnxruntime-web in Node: ${sameRuntime.summary}` : ''}`);
     console.log(`${model.preset}: first step, extension ${JSON.stringify(browser.result.topLogits?.[0])}; onnxruntime-node ${JSON.stringify(native.topLogits?.[0])}`);
-    return { model, checkpoint, browser, identical, native, steps };
+    return { model, checkpoint, browser, identical, native, steps, ...(sameRuntime ? { sameRuntime } : {}) };
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
@@ -183,12 +204,12 @@ const bench: Benchmark = {
     const only = process.env.FULLSIZE_ONLY;
     for (const model of MODELS.filter((m) => !only || m.preset === only)) outcomes.push(await measure(model));
     if (only) {
-      for (const o of outcomes) console.log(JSON.stringify({ preset: o.model.preset, identical: o.identical, steps: o.steps, convertMs: o.browser.convertMs, peakBytes: o.browser.peakBytes, loadMs: o.browser.loadMs, ttftMs: o.browser.result.ttftMs }));
+      for (const o of outcomes) console.log(JSON.stringify({ preset: o.model.preset, identical: o.identical, steps: o.steps, sameRuntime: o.sameRuntime, convertMs: o.browser.convertMs, peakBytes: o.browser.peakBytes, loadMs: o.browser.loadMs, ttftMs: o.browser.result.ttftMs }));
       return [];
     }
     const [small, large] = outcomes as [ModelOutcome, ModelOutcome];
     const per = (o: ModelOutcome) =>
-      `${o.model.preset}: ${o.model.shards} shard(s), ${mb(o.checkpoint.weightBytes).toFixed(0)} MB BF16 -> ${o.browser.dtype} on ${o.model.backend}, ${mb(o.browser.storedBytes).toFixed(0)} MB stored, converted in ${seconds(o.browser.convertMs)} s, loaded in ${seconds(o.browser.loadMs)} s, first token ${seconds(o.browser.result.ttftMs)} s; stored files ${o.identical ? 'byte-identical to' : 'DIFFERENT from'} the Node export; ${o.steps.summary}`;
+      `${o.model.preset}: ${o.model.shards} shard(s), ${mb(o.checkpoint.weightBytes).toFixed(0)} MB BF16 -> ${o.browser.dtype} on ${o.model.backend}, ${mb(o.browser.storedBytes).toFixed(0)} MB stored, converted in ${seconds(o.browser.convertMs)} s, loaded in ${seconds(o.browser.loadMs)} s, first token ${seconds(o.browser.result.ttftMs)} s; stored files ${o.identical ? 'byte-identical to' : 'DIFFERENT from'} the Node export; against onnxruntime-node: ${o.steps.summary}${o.sameRuntime ? `; against onnxruntime-web's WASM in Node on the Node export: ${o.sameRuntime.summary}` : ''}`;
     const allMatch = outcomes.every((o) => o.identical && o.steps.ok && o.browser.result.tokens.length >= o.model.tokens);
     const sourceMbps = mb(large.checkpoint.weightBytes) / (large.browser.convertMs / 1000);
     const largestF32 = large.checkpoint.largestTensorElements * 4;
