@@ -17,7 +17,7 @@ import { BUILT_IN_MODELS } from '../src/store/model-registry';
 import { launchExtension } from '../test/e2e/harness/launch-extension';
 import { FolderModelSource } from '../test/support/folder-model-source';
 import type { Benchmark, Figure } from './figure';
-import { peakGrowth } from './lib/browser-process';
+import { peakGrowth, threadCpuSeconds } from './lib/browser-process';
 import { call } from './lib/engine-call';
 import { compareSteps, type StepComparison } from './lib/logit-agreement';
 
@@ -85,6 +85,16 @@ interface ModelOutcome {
 }
 
 const mb = (bytes: number) => bytes / 1e6;
+
+/** The threads that used the most CPU between two readings, as "name seconds" pairs. */
+function busiestThreads(before: Record<string, number>, after: Record<string, number>): string {
+  return Object.entries(after)
+    .map(([name, s]) => [name, s - (before[name] ?? 0)] as const)
+    .filter(([, s]) => s >= 1)
+    .sort((a, b) => b[1] - a[1])
+    .map(([name, s]) => `${name} ${s.toFixed(0)}`)
+    .join(', ');
+}
 const seconds = (ms: number) => (ms / 1000).toFixed(1);
 
 /** The SHA-256 the converter recorded for each stored file as it wrote it (re-verifying checks the same). */
@@ -123,6 +133,7 @@ async function inBrowser(model: FullSizeModel, checkpoint: VirtualCheckpoint): P
     if (plan.backend !== model.backend) throw new Error(`${entry.label} was planned for ${plan.backend}, not ${model.backend}`);
     console.log(`${entry.label}: converting ${mb(plan.totalBytes).toFixed(0)} MB into ${plan.dtype} for ${plan.backend} (${mb(plan.occupiesBytes).toFixed(0)} MB stored)`);
     let convertMs = 0;
+    const cpuBefore = await threadCpuSeconds(ext.userDataDir);
     const peakBytes = await peakGrowth(
       ext.userDataDir,
       async () => {
@@ -131,9 +142,13 @@ async function inBrowser(model: FullSizeModel, checkpoint: VirtualCheckpoint): P
         if (outcome.status !== 'verified') throw new Error(`${entry.label}: the conversion ended ${JSON.stringify(outcome)}`);
         convertMs = performance.now() - start;
       },
-      500,
+      // One PSS sample of this browser costs ~160 ms of CPU (its renderer maps terabytes of address space for
+      // WASM): every 500 ms that took a quarter of a core from the conversion it measured. Memory during a
+      // conversion is a plateau, so a sample every 3 s finds its peak.
+      3000,
     );
     console.log(`${entry.label}: converted in ${seconds(convertMs)} s; loading on ${model.backend}`);
+    console.log(`${entry.label}: CPU seconds by thread while converting: ${busiestThreads(cpuBefore, await threadCpuSeconds(ext.userDataDir))}`);
     const digests = await recordedDigests(page, entry.id);
     const load = await call<{ loadMs: number; backend: string }>(page, 'engine.load', { modelId: entry.id, backend: model.backend });
     if (load.backend !== model.backend) throw new Error(`${entry.label} loaded on ${load.backend}`);

@@ -38,6 +38,27 @@ export async function browserProcesses(profile: string): Promise<BrowserProcess[
     });
 }
 
+/**
+ * CPU seconds by thread name across the browser's processes (a worker is a "DedicatedWorker" thread of its
+ * renderer): where a long job's time went, without a profiler slowing it down.
+ */
+export async function threadCpuSeconds(profile: string): Promise<Record<string, number>> {
+  const seconds: Record<string, number> = {};
+  for (const p of await browserProcesses(profile)) {
+    const tasks = await readdir(`/proc/${p.pid}/task`).catch(() => [] as string[]);
+    for (const tid of tasks) {
+      const stat = await readFile(`/proc/${p.pid}/task/${tid}/stat`, 'utf8').catch(() => '');
+      if (!stat) continue;
+      const comm = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+      // Workers share one name; each is its own line (a conversion worker, its hashing workers).
+      const name = `${p.kind}:${comm}${comm.startsWith('DedicatedWorker') ? `#${tid}` : ''}`;
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      seconds[name] = (seconds[name] ?? 0) + (Number(fields[11]) + Number(fields[12])) / 100;
+    }
+  }
+  return seconds;
+}
+
 /** PSS of the browser and all its descendants (shared pages counted once). */
 export async function browserPss(profile: string): Promise<number> {
   let kib = 0;
