@@ -112,20 +112,31 @@ export class HostDocument {
     }
   }
 
+  /**
+   * Calls in flight keep the document, and so do the downloads it runs: the page that started one may be closed
+   * (and the worker restarted since), but the state the document reports lists them.
+   */
+  private get working(): boolean {
+    return this.inFlight > 0 || (this.state.downloads?.length ?? 0) > 0;
+  }
+
   private scheduleIdleClose(): void {
     clearTimeout(this.idleTimer);
-    if (this.inFlight > 0 || !this.client) return;
+    if (this.working || !this.client) return;
     void readSetting('engineIdleSeconds').then((engineIdleSeconds) => {
-      if (this.inFlight > 0) return;
+      if (this.working) return;
       clearTimeout(this.idleTimer);
       this.idleTimer = setTimeout(() => {
-        if (this.inFlight === 0) void this.close();
+        if (!this.working) void this.close();
       }, engineIdleSeconds * 1000);
     });
   }
 
   private setState(state: EngineState): void {
+    const downloadsEnded = (this.state.downloads?.length ?? 0) > 0 && !state.downloads?.length;
     this.state = state;
+    if (downloadsEnded) this.scheduleIdleClose();
+    else if (state.downloads?.length) clearTimeout(this.idleTimer);
     for (const listener of this.stateListeners) listener(state);
   }
 }

@@ -11,6 +11,7 @@ import { WeightDb } from '../store/weight-db';
 import { EngineStatus } from './engine-status';
 import { executionProviders, OrtRuntimes, type OrtRuntime } from './ort-runtime';
 import { storeModelSource } from './store-model-source';
+import { untilAborted } from './until-aborted';
 
 type LoadResult = CommandResult<'engine.load'>;
 type LoadProgress = CommandEvent<'engine.load'>;
@@ -80,10 +81,11 @@ export class EngineHost {
       throw new PagewiseError('unsupported', 'WebGPU is not available in this browser or on this GPU.');
     }
     await this.unloadNow();
-    this.status.set({ phase: 'loading', modelId, progress: 0 });
+    const modelLabel = record.entry.label;
+    this.status.set({ phase: 'loading', modelId, modelLabel, progress: 0 });
     // Reading the files is most of a cold load; the session takes the rest.
     const progress = (stage: string, fraction: number) => {
-      this.status.set({ phase: 'loading', modelId, progress: fraction });
+      this.status.set({ phase: 'loading', modelId, modelLabel, progress: fraction });
       emit({ type: 'progress', stage, fraction });
     };
     progress('read', 0);
@@ -122,12 +124,12 @@ export class EngineHost {
       this.loaded = { engine, result, deviceLost };
       void deviceLost?.then((info) => this.lostDevice(info));
       await rememberActiveModel(modelId);
-      this.status.set({ phase: 'ready', modelId });
+      this.status.set({ phase: 'ready', modelId, modelLabel });
       emit({ type: 'progress', stage: 'ready', fraction: 1 });
       return result;
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
-      this.status.set({ phase: 'error', modelId, error: { code: 'internal', message } });
+      this.status.set({ phase: 'error', modelId, modelLabel, error: { code: 'internal', message } });
       throw new PagewiseError(signal.aborted ? 'cancelled' : 'internal', `The model could not be loaded: ${message}`);
     }
   }
@@ -209,7 +211,7 @@ export class EngineHost {
       try {
         // Not tied to one caller's signal: a load someone else waits for (or the next request) still gets used.
         const result = await this.load(modelId, backend, new AbortController().signal, (event) => this.ensureListeners.forEach((listener) => listener(event)));
-        if (failures.length > 0) this.status.set({ phase: 'ready', modelId, notice: `Using ${await labelOf(this.db, modelId)}: ${failures.join('; ')}.` });
+        if (failures.length > 0) this.status.set({ phase: 'ready', modelId, modelLabel: await labelOf(this.db, modelId), notice: `Using ${await labelOf(this.db, modelId)}: ${failures.join('; ')}.` });
         return result;
       } catch (error) {
         const reason = error instanceof Error ? error.message : String(error);
@@ -221,6 +223,9 @@ export class EngineHost {
     const instead = chooseModel(caps, candidatesOf(BUILT_IN_MODELS.filter((model) => !this.failed.has(model.id))));
     const suggestion = instead.ok ? ` ${BUILT_IN_MODELS.find((model) => model.id === instead.candidate.modelId)?.label} runs on this device: download it in Models and settings.` : '';
     if (failures.length > 0) throw new PagewiseError('no-model', `No downloaded model runs here: ${failures.join('; ')}.${suggestion}`);
+    // Nothing stored yet, but a model is on its way: say that, not "download one".
+    const coming = this.status.state.downloads?.[0];
+    if (coming) throw new PagewiseError('model-downloading', `${coming.label} is still ${coming.converting ? 'being downloaded and converted' : 'downloading'}.`);
     throw new PagewiseError('no-model', 'No downloaded model fits this device yet. Download one in Models and settings.');
   }
 
@@ -230,15 +235,6 @@ export class EngineHost {
   }
 }
 
-/** Resolves with `work`, or rejects as cancelled when this caller gives up first (the work goes on). */
-function untilAborted<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
-  if (signal.aborted) return Promise.reject(new PagewiseError('cancelled', 'The request was cancelled.'));
-  return new Promise<T>((resolve, reject) => {
-    const abort = () => reject(new PagewiseError('cancelled', 'The request was cancelled.'));
-    signal.addEventListener('abort', abort, { once: true });
-    work.then(resolve, reject).finally(() => signal.removeEventListener('abort', abort));
-  });
-}
 
 function settlesWithin(work: Promise<unknown>, ms: number): Promise<boolean> {
   return new Promise((resolve) => {

@@ -15,6 +15,7 @@ export const ERROR_CODES = [
   'no-content-script', // the tab has no content script (chrome:// page, store page, not yet loaded)
   'unsupported', // the requested backend or feature is not available on this machine
   'no-model', // no downloaded model fits this device: the UI offers the model manager
+  'model-downloading', // nothing is stored yet, but a download or conversion is running: the UI says how far it is
   'conversation-lost', // the host no longer holds the conversation (closed, or it made room): the panel sends it again
   'busy', // another context is writing the same model (a download, an import): try again when it is done
   'internal',

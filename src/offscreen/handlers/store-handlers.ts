@@ -5,7 +5,7 @@ import { summarizeGraph } from '../../model/onnx/graph-summary';
 import { ConfigError } from '../../model/config';
 import { CheckpointError } from '../../model/checkpoint-feeds';
 import { SafetensorsError } from '../../model/safetensors';
-import { PagewiseError, type EngineState, type HostHandlers, type storeCommands } from '../../protocol';
+import { PagewiseError, type HostHandlers, type storeCommands } from '../../protocol';
 import type { Backend } from '../../protocol/model-fit';
 import { CheckpointListingError } from '../../store/convert/checkpoint-files';
 import { convertInWorker } from '../../store/convert/conversion-runner';
@@ -18,7 +18,9 @@ import { BUILT_IN_MODELS, candidateFor, candidatesOf, customHubEntry, localCheck
 import { verifyModel } from '../../store/verify-model';
 import { workerHasher } from '../../store/worker-hasher';
 import type { ModelRecord, WeightDb } from '../../store/weight-db';
+import { DownloadJobs } from '../download-jobs';
 import type { EngineHost } from '../engine-host';
+import type { StoreNotice } from '../../store/file-download';
 
 type StoreHandlers = Pick<HostHandlers, keyof typeof storeCommands>;
 
@@ -38,8 +40,8 @@ export function storeHandlers(host: EngineHost, db: WeightDb): StoreHandlers {
     createHasher: workerHasher,
     locks: navigator.locks,
   };
-  /** This host's running downloads, so that deleting a model can cancel its download first. */
-  const downloads = new Map<string, AbortController>();
+  /** Downloads and conversions: they outlive the page that started them. */
+  const jobs = new DownloadJobs(status);
   /** What graphProblems said of each ONNX graph checked, by graph digest, backend and adapter. */
   const checkedGraphs = new Map<string, string[]>();
 
@@ -97,20 +99,8 @@ export function storeHandlers(host: EngineHost, db: WeightDb): StoreHandlers {
     }
   }
 
-  /**
-   * Puts the badge back as it was before a download that did not finish (the engine's own phase wins). The
-   * badge shows one download: when another one of this host's was showing, it goes on showing it.
-   */
-  function restore(before: EngineState): void {
-    if (status.state.phase !== 'downloading') return;
-    const phase = before.phase === 'busy' ? (before.modelId ? 'ready' : 'no-model') : before.phase;
-    if (phase === 'downloading' && before.modelId && downloads.has(before.modelId)) status.set({ phase, modelId: before.modelId, ...(before.progress !== undefined ? { progress: before.progress } : {}) });
-    else if (phase === 'stopped' || phase === 'downloading') status.set({ phase: 'no-model' });
-    else status.set({ phase, ...(before.modelId ? { modelId: before.modelId } : {}), ...(before.error ? { error: before.error } : {}) });
-  }
-
   return {
-    'store.list-models': () => listModels(deps, (id) => downloads.has(id)),
+    'store.list-models': () => listModels(deps, (id) => jobs.has(id)),
 
     'store.plan-download': async ({ modelId, hubBaseUrl, stallTimeoutMs, backend, dtype }, { signal }) => {
       const entry = await entryFor(modelId);
@@ -126,65 +116,47 @@ export function storeHandlers(host: EngineHost, db: WeightDb): StoreHandlers {
 
     'store.download': async (payload, { signal, emit }) => {
       const entry = await entryFor(payload.modelId);
-      if (downloads.has(entry.id)) throw new PagewiseError('busy', `${entry.label} is already downloading.`);
-      const controller = new AbortController();
-      const abort = (): void => controller.abort(signal.reason);
-      signal.addEventListener('abort', abort, { once: true });
-      downloads.set(entry.id, controller);
-      let lastStatus = 0;
-      const before = status.state;
-      status.set({ phase: 'downloading', modelId: entry.id, progress: 0 });
-      try {
-        const onProgress = (progress: DownloadProgress) => {
-          emit({ type: 'progress', ...progress });
-          const now = performance.now();
-          if (now - lastStatus < STATUS_INTERVAL_MS) return;
-          lastStatus = now;
-          const { bytes, totalBytes } = progress.overall;
-          status.set({ phase: 'downloading', modelId: entry.id, progress: totalBytes > 0 ? Math.min(1, bytes / totalBytes) : 0 });
-        };
-        const common = {
-          entry,
-          hubBaseUrl: hubUrl(payload.hubBaseUrl),
-          approvedBytes: payload.consent.approvedBytes,
-          chunkBytes: payload.chunkBytes ?? DEFAULT_CHUNK_BYTES,
-          ...(payload.stallTimeoutMs ? { stallMs: payload.stallTimeoutMs } : {}),
-        };
-        if (entry.format === 'onnx') await checkOnnxGraph((await planDownload(deps, entry, common.hubBaseUrl, controller.signal)).record, common.hubBaseUrl, controller.signal, payload.stallTimeoutMs);
-        const outcome =
-          entry.format === 'safetensors'
-            ? await convertInWorker({ ...common, targets: await fittingTargets(entry, { backend: payload.backend, dtype: payload.dtype }), pagewiseVersion: __PAGEWISE_VERSION__ }, controller.signal, onProgress, (notice) => emit(notice))
-            : await downloadModel(deps, { ...common, signal: controller.signal, onProgress, onNotice: (notice) => emit(notice) });
-        if (outcome.status === 'verified') status.set({ phase: 'ready', modelId: entry.id });
-        else restore(before);
-        return outcome;
-      } catch (error) {
-        if (controller.signal.aborted) {
-          restore(before);
-          throw new PagewiseError('cancelled', 'The download was paused.');
+      const watcher = { signal, onProgress: (progress: DownloadProgress) => emit({ type: 'progress', ...progress }), onNotice: (notice: StoreNotice) => emit(notice) };
+      return jobs.run({ modelId: entry.id, label: entry.label, converting: entry.format === 'safetensors' }, watcher, async (jobSignal, report) => {
+        try {
+          const common = {
+            entry,
+            hubBaseUrl: hubUrl(payload.hubBaseUrl),
+            approvedBytes: payload.consent.approvedBytes,
+            chunkBytes: payload.chunkBytes ?? DEFAULT_CHUNK_BYTES,
+            ...(payload.stallTimeoutMs ? { stallMs: payload.stallTimeoutMs } : {}),
+          };
+          if (entry.format === 'onnx') await checkOnnxGraph((await planDownload(deps, entry, common.hubBaseUrl, jobSignal)).record, common.hubBaseUrl, jobSignal, payload.stallTimeoutMs);
+          const outcome =
+            entry.format === 'safetensors'
+              ? await convertInWorker({ ...common, targets: await fittingTargets(entry, { backend: payload.backend, dtype: payload.dtype }), pagewiseVersion: __PAGEWISE_VERSION__ }, jobSignal, report.progress, report.notice)
+              : await downloadModel(deps, { ...common, signal: jobSignal, onProgress: report.progress, onNotice: report.notice });
+          // A model stored while none was usable is what the engine loads next: the badge says it is ready.
+          if (outcome.status === 'verified' && status.modelPhase === 'no-model') status.set({ phase: 'ready', modelId: entry.id, modelLabel: entry.label });
+          return outcome;
+        } catch (error) {
+          if (jobSignal.aborted) throw new PagewiseError('cancelled', jobSignal.reason instanceof Error ? jobSignal.reason.message : 'The download was paused.');
+          if (error instanceof ModelBusyError) throw new PagewiseError('busy', error.message);
+          if (error instanceof PagewiseError) throw error;
+          const message = error instanceof Error ? error.message : String(error);
+          // Nobody may be watching (the page that started it closed): the badge keeps the failure.
+          if (status.modelPhase === 'no-model') status.set({ phase: 'error', modelId: entry.id, modelLabel: entry.label, error: { code: 'internal', message: `${entry.label} could not be downloaded: ${message}` } });
+          throw new PagewiseError('internal', message);
         }
-        if (error instanceof ModelBusyError) {
-          restore(before);
-          throw new PagewiseError('busy', error.message);
-        }
-        if (error instanceof PagewiseError) {
-          restore(before);
-          throw error;
-        }
-        const message = error instanceof Error ? error.message : String(error);
-        status.set({ phase: 'error', modelId: entry.id, error: { code: 'internal', message } });
-        throw new PagewiseError('internal', message);
-      } finally {
-        signal.removeEventListener('abort', abort);
-        downloads.delete(entry.id);
-      }
+      });
+    },
+
+    'store.pause-download': async ({ modelId }) => {
+      const paused = jobs.stop(modelId, 'The download was paused.');
+      await jobs.settled(modelId);
+      return { paused };
     },
 
     'store.conversion-targets': async ({ folderName }) => ({ targets: (await fittingTargets(localCheckpointEntry(folderName))).map(({ backend, dtype }) => ({ backend, dtype })) }),
 
     'store.delete-model': async ({ modelId, forgetEntry }) => {
       // The download loop stops at its next step and lets go of the model's lock; the delete waits for that.
-      downloads.get(modelId)?.abort(new DOMException('The model was deleted.', 'AbortError'));
+      jobs.stop(modelId, 'The model was deleted.');
       const freedBytes = await deleteStoredModel(deps, modelId).catch(busyIsBusy);
       if (forgetEntry) await deps.db.deleteCustomEntry(modelId);
       return { freedBytes };

@@ -4,7 +4,7 @@ import { HubBaseUrlSchema } from '../settings';
 
 /**
  * Commands of the weight store: list models, plan and run a download (with the user's consent for its size),
- * pause (cancel the call; chunks stay), delete, re-verify, and add a custom hub model. Only UI pages reach
+ * pause (chunks stay), delete, re-verify, and add a custom hub model. Only UI pages reach
  * these (the command table is served to UI ports alone), so a page or content script can never start a download.
  */
 
@@ -122,7 +122,10 @@ export const storeCommands = {
     result: DownloadPlanSchema,
     event: v.never(),
   },
-  /** Downloads (or resumes) a model. Cancelling the call pauses it: stored chunks stay for the next call. */
+  /**
+   * Downloads (or resumes) a model, or joins its download when one runs. The download belongs to the engine host:
+   * cancelling this call (closing the page) only stops watching it; `store.pause-download` pauses it.
+   */
   'store.download': {
     payload: v.object({
       modelId: ModelId,
@@ -137,6 +140,12 @@ export const storeCommands = {
     }),
     result: DownloadResultSchema,
     event: DownloadEventSchema,
+  },
+  /** Pauses a running download or conversion where it is: what it stored stays for the next download call. */
+  'store.pause-download': {
+    payload: v.object({ modelId: ModelId }),
+    result: v.object({ paused: v.boolean() }),
+    event: v.never(),
   },
   /**
    * The graphs a checkpoint in a folder on this computer can be converted to here, best first, as the fit rules

@@ -1,5 +1,6 @@
 import type { EngineState } from '../../protocol';
 import type { EngineConnection } from './engine-connection';
+import { formatEta, formatPercent } from './format';
 import { t } from './i18n';
 
 /**
@@ -26,7 +27,16 @@ function render(
 ): void {
   container.dataset['phase'] = state.phase;
   parts.label.textContent = t(`enginePhase_${state.phase.replace('-', '_')}`);
-  parts.detail.textContent = state.error?.message ?? state.notice ?? state.modelId ?? '';
+  parts.detail.textContent = state.error?.message ?? state.notice ?? detailOf(state);
   parts.progress.hidden = state.progress === undefined;
   if (state.progress !== undefined) parts.progress.value = state.progress;
+}
+
+/** The model by name, and a download's progress while one runs (whichever page started it). */
+function detailOf(state: EngineState): string {
+  const job = state.downloads?.[0];
+  const name = state.modelLabel ?? state.modelId ?? '';
+  if (!job) return name;
+  const figures = t('engineDownloadFigures', [job.label, formatPercent(job.totalBytes > 0 ? job.bytes / job.totalBytes : 0), formatEta(job.etaSeconds)]);
+  return state.phase === 'downloading' || !name ? figures : `${name} · ${figures}`;
 }

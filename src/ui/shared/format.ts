@@ -14,8 +14,15 @@ export function formatBytes(bytes: number): string {
   return new Intl.NumberFormat(lang(), { style: 'unit', unit: unit as string, maximumFractionDigits: 1 }).format(bytes / (scale as number));
 }
 
+/** kB/s under 1 MB/s, so that a slow link reads "250 kB/s" rather than "0 MB/s". */
 export function formatRate(bytesPerSecond: number): string {
-  return new Intl.NumberFormat(lang(), { style: 'unit', unit: 'megabyte-per-second', maximumFractionDigits: 1 }).format(bytesPerSecond / 1e6);
+  const [unit, scale] = bytesPerSecond >= 1e6 ? ['megabyte-per-second', 1e6] : ['kilobyte-per-second', 1e3];
+  return new Intl.NumberFormat(lang(), { style: 'unit', unit: unit as string, maximumFractionDigits: bytesPerSecond >= 1e6 ? 1 : 0 }).format(bytesPerSecond / (scale as number));
+}
+
+/** A fraction as a percentage in the reader's locale ("43 %", "٤٣٪"). */
+export function formatPercent(fraction: number): string {
+  return new Intl.NumberFormat(lang(), { style: 'percent', maximumFractionDigits: 0 }).format(fraction);
 }
 
 /** Minutes and seconds left, or a word for "unknown" while the rate is not known yet. */

@@ -1,4 +1,5 @@
 import { PagewiseError, type SummaryOptions } from '../../protocol';
+import { formatEta, formatPercent } from '../shared/format';
 import { t } from '../shared/i18n';
 import { startUiPage } from '../shared/ui-page';
 import { AnswerView } from './answer-view';
@@ -21,7 +22,16 @@ const askForm = document.getElementById('ask-form') as HTMLFormElement;
 function explain(error: unknown): string {
   if (error instanceof PagewiseError && error.code === 'cancelled') return t('cancelled');
   if (error instanceof PagewiseError && error.code === 'no-model') return t('noModelDownloaded');
+  if (error instanceof PagewiseError && error.code === 'model-downloading') return stillDownloading();
   return error instanceof Error ? error.message : String(error);
+}
+
+/** The model is on its way: how far it is and how long it should take, from the engine state. */
+function stillDownloading(): string {
+  const job = connection.currentState.downloads?.[0];
+  if (!job) return t('modelDownloadingSoon');
+  const done = job.totalBytes > 0 ? job.bytes / job.totalBytes : 0;
+  return t(job.converting ? 'modelConvertingNow' : 'modelDownloadingNow', [job.label, formatPercent(done), formatEta(job.etaSeconds)]);
 }
 
 /** With no model for this device the only way forward is the model manager: offer it right there. */

@@ -1,4 +1,4 @@
-import type { DownloadResult, ModelSummary } from '../../../protocol';
+import type { DownloadEvent, DownloadJob, DownloadResult, ModelSummary } from '../../../protocol';
 import { button, el } from '../../shared/dom';
 import type { EngineConnection } from '../../shared/engine-connection';
 import { errorMessage, formatBytes, isCancelled } from '../../shared/format';
@@ -27,11 +27,17 @@ export function quotaText(neededBytes: number, availableBytes: number, quotaByte
 /**
  * Downloading a model from the hub: the user first sees what it costs against the free space and says yes;
  * then live progress (bytes, rate, time left, current file) with pause and cancel; and when space runs out, the
- * figures and an offer to delete other models to make room. Downloads run in the engine host.
+ * figures and an offer to delete other models to make room. Downloads run in the engine host and go on when
+ * this page closes; a download this page did not start (before it opened, or in another tab) shows with the
+ * figures the engine state carries, and the same controls.
  */
 export class DownloadFlow {
+  /** Downloads this page started and watches through its own call (their events are the richest figures). */
+  private readonly own = new Set<string>();
+  /** Downloads this page shows from the engine state, with the panel that shows them. */
+  private readonly watched = new Map<string, (event: DownloadEvent) => void>();
   /** Downloads stopped by Cancel, whose ending is reported by cancel() rather than as a pause. */
-  private readonly cancelled = new WeakSet<AbortController>();
+  private readonly cancelled = new Set<string>();
 
   constructor(
     private readonly connection: EngineConnection,
@@ -40,14 +46,33 @@ export class DownloadFlow {
   ) {}
 
   isRunning(modelId: string): boolean {
-    return this.panels.get(modelId)?.controller !== undefined;
+    return this.own.has(modelId) || this.watched.has(modelId);
   }
 
-  /** Pause and cancel, for the row of a model this page is downloading. */
+  /** Pause and cancel, for the row of a model being downloaded. */
   controls(model: ModelSummary): HTMLButtonElement[] {
-    const controller = this.panels.get(model.id)?.controller;
-    if (!controller) return [];
-    return [button(t('models_pause'), () => controller.abort(), 'pause'), button(t('models_cancel'), () => void this.cancel(model, controller), 'cancel', true)];
+    return [button(t('models_pause'), () => void this.pause(model), 'pause'), button(t('models_cancel'), () => void this.cancel(model), 'cancel', true)];
+  }
+
+  /** The host's running downloads, from the engine state: those this page did not start get a panel here. */
+  showRunning(jobs: readonly DownloadJob[]): void {
+    for (const job of jobs) {
+      if (this.own.has(job.modelId)) continue;
+      let show = this.watched.get(job.modelId);
+      if (!show) {
+        const created = progressPanel();
+        show = created.show;
+        this.watched.set(job.modelId, show);
+        this.panels.show(job.modelId, created.panel);
+      }
+      const { bytes, totalBytes, rateBps, etaSeconds, file } = job;
+      show({ type: 'progress', overall: { bytes, totalBytes, rateBps, ...(etaSeconds !== undefined ? { etaSeconds } : {}) }, file: file ?? { path: '', bytes: 0, size: 0 } });
+    }
+    for (const modelId of [...this.watched.keys()]) {
+      if (jobs.some((job) => job.modelId === modelId)) continue;
+      this.watched.delete(modelId);
+      if (!this.cancelled.has(modelId)) this.panels.clear(modelId);
+    }
   }
 
   async askConsent(model: ModelSummary): Promise<void> {
@@ -73,21 +98,31 @@ export class DownloadFlow {
   }
 
   private async download(model: ModelSummary, approvedBytes: number, hub: string | undefined): Promise<void> {
-    const controller = new AbortController();
     const { panel, show: onEvent } = progressPanel();
-    this.panels.show(model.id, panel, controller);
+    this.own.add(model.id);
+    this.cancelled.delete(model.id);
+    this.panels.show(model.id, panel);
     try {
-      const result = await this.connection.engine.call(
-        'store.download',
-        { modelId: model.id, consent: { approvedBytes }, ...(hub ? { hubBaseUrl: hub } : {}) },
-        { signal: controller.signal, onEvent },
-      );
+      const result = await this.connection.engine.call('store.download', { modelId: model.id, consent: { approvedBytes }, ...(hub ? { hubBaseUrl: hub } : {}) }, { onEvent });
+      this.own.delete(model.id);
       await this.finished(model, result);
     } catch (error) {
-      if (this.cancelled.has(controller)) return;
+      this.own.delete(model.id);
+      if (this.cancelled.has(model.id)) return;
       await this.shelf.refresh();
       if (isCancelled(error)) this.panels.message(model.id, 'info', t('models_paused'));
       else this.panels.message(model.id, 'error', t('models_downloadFailed', [errorMessage(error)]));
+    }
+  }
+
+  private async pause(model: ModelSummary): Promise<void> {
+    try {
+      await this.connection.engine.call('store.pause-download', { modelId: model.id });
+      // A download this page started says so when its call ends; one it only watched says so here.
+      if (!this.own.has(model.id)) this.panels.message(model.id, 'info', t('models_paused'));
+      await this.shelf.refresh();
+    } catch (error) {
+      this.panels.message(model.id, 'error', errorMessage(error));
     }
   }
 
@@ -116,10 +151,10 @@ export class DownloadFlow {
     await this.askConsent(model);
   }
 
-  private async cancel(model: ModelSummary, controller: AbortController): Promise<void> {
-    this.cancelled.add(controller);
-    controller.abort();
+  private async cancel(model: ModelSummary): Promise<void> {
+    this.cancelled.add(model.id);
     try {
+      // Deleting the model stops its download first (in the engine host), then removes what it stored.
       await this.shelf.deleteModel(model.id);
       this.panels.message(model.id, 'info', t('models_cancelled'));
     } catch (error) {

@@ -34,12 +34,12 @@ class ModelManager implements ModelShelf {
     root.classList.add('model-manager');
     const refresh = (): Promise<void> => this.refresh();
     root.replaceChildren(el('h2', { textContent: t('models_heading') }), this.storage, this.list, addModelForm(connection, refresh), importFolderForm(this.db, connection, refresh));
-    // Closing the page pauses the downloads it started: nobody would see their progress or consent to more.
-    addEventListener('pagehide', () => this.panels.abortAll());
-    // A download started elsewhere (another options tab) shows here as it starts and ends.
-    let downloading: string | undefined;
+    // Downloads belong to the engine host: one started before this page opened, or in another tab, shows here
+    // with its figures and controls, and the list refreshes as one starts or ends.
+    let downloading = '';
     connection.onState((state) => {
-      const now = state.phase === 'downloading' ? state.modelId : undefined;
+      this.downloads.showRunning(state.downloads ?? []);
+      const now = (state.downloads ?? []).map((job) => job.modelId).join('\n');
       if (now === downloading) return;
       downloading = now;
       void this.refresh();
@@ -48,8 +48,8 @@ class ModelManager implements ModelShelf {
 
   async refresh(): Promise<void> {
     try {
-      const state = this.connection.currentState;
-      const listed = await listModels({ db: this.db, estimate: () => navigator.storage.estimate() }, (id) => state.phase === 'downloading' && state.modelId === id);
+      const running = new Set((this.connection.currentState.downloads ?? []).map((job) => job.modelId));
+      const listed = await listModels({ db: this.db, estimate: () => navigator.storage.estimate() }, (id) => running.has(id));
       this.models = listed.models;
       this.storage.textContent = t('models_storage', [formatBytes(listed.usageBytes), formatBytes(listed.availableBytes)]);
       this.render();
@@ -69,7 +69,7 @@ class ModelManager implements ModelShelf {
   }
 
   private row(model: ModelSummary): HTMLLIElement {
-    const stateKey = model.downloading && !this.downloads.isRunning(model.id) ? 'downloading' : model.state;
+    const stateKey = model.downloading ? 'downloading' : model.state;
     const state = el('span', { className: 'model-state', textContent: t(`models_state_${stateKey}`) });
     state.dataset['state'] = stateKey;
     const size = model.state === 'partial' ? t('models_partOf', [formatBytes(model.storedBytes), formatBytes(model.sizeBytes)]) : model.sizeBytes > 0 ? formatBytes(model.sizeBytes) : '';
@@ -83,9 +83,7 @@ class ModelManager implements ModelShelf {
   }
 
   private actions(model: ModelSummary): HTMLButtonElement[] {
-    if (this.downloads.isRunning(model.id)) return this.downloads.controls(model);
-    // Downloading in another tab: that tab has the controls.
-    if (model.downloading) return [];
+    if (model.downloading || this.downloads.isRunning(model.id)) return this.downloads.controls(model);
     const actions: HTMLButtonElement[] = [];
     if (model.state !== 'verified' && model.source === 'hub') {
       const resume = model.state === 'partial';

@@ -4,8 +4,6 @@ export type PanelKind = 'info' | 'warning' | 'error';
 
 interface RowPanel {
   panel: HTMLElement;
-  /** Set while a download this page started runs; aborting it pauses the download. */
-  controller?: AbortController;
 }
 
 /**
@@ -21,8 +19,8 @@ export class RowPanels {
     return this.panels.get(modelId);
   }
 
-  show(modelId: string, panel: HTMLElement, controller?: AbortController): void {
-    this.panels.set(modelId, { panel, ...(controller ? { controller } : {}) });
+  show(modelId: string, panel: HTMLElement): void {
+    this.panels.set(modelId, { panel });
     this.render();
   }
 
@@ -42,11 +40,6 @@ export class RowPanels {
   clear(modelId: string): void {
     this.panels.delete(modelId);
     this.render();
-  }
-
-  /** Pauses every download this page runs; the page is going away and cannot show their progress. */
-  abortAll(): void {
-    for (const { controller } of this.panels.values()) controller?.abort();
   }
 }
 
