@@ -1,5 +1,6 @@
 import browser from 'webextension-polyfill';
 import { dispatchOneShot, pageCommands, type Handlers, type PageInfo } from '../protocol';
+import { isPdf } from './page/visible-text';
 import { extractHandlers } from './extract/extract-handlers';
 
 /**
@@ -15,6 +16,7 @@ function pageInfo(): PageInfo {
     url: location.href.slice(0, 8192),
     title: document.title.slice(0, 2048),
     lang: (document.documentElement.lang || '').slice(0, 64),
+    pdf: isPdf(document),
   };
 }
 

@@ -170,6 +170,16 @@ export class EngineHost {
     return this.unloadNow();
   }
 
+  /**
+   * A model was deleted from the store: if it is the loaded one (or the one the badge names), let it go, so the
+   * badge never says "Ready" beside a model that is gone.
+   */
+  async forget(modelId: string): Promise<void> {
+    await this.loads;
+    if (this.loaded?.result.modelId === modelId) await this.unloadNow();
+    if (this.status.state.modelId === modelId && this.status.modelPhase !== 'loading') this.status.set({ phase: 'no-model' });
+  }
+
   private async unloadNow(): Promise<boolean> {
     const current = this.loaded;
     this.loaded = undefined;

@@ -11,6 +11,8 @@ export const PageInfoSchema = v.object({
   title: v.pipe(v.string(), v.maxLength(2048)),
   /** The page's declared language (`<html lang>`), empty when it declares none. */
   lang: v.pipe(v.string(), v.maxLength(64)),
+  /** A PDF shown in the browser's viewer, whose text the viewer keeps to itself. */
+  pdf: v.boolean(),
 });
 export type PageInfo = v.InferOutput<typeof PageInfoSchema>;
 

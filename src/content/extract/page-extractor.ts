@@ -1,7 +1,7 @@
 import { Readability } from '@mozilla/readability';
 import { EXTRACT_LIMITS, type ExtractedPage } from '../../protocol/content-messages';
 import { collectText, type CollectedText } from './block-collector';
-import { isAdSlot, isNoise, isNonText } from '../page/visible-text';
+import { isAdSlot, isNoise, isNonText, isPdf } from '../page/visible-text';
 
 /** Reader mode must keep at least this much text, or the page is read as visible text instead. */
 const MIN_ARTICLE_CHARS = 200;
@@ -18,6 +18,7 @@ export function extractPage(doc: Document, selection: string): ExtractedPage {
     url: doc.location?.href.slice(0, 8192) ?? '',
     title: (doc.title.trim() || article?.title || '').slice(0, 2048),
     lang: (doc.documentElement.lang || article?.lang || '').slice(0, 64),
+    pdf: isPdf(doc),
     source: article ? 'article' : 'visible-text',
     headings: text.headings,
     blocks: text.blocks,

@@ -39,3 +39,11 @@ function isRendered(element: Element): boolean {
   const style = view.getComputedStyle(element);
   return style.display !== 'none' && style.visibility !== 'hidden';
 }
+
+/**
+ * A PDF in the browser's viewer: the tab's document is a wrapper around the viewer's plugin frame, and the text
+ * stays inside the viewer, out of a content script's reach.
+ */
+export function isPdf(doc: Document): boolean {
+  return doc.contentType === 'application/pdf';
+}

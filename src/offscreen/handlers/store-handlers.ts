@@ -157,6 +157,7 @@ export function storeHandlers(host: EngineHost, db: WeightDb): StoreHandlers {
     'store.delete-model': async ({ modelId, forgetEntry }) => {
       // The download loop stops at its next step and lets go of the model's lock; the delete waits for that.
       jobs.stop(modelId, 'The model was deleted.');
+      await host.forget(modelId);
       const freedBytes = await deleteStoredModel(deps, modelId).catch(busyIsBusy);
       if (forgetEntry) await deps.db.deleteCustomEntry(modelId);
       return { freedBytes };

@@ -47,7 +47,7 @@ export function summarizeHandlers(host: EngineHost): SummarizeHandlers {
       const model = await summaryModel(contextTokens, signal, emit);
       const budget = summaryBudgets(model.contextTokens, conversation.options).ask;
       const messages = plannedOrExplained(() => followUpMessages({ ...conversation, question }, budget, model.contextTokens, model.meter));
-      emit({ type: 'progress', stage: 'final', part: 1, parts: 1 });
+      emit({ type: 'progress', stage: 'final', part: 1, parts: 1, pageParts: 0 });
       const answer = await model.generate(checked(messages, budget, model), budget, signal, (type, text) => emit({ type, text }));
       conversations.addTurn(conversationId, { question, answer: answer.answer });
       return { text: answer.answer, thinking: answer.thinking, reusedTokens: answer.reusedTokens, promptTokens: answer.promptTokens };

@@ -45,12 +45,16 @@ export const FOLLOW_UP_TURNS_KEPT = 20;
 const SummaryEventSchema = v.variant('type', [
   /** No model was loaded (first use, or the engine was closed when idle): the cached one is loading. */
   v.object({ type: v.literal('loading'), fraction: v.pipe(v.number(), v.minValue(0), v.maxValue(1)) }),
-  /** Work on part `part` of `parts` (1-based): map (a part of a long page), reduce (merging notes), final. */
+  /**
+   * Step `part` of `parts` (1-based, every step of the plan): map (reading part `part` of the page's `pageParts`),
+   * reduce (merging notes), final (writing the answer).
+   */
   v.object({
     type: v.literal('progress'),
     stage: v.picklist(['map', 'reduce', 'final']),
     part: v.pipe(v.number(), v.integer(), v.minValue(1)),
     parts: v.pipe(v.number(), v.integer(), v.minValue(1)),
+    pageParts: v.pipe(v.number(), v.integer(), v.minValue(0)),
   }),
   /** Text as the model writes it: `thinking` is folded away in the UI, `answer` is the summary itself. */
   v.object({ type: v.literal('thinking'), text: TextLimit(100_000) }),

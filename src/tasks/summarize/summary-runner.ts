@@ -39,7 +39,7 @@ export async function runSummary(
   const { title, options, budgets } = plan;
   let part = 0;
   const step = async (stage: 'map' | 'reduce', messages: ChatMessage[], budget: StageBudget): Promise<string> => {
-    emit({ type: 'progress', stage, part: ++part, parts: plan.parts });
+    emit({ type: 'progress', stage, part: ++part, parts: plan.parts, pageParts: plan.chunks.length });
     const { answer } = await model.generate(checked(messages, budget, model), budget, signal);
     // The plan counted on each note's cap: a model that skipped thinking and wrote on is cut there.
     return fitText(answer, noteTokens(budgets), model.meter);
@@ -61,7 +61,7 @@ export async function runSummary(
     grounding = notesGrounding(notes);
   }
 
-  emit({ type: 'progress', stage: 'final', part: ++part, parts: plan.parts });
+  emit({ type: 'progress', stage: 'final', part: ++part, parts: plan.parts, pageParts: plan.chunks.length });
   const messages = summaryMessages(title, grounding, options);
   const answer = await model.generate(checked(messages, budgets.final, model), budgets.final, signal, (channel, text) =>
     emit({ type: channel, text }),

@@ -1,7 +1,7 @@
 import { BACKENDS, type Backend } from '../../protocol';
 import { byId } from '../shared/dom';
 import type { EngineConnection } from '../shared/engine-connection';
-import { errorMessage } from '../shared/format';
+import { errorMessage, formatDuration, formatNumber } from '../shared/format';
 import { t } from '../shared/i18n';
 import { mountSpeedTest } from './measure-speed';
 import { mountRefusedMessages } from './refused-messages';
@@ -25,16 +25,10 @@ async function selfTest(connection: EngineConnection, backend: Backend, start: H
   output.textContent = t('selfTestRunning');
   try {
     const result = await connection.engine.call('diagnostics.self-test', { backend });
-    output.textContent = t('selfTestPassed', [
-      backend,
-      result.maxAbsError.toExponential(2),
-      result.createMs.toFixed(0),
-      result.runMs.toFixed(1),
-      String(result.wasmThreads),
-      result.adapter ?? '—',
-    ]);
+    const details = t('selfTestDetails', [formatNumber(result.maxAbsError, 8), formatDuration(result.createMs), formatDuration(result.runMs), formatNumber(result.wasmThreads), result.adapter ?? '—']);
+    output.textContent = `${t('selfTestPassed', [t(`selfTestWhere_${backend}`)])}\n${details}`;
   } catch (error) {
-    output.textContent = t('selfTestFailed', [backend, errorMessage(error)]);
+    output.textContent = t('selfTestFailed', [t(`selfTestWhere_${backend}`), errorMessage(error)]);
   } finally {
     start.disabled = false;
   }

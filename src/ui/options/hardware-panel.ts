@@ -63,10 +63,7 @@ function costs(report: HardwareReport): HTMLElement {
   return el('div', {}, el('h3', { textContent: t('hardwareCostsHeading') }), list);
 }
 
-/**
- * The probe runs in the engine's offscreen document, so it starts the engine: do it only when the user opens
- * the section, never just because the settings page was opened.
- */
+/** The details of the probe (which runs in the engine host) are shown when the user opens the section. */
 export function mountHardwarePanel(section: HTMLElement, connection: EngineConnection): void {
   const body = el('div');
   const details = el('details', {}, el('summary', { textContent: t('hardwareHeading') }), body);

@@ -5,6 +5,7 @@ import { mountEngineSettings, mountUnloadButton } from './engine-settings';
 import { mountHardwarePanel } from './hardware-panel';
 import { mountHubSetting } from './hub-setting';
 import { mountModelManager } from './models/model-manager';
+import './options.css';
 
 // The one place the options page is put together: one engine connection, shared by every section.
 const connection = startUiPage();

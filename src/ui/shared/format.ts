@@ -38,6 +38,13 @@ export function formatDuration(ms: number): string {
   return new Intl.NumberFormat(lang(), { style: 'unit', unit: unit as string, maximumFractionDigits: digits as number }).format(value as number);
 }
 
+/** A rough time left for a person: seconds under a minute ("40 sec"), else whole minutes ("3 min"). */
+export function formatApproxDuration(ms: number): string {
+  const seconds = Math.max(1, Math.round(ms / 1000));
+  const [unit, value] = seconds < 60 ? ['second', Math.ceil(seconds / 5) * 5] : ['minute', Math.round(seconds / 60)];
+  return new Intl.NumberFormat(lang(), { style: 'unit', unit: unit as string, unitDisplay: 'short' }).format(value as number);
+}
+
 export function formatTime(epochMs: number): string {
   return new Intl.DateTimeFormat(lang(), { dateStyle: 'short', timeStyle: 'medium' }).format(epochMs);
 }

@@ -1,4 +1,5 @@
 import type { SummaryEvent, SummaryFormat } from '../../protocol';
+import { formatApproxDuration, formatNumber } from '../shared/format';
 import { localizeDocument, t } from '../shared/i18n';
 import { renderMarkdown } from './markdown-renderer';
 
@@ -13,9 +14,12 @@ export interface AnswerActions {
  * nodes from the safe Markdown renderer.
  */
 export class AnswerView {
+  private static count = 0;
   readonly root: HTMLElement;
   private answer = '';
   private thinking = '';
+  /** When the first step of a long page began: the pace of the steps since gives the time left. */
+  private stepsStartedAt: number | undefined;
   private readonly part = <T extends HTMLElement>(role: string): T => this.root.querySelector<T>(`[data-role="${role}"]`)!;
 
   constructor(
@@ -26,6 +30,10 @@ export class AnswerView {
     this.root = (template.content.firstElementChild as HTMLElement).cloneNode(true) as HTMLElement;
     localizeDocument(this.root);
     this.part('output').dataset['format'] = format;
+    // The bar is named by the line beside it, which says what is being done.
+    const label = this.part('progress-label');
+    label.id = `progress-label-${++AnswerView.count}`;
+    this.part('progress-bar').setAttribute('aria-labelledby', label.id);
     this.part('cancel').addEventListener('click', actions.onCancel);
     this.part('copy').addEventListener('click', () => void this.copy());
     const regenerate = actions.onRegenerate;
@@ -40,7 +48,7 @@ export class AnswerView {
 
   onEvent(event: SummaryEvent): void {
     if (event.type === 'loading') this.loading(event.fraction);
-    else if (event.type === 'progress') this.progress(event.stage, event.part, event.parts);
+    else if (event.type === 'progress') this.progress(event);
     else if (event.type === 'thinking') this.addThinking(event.text);
     else this.setAnswer(this.answer + event.text);
   }
@@ -56,12 +64,16 @@ export class AnswerView {
     this.setRunning(false);
   }
 
-  /** Shows what went wrong; `openModels` adds the way out when the fix is downloading a model. */
-  fail(message: string, openModels?: () => void): void {
+  /**
+   * Shows what went wrong, with only the ways out that can help: `openModels` when the fix is downloading a
+   * model, Regenerate only when trying again can change the outcome (`retry`).
+   */
+  fail(message: string, ways: { openModels?: () => void; retry: boolean }): void {
     this.note(message);
     const open = this.part('open-models');
-    open.hidden = !openModels;
-    if (openModels) open.addEventListener('click', openModels, { once: true });
+    open.hidden = !ways.openModels;
+    if (ways.openModels) open.addEventListener('click', ways.openModels, { once: true });
+    if (!ways.retry) this.part('regenerate').dataset['enabled'] = 'no';
     this.part('progress').hidden = true;
     this.setRunning(false);
   }
@@ -75,6 +87,8 @@ export class AnswerView {
 
   private setRunning(running: boolean): void {
     this.root.dataset['state'] = running ? 'running' : 'done';
+    // Screen readers read the answer once it is whole, not token by token.
+    this.part('output').setAttribute('aria-busy', String(running));
     this.part('cancel').hidden = !running;
     this.part('copy').hidden = running || this.answer.trim() === '';
     this.part('regenerate').hidden = running || this.part('regenerate').dataset['enabled'] !== 'yes';
@@ -89,12 +103,20 @@ export class AnswerView {
     this.root.dataset['loading'] = fraction < 1 ? 'yes' : 'done';
   }
 
-  private progress(stage: 'map' | 'reduce' | 'final', part: number, parts: number): void {
+  /**
+   * A long page's steps: which part is being read (of the page's parts, not of every step), merging, writing;
+   * after the first step, the time left at the pace measured so far on this device.
+   */
+  private progress(event: Extract<SummaryEvent, { type: 'progress' }>): void {
+    const { stage, part, parts, pageParts } = event;
     const line = this.part('progress');
     line.hidden = parts <= 1 && stage === 'final';
     line.querySelector('progress')!.value = (part - 1) / parts;
-    const key = stage === 'map' ? 'progressReadingPart' : stage === 'reduce' ? 'progressMergingNotes' : 'progressWriting';
-    this.part('progress-label').textContent = t(key, [String(part), String(parts)]);
+    const what = stage === 'map' ? t('progressReadingPart', [formatNumber(part), formatNumber(pageParts)]) : t(stage === 'reduce' ? 'progressMergingNotes' : 'progressWriting');
+    this.stepsStartedAt ??= performance.now();
+    const done = part - 1;
+    const left = done > 0 ? ((performance.now() - this.stepsStartedAt) / done) * (parts - done) : undefined;
+    this.part('progress-label').textContent = left === undefined ? what : t('progressWithTimeLeft', [what, formatApproxDuration(left)]);
     this.root.dataset['part'] = String(part);
     this.root.dataset['parts'] = String(parts);
   }

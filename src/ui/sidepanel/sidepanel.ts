@@ -34,10 +34,13 @@ function stillDownloading(): string {
   return t(job.converting ? 'modelConvertingNow' : 'modelDownloadingNow', [job.label, formatPercent(done), formatEta(job.etaSeconds)]);
 }
 
+/** Failures that trying again can change: a stop, a crash or a timeout, not a missing model or an unreadable page. */
+const RETRYABLE = new Set(['cancelled', 'engine-crashed', 'engine-unavailable', 'timeout', 'internal', 'conversation-lost', 'busy']);
+
 /** With no model for this device the only way forward is the model manager: offer it right there. */
 function failView(view: AnswerView, error: unknown): void {
-  const noModel = error instanceof PagewiseError && error.code === 'no-model';
-  view.fail(explain(error), noModel ? () => void chrome.runtime.openOptionsPage() : undefined);
+  const code = error instanceof PagewiseError ? error.code : 'internal';
+  view.fail(explain(error), { ...(code === 'no-model' ? { openModels: () => void chrome.runtime.openOptionsPage() } : {}), retry: RETRYABLE.has(code) });
 }
 
 async function summarize(scope: SummaryOptions['scope']): Promise<void> {

@@ -1,4 +1,5 @@
 import { FOLLOW_UP_TURNS_KEPT, PagewiseError, type ExtractedPage, type PortClient, type SummaryEvent, type SummaryOptions } from '../../protocol';
+import { t } from '../shared/i18n';
 
 /**
  * What the panel keeps of a conversation: its id (the engine host holds the rest), and enough to send it again
@@ -42,7 +43,10 @@ export class SummarySession {
     const signal = this.start();
     this.conversation = undefined;
     const { page } = await this.engine().call('tab.extract-page', {}, { signal });
-    if (options.scope === 'selection' && !page.selection) throw new PagewiseError('unsupported', 'Select some text on the page first.');
+    // Said here, before the engine loads a model for nothing, and in the reader's language.
+    if (page.pdf && page.blocks.length === 0) throw new PagewiseError('unsupported', t('pdfNotSupported'));
+    if (options.scope === 'selection' && !page.selection) throw new PagewiseError('unsupported', t('selectTextFirst'));
+    if (options.scope === 'page' && page.blocks.length === 0) throw new PagewiseError('unsupported', t('pageHasNoText'));
     const result = await this.engine().call('task.summarize', { page, options }, { signal, onEvent: (event) => target.onEvent(event) });
     this.conversation = { id: result.conversationId, page, options, summary: result.text, notes: result.notes, turns: [] };
     return result;

@@ -20,7 +20,7 @@ export function randomText(random: RandomSource, words: number, lang = 'en'): st
 export function randomPage(seed: number, targetChars: number): ExtractedPage {
   const random = seededRandom(seed);
   const lang = ['en', 'hi', 'th', 'zh'][Math.floor(random() * 4)]!;
-  const page: ExtractedPage = { url: 'https://example.test/', title: randomText(random, 6, lang), lang, source: 'article', headings: [], blocks: [], selection: '', truncated: false };
+  const page: ExtractedPage = { url: 'https://example.test/', title: randomText(random, 6, lang), lang, pdf: false, source: 'article', headings: [], blocks: [], selection: '', truncated: false };
   let chars = 0;
   while (chars < targetChars) {
     if (random() < 0.2 && page.headings.length < 399) page.headings.push({ level: 2, text: randomText(random, 4, lang) });

@@ -15,7 +15,7 @@ function page(sections: number, paragraphsPerSection: number, selection = ''): E
   const blocks = headings.flatMap((_, s) =>
     Array.from({ length: paragraphsPerSection }, (_, p) => ({ text: `Fact ${s + 1}.${p + 1}: ${'the estuary bore carries sediment upstream. '.repeat(8)}`.trim(), section: s })),
   );
-  return { url: 'https://example.test/a', title: 'Tidal bores', lang: 'en', source: 'article', headings, blocks, selection, truncated: false };
+  return { url: 'https://example.test/a', title: 'Tidal bores', lang: 'en', pdf: false, source: 'article', headings, blocks, selection, truncated: false };
 }
 
 describe('summary plans', () => {
@@ -25,7 +25,7 @@ describe('summary plans', () => {
     const model = fakeSummaryModel(utf8ByteMeter, 8192);
     const events: SummaryEvent[] = [];
     const outcome = await runSummary(plan, model, new AbortController().signal, (e) => events.push(e));
-    expect(events[0]).toEqual({ type: 'progress', stage: 'final', part: 1, parts: 1 });
+    expect(events[0]).toEqual({ type: 'progress', stage: 'final', part: 1, parts: 1, pageParts: 0 });
     expect(events.some((e) => e.type === 'thinking')).toBe(true);
     expect(events.filter((e) => e.type === 'answer').map((e) => e.text).join('')).toBe(outcome.answer);
     expect(outcome.grounding).toContain('Fact 2.2');

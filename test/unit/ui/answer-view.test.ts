@@ -7,13 +7,23 @@ import { beforeAll, describe, expect, test } from 'vitest';
 import { AnswerView } from '../../../src/ui/sidepanel/answer-view';
 
 const ROOT = resolve(import.meta.dirname, '../../..');
-const messages = JSON.parse(readFileSync(join(ROOT, 'public/_locales/en/messages.json'), 'utf8')) as Record<string, { message: string }>;
+const messages = JSON.parse(readFileSync(join(ROOT, 'public/_locales/en/messages.json'), 'utf8')) as Record<string, { message: string; placeholders?: Record<string, { content: string }> }>;
+
+/** chrome.i18n.getMessage as Chrome does it: $NAME$ is the placeholder's content, "$1" the first substitution. */
+function getMessage(key: string, substitutions: string[] = []): string {
+  const entry = messages[key];
+  if (!entry) return '';
+  return entry.message.replace(/\$([A-Za-z0-9_]+)\$/g, (_, name: string) => {
+    const content = entry.placeholders?.[name.toLowerCase()]?.content ?? '';
+    return content.replace(/\$(\d)/g, (__, n: string) => substitutions[Number(n) - 1] ?? '');
+  });
+}
 
 let template: HTMLTemplateElement;
 
 beforeAll(() => {
   (globalThis as unknown as { chrome: unknown }).chrome = {
-    i18n: { getMessage: (key: string) => messages[key]?.message ?? '', getUILanguage: () => 'en' },
+    i18n: { getMessage: (key: string, subs?: string | string[]) => getMessage(key, typeof subs === 'string' ? [subs] : subs), getUILanguage: () => 'en' },
   };
   // Only the template: the rest of the page would have happy-dom fetch its stylesheets.
   const markup = /<template id="answer-template">[\s\S]*?<\/template>/.exec(readFileSync(join(ROOT, 'src/ui/sidepanel/sidepanel.html'), 'utf8'))![0];
@@ -50,10 +60,35 @@ describe('an answer in the side panel', () => {
     }
   });
 
-  test('a failure shows its message', () => {
+  test('a failure shows its message as an alert, and offers Regenerate only when trying again can help', () => {
+    const stopped = newView();
+    stopped.fail('Stopped.', { retry: true });
+    expect(part(stopped, 'error').textContent).toBe('Stopped.');
+    expect(part(stopped, 'error').getAttribute('role')).toBe('alert');
+    expect(stopped.root.dataset['state']).toBe('done');
+    expect(part(stopped, 'regenerate').hidden).toBe(false);
+    const noModel = newView();
+    noModel.fail('No model.', { openModels: () => undefined, retry: false });
+    expect(part(noModel, 'regenerate').hidden).toBe(true);
+    expect(part(noModel, 'open-models').hidden).toBe(false);
+  });
+
+  test('a long page says which part of the page it reads, then the time left at the pace so far; none of it stays after the answer', async () => {
     const view = newView();
-    view.fail('Stopped.');
-    expect(part(view, 'error').textContent).toBe('Stopped.');
-    expect(view.root.dataset['state']).toBe('done');
+    const label = () => part(view, 'progress-label').textContent;
+    view.onEvent({ type: 'progress', stage: 'map', part: 1, parts: 33, pageParts: 28 });
+    expect(label()).toBe('Reading part 1 of 28 of the page');
+    expect(part(view, 'progress-bar').getAttribute('aria-labelledby')).toBe(part(view, 'progress-label').id);
+    await new Promise((r) => setTimeout(r, 20));
+    view.onEvent({ type: 'progress', stage: 'map', part: 2, parts: 33, pageParts: 28 });
+    expect(label()).toMatch(/^Reading part 2 of 28 of the page · about \d+ sec left$/);
+    view.onEvent({ type: 'progress', stage: 'reduce', part: 29, parts: 33, pageParts: 28 });
+    expect(label()).toMatch(/^Combining the notes on each part · about/);
+    view.onEvent({ type: 'progress', stage: 'final', part: 33, parts: 33, pageParts: 28 });
+    expect(label()).toMatch(/^Writing the summary · about/);
+    expect(part(view, 'output').getAttribute('aria-busy')).toBe('true');
+    view.finish('Done.', '');
+    expect(part(view, 'progress').hidden).toBe(true);
+    expect(part(view, 'output').getAttribute('aria-busy')).toBe('false');
   });
 });

@@ -1,4 +1,4 @@
-import type { ModelSummary } from '../../../protocol';
+import type { HardwareReport, ModelSummary, ModelVerdict } from '../../../protocol';
 import { listModels } from '../../../store/model-list';
 import { WeightDb } from '../../../store/weight-db';
 import { button, el } from '../../shared/dom';
@@ -12,9 +12,10 @@ import { RowPanels } from './row-panels';
 import './model-manager.css';
 
 /**
- * The list of models with their size and verified state, and what can be done with each: download (see
- * DownloadFlow), use, re-verify, delete. The list is read from the store directly, so opening the settings
- * does not start the engine; every change goes through the engine host.
+ * The list of models with their size and verified state, how each fits this device (the recommended one first,
+ * in one sentence; asked of the engine host, which probes the hardware but loads no model), and what can be done
+ * with each: download (see DownloadFlow), use, re-verify, delete. The list is read from the store directly;
+ * every change goes through the engine host.
  */
 class ModelManager implements ModelShelf {
   models: ModelSummary[] = [];
@@ -25,6 +26,8 @@ class ModelManager implements ModelShelf {
   private readonly downloads: DownloadFlow;
   /** Models being loaded from this page: a second click waits for the first load instead of starting another. */
   private readonly loading = new Set<string>();
+  /** What this device runs, asked of the engine host once: which model to recommend, and why the others not. */
+  private hardware: HardwareReport | undefined;
 
   constructor(
     root: HTMLElement,
@@ -47,10 +50,11 @@ class ModelManager implements ModelShelf {
   }
 
   async refresh(): Promise<void> {
+    this.hardware ??= await this.connection.engine.call('engine.hardware', {}).catch(() => undefined);
     try {
       const running = new Set((this.connection.currentState.downloads ?? []).map((job) => job.modelId));
       const listed = await listModels({ db: this.db, estimate: () => navigator.storage.estimate() }, (id) => running.has(id));
-      this.models = listed.models;
+      this.models = byFit(listed.models, this.hardware);
       this.storage.textContent = t('models_storage', [formatBytes(listed.usageBytes), formatBytes(listed.availableBytes)]);
       this.render();
     } catch (error) {
@@ -75,7 +79,9 @@ class ModelManager implements ModelShelf {
     const size = model.state === 'partial' ? t('models_partOf', [formatBytes(model.storedBytes), formatBytes(model.sizeBytes)]) : model.sizeBytes > 0 ? formatBytes(model.sizeBytes) : '';
     const meta = [t(`models_backend_${model.backend}`), size, model.commit ? t('models_commit', [model.commit.slice(0, 10)]) : ''].filter(Boolean).join(' · ');
     const head = el('div', { className: 'model-head' }, el('span', { className: 'model-label', textContent: model.label }), state);
-    const item = el('li', { className: 'model' }, head, el('div', { className: 'model-meta', textContent: meta }), ...provenance(model), el('div', { className: 'actions' }, ...this.actions(model)));
+    const fit = fitLine(model, this.hardware);
+    const item = el('li', { className: 'model' }, head, el('div', { className: 'model-meta', textContent: meta }), ...fit, ...provenance(model), el('div', { className: 'actions' }, ...this.actions(model)));
+    if (fit[0]?.dataset['fit'] === 'recommended') item.dataset['recommended'] = 'yes';
     item.dataset['modelId'] = model.id;
     const panel = this.panels.get(model.id)?.panel;
     if (panel) item.append(panel);
@@ -87,7 +93,9 @@ class ModelManager implements ModelShelf {
     const actions: HTMLButtonElement[] = [];
     if (model.state !== 'verified' && model.source === 'hub') {
       const resume = model.state === 'partial';
-      actions.push(button(t(resume ? 'models_resume' : 'models_download'), () => void this.downloads.askConsent(model), resume ? 'resume' : 'download'));
+      // The primary button goes to the model this device should get; any other is offered, not pushed.
+      const secondary = !resume && verdictOf(model, this.hardware)?.fit !== 'recommended' && this.hardware !== undefined && !model.custom;
+      actions.push(button(t(resume ? 'models_resume' : 'models_download'), () => void this.downloads.askConsent(model), resume ? 'resume' : 'download', secondary));
     }
     if (model.state === 'verified') {
       actions.push(button(t('models_use'), () => void this.use(model), 'use'), button(t('models_verify'), () => void this.verify(model), 'verify', true));
@@ -133,6 +141,39 @@ class ModelManager implements ModelShelf {
       this.panels.message(model.id, 'error', errorMessage(error));
     }
   }
+}
+
+type Fit = 'recommended' | 'fits' | 'does-not-fit';
+
+/** How a built-in model fits this device: the recommended one (the engine's choice), another that runs, or why not. */
+function verdictOf(model: ModelSummary, report: HardwareReport | undefined): { fit: Fit; verdict: ModelVerdict | undefined } | undefined {
+  if (!report) return undefined;
+  const verdicts = report.verdicts.filter((v) => v.candidate.modelId === model.id);
+  if (verdicts.length === 0) return undefined;
+  const fitting = verdicts.find((v) => v.reason === undefined && v.candidate.backend === model.backend) ?? verdicts.find((v) => v.reason === undefined);
+  if (!fitting) return { fit: 'does-not-fit', verdict: verdicts[0] };
+  return { fit: report.choice.ok && report.choice.candidate?.modelId === model.id ? 'recommended' : 'fits', verdict: fitting };
+}
+
+/** Recommended first, then the others that run here, then those that do not; custom models after the built-ins. */
+function byFit(models: ModelSummary[], report: HardwareReport | undefined): ModelSummary[] {
+  const rank = (model: ModelSummary): number => ({ recommended: 0, fits: 1, 'does-not-fit': 2 })[verdictOf(model, report)?.fit ?? 'fits'] + (model.custom ? 3 : 0);
+  return [...models].sort((a, b) => rank(a) - rank(b));
+}
+
+/** One sentence under a built-in model: recommended for this device and why, runs here, or why it does not. */
+function fitLine(model: ModelSummary, report: HardwareReport | undefined): HTMLElement[] {
+  const judged = verdictOf(model, report);
+  if (!judged?.verdict) return [];
+  const { fit, verdict } = judged;
+  const where = t(verdict.candidate.backend === 'webgpu' ? 'hardwareOnGpu' : 'hardwareOnCpu');
+  const text =
+    fit === 'does-not-fit'
+      ? t('models_fitNo', [t(`hardwareReason_${verdict.reason!.replaceAll('-', '_')}`)])
+      : t(fit === 'recommended' ? 'models_fitRecommended' : 'models_fitYes', [where, formatBytes(verdict.memoryBytes)]);
+  const line = el('p', { className: 'model-fit', textContent: text });
+  line.dataset['fit'] = fit;
+  return [line];
 }
 
 /**
