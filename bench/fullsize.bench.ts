@@ -134,11 +134,22 @@ async function inBrowser(model: FullSizeModel, checkpoint: VirtualCheckpoint): P
     console.log(`${entry.label}: converting ${mb(plan.totalBytes).toFixed(0)} MB into ${plan.dtype} for ${plan.backend} (${mb(plan.occupiesBytes).toFixed(0)} MB stored)`);
     let convertMs = 0;
     const cpuBefore = await threadCpuSeconds(ext.userDataDir);
+    // Worker threads end with the conversion and take their line in /proc with them: read it while they run.
+    const cpuSeen = { ...cpuBefore };
     const peakBytes = await peakGrowth(
       ext.userDataDir,
       async () => {
         const start = performance.now();
-        const outcome = await call<{ status: string }>(page, 'store.download', { ...request, consent: { approvedBytes: plan.totalBytes } });
+        const converted = call<{ status: string }>(page, 'store.download', { ...request, consent: { approvedBytes: plan.totalBytes } });
+        let running = true;
+        const sampler = (async () => {
+          while (running) {
+            Object.assign(cpuSeen, await threadCpuSeconds(ext.userDataDir));
+            await new Promise((resolve) => setTimeout(resolve, 5000));
+          }
+        })();
+        const outcome = await converted.finally(() => (running = false));
+        await sampler;
         if (outcome.status !== 'verified') throw new Error(`${entry.label}: the conversion ended ${JSON.stringify(outcome)}`);
         convertMs = performance.now() - start;
       },
@@ -148,7 +159,7 @@ async function inBrowser(model: FullSizeModel, checkpoint: VirtualCheckpoint): P
       3000,
     );
     console.log(`${entry.label}: converted in ${seconds(convertMs)} s; loading on ${model.backend}`);
-    console.log(`${entry.label}: CPU seconds by thread while converting: ${busiestThreads(cpuBefore, await threadCpuSeconds(ext.userDataDir))}`);
+    console.log(`${entry.label}: CPU seconds by thread while converting: ${busiestThreads(cpuBefore, { ...cpuSeen, ...(await threadCpuSeconds(ext.userDataDir)) })}`);
     const digests = await recordedDigests(page, entry.id);
     const load = await call<{ loadMs: number; backend: string }>(page, 'engine.load', { modelId: entry.id, backend: model.backend });
     if (load.backend !== model.backend) throw new Error(`${entry.label} loaded on ${load.backend}`);
