@@ -1,8 +1,12 @@
 /**
  * Turns byte counts into what a person wants to see: the rate over the last few seconds (so a resumed
- * download does not report a burst) and the time left at that rate.
+ * download does not report a burst, and a stalled one drops to 0), and the time left at the pace of this whole
+ * session. A conversion reads in bursts (the network runs ahead while a tensor is quantized), so a few seconds'
+ * rate swings by several times and the time left with it; the session's pace holds steady.
  */
 const WINDOW_MS = 5_000;
+/** Before this much of a session has passed, the recent rate is all there is to go on. */
+const STEADY_AFTER_MS = 10_000;
 
 export interface ProgressFigures {
   bytes: number;
@@ -15,13 +19,15 @@ export interface ProgressFigures {
 
 export class ProgressMeter {
   private readonly samples: Array<{ at: number; bytes: number }> = [];
+  private readonly start: { at: number; bytes: number };
 
   constructor(
     private bytes: number,
     private readonly totalBytes: number,
     private readonly now: () => number = () => performance.now(),
   ) {
-    this.samples.push({ at: now(), bytes });
+    this.start = { at: now(), bytes };
+    this.samples.push(this.start);
   }
 
   add(delta: number): void {
@@ -32,11 +38,15 @@ export class ProgressMeter {
   }
 
   figures(): ProgressFigures {
-    const first = this.samples[0]!;
-    const last = this.samples[this.samples.length - 1]!;
-    const seconds = (last.at - first.at) / 1000;
-    const rateBps = seconds > 0.2 ? Math.max(0, (last.bytes - first.bytes) / seconds) : 0;
+    const now = this.now();
+    // From the last sample at least a window old (or the oldest kept) to now: no bytes lately is a rate of 0.
+    let from = this.samples[0]!;
+    for (const sample of this.samples) if (sample.at <= now - WINDOW_MS) from = sample;
+    const seconds = (now - from.at) / 1000;
+    const rateBps = seconds > 0.2 ? Math.max(0, (this.bytes - from.bytes) / seconds) : 0;
+    const elapsed = now - this.start.at;
+    const paceBps = elapsed >= STEADY_AFTER_MS ? Math.max(0, (this.bytes - this.start.bytes) / (elapsed / 1000)) : rateBps;
     const left = Math.max(0, this.totalBytes - this.bytes);
-    return { bytes: this.bytes, totalBytes: this.totalBytes, rateBps, etaSeconds: rateBps > 0 ? left / rateBps : left === 0 ? 0 : undefined };
+    return { bytes: this.bytes, totalBytes: this.totalBytes, rateBps, etaSeconds: paceBps > 0 ? left / paceBps : left === 0 ? 0 : undefined };
   }
 }

@@ -89,6 +89,7 @@ describe('summarize the open tab', () => {
     const lengths = await panel.evaluate(() => [...(window as unknown as { __lengths: Set<number> }).__lengths]);
     expect(lengths.filter((n) => n > 0).length, `lengths seen: ${lengths}`).toBeGreaterThan(1);
     expect(await answer.locator('[data-role="error"]').isHidden()).toBe(true);
+    expect(await answer.locator('[data-role="progress"]').isVisible()).toBe(false);
     expect((await answer.locator('[data-role="output"]').textContent())!.length).toBeGreaterThan(0);
     for (const role of ['copy', 'regenerate']) expect(await answer.locator(`[data-role="${role}"]`).isVisible()).toBe(true);
     expect(await answer.locator('[data-role="cancel"]').isVisible()).toBe(false);
@@ -110,6 +111,9 @@ describe('summarize the open tab', () => {
     await answer.locator('[data-role="cancel"]').click();
     await expect.poll(() => answer.getAttribute('data-state'), { timeout: 10_000 }).toBe('done');
     expect(await answer.locator('[data-role="error"]').textContent()).toBe('Stopped.');
+    // No progress stays above a stopped answer; trying again can help here, so Regenerate is offered.
+    expect(await answer.locator('[data-role="progress"]').isVisible()).toBe(false);
+    expect(await answer.locator('[data-role="regenerate"]').isVisible()).toBe(true);
     const stoppedAt = await answer.getAttribute('data-part');
     await expect.poll(() => panel.locator('#engine-state').getAttribute('data-phase'), { timeout: 10_000 }).toBe('ready');
     await new Promise((resolve) => setTimeout(resolve, 1500));

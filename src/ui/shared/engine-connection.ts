@@ -1,3 +1,4 @@
+import { t } from './i18n';
 import { PortClient, PagewiseError, PORT_NAMES, STOPPED_STATE, type EngineState } from '../../protocol';
 
 /**
@@ -32,7 +33,7 @@ export class EngineConnection {
     const port = chrome.runtime.connect({ name: PORT_NAMES.ui });
     const client = new PortClient(
       port,
-      () => new PagewiseError('engine-unavailable', 'Lost the connection to Pagewise. Try again.'),
+      () => new PagewiseError('engine-unavailable', t('errorLostConnection')),
     );
     client.onState((state) => this.setState(state));
     port.onDisconnect.addListener(() => {

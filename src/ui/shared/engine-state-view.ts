@@ -12,6 +12,9 @@ export function mountEngineState(container: HTMLElement, connection: EngineConne
   const progress = document.createElement('progress');
   const detail = document.createElement('span');
   label.dataset['role'] = 'phase';
+  // The bar is named by the phase beside it ("Downloading the model", "Loading the model").
+  label.id = 'engine-state-phase';
+  progress.setAttribute('aria-labelledby', label.id);
   detail.dataset['role'] = 'detail';
   progress.max = 1;
   progress.hidden = true;

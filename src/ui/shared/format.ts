@@ -1,9 +1,10 @@
 import { PagewiseError } from '../../protocol';
-import { t } from './i18n';
+import { messageLocale, t } from './i18n';
 
 /** Numbers, sizes, times and errors as the UI shows them, in the browser's language. */
 
-const lang = (): string => chrome.i18n.getUILanguage();
+/** Numbers and dates in the locale of the text around them (see messageLocale). */
+const lang = (): string => messageLocale();
 
 export function formatNumber(value: number, maximumFractionDigits = 0): string {
   return new Intl.NumberFormat(lang(), { maximumFractionDigits }).format(value);

@@ -6,9 +6,22 @@ export function t(key: string, substitutions?: string | string[]): string {
   return chrome.i18n.getMessage(key, substitutions) || key;
 }
 
+/** Locales written right to left, among those Pagewise ships. */
+const RIGHT_TO_LEFT = new Set(['ar']);
+
+/**
+ * The locale of the messages Chrome actually uses: the browser's language when Pagewise ships it, else English.
+ * Pages take their `lang`, direction and number formats from it, so that a browser in a language Pagewise lacks
+ * gets English text laid out and numbered as English, and screen readers are told the truth.
+ */
+export function messageLocale(): string {
+  return chrome.i18n.getMessage('localeCode') || 'en';
+}
+
 export function localizeDocument(root: ParentNode = document): void {
-  document.documentElement.lang = chrome.i18n.getUILanguage();
-  document.documentElement.dir = t('@@bidi_dir') === 'rtl' ? 'rtl' : 'ltr';
+  const locale = messageLocale();
+  document.documentElement.lang = locale;
+  document.documentElement.dir = RIGHT_TO_LEFT.has(locale) ? 'rtl' : 'ltr';
   for (const element of root.querySelectorAll<HTMLElement>('[data-i18n]')) {
     element.textContent = t(element.dataset['i18n']!);
   }

@@ -19,10 +19,14 @@ const conversation = document.getElementById('conversation')!;
 const askForm = document.getElementById('ask-form') as HTMLFormElement;
 (askForm.elements.namedItem('question') as HTMLInputElement).placeholder = t('askPlaceholder');
 
+const LOCALIZED_CODES = new Set(['engine-crashed', 'engine-unavailable', 'timeout', 'busy']);
+
 function explain(error: unknown): string {
   if (error instanceof PagewiseError && error.code === 'cancelled') return t('cancelled');
   if (error instanceof PagewiseError && error.code === 'no-model') return t('noModelDownloaded');
   if (error instanceof PagewiseError && error.code === 'model-downloading') return stillDownloading();
+  // Failures of the machinery read the same whatever their detail: say them in the reader's language.
+  if (error instanceof PagewiseError && LOCALIZED_CODES.has(error.code)) return t(`error_${error.code.replaceAll('-', '_')}`);
   return error instanceof Error ? error.message : String(error);
 }
 
@@ -65,6 +69,7 @@ async function ask(question: string): Promise<void> {
   const item = document.createElement('li');
   const asked = document.createElement('p');
   asked.className = 'question';
+  asked.dir = 'auto';
   asked.textContent = question;
   const view = new AnswerView(template, optionsForm.values().format, { onCancel: () => session.cancel() });
   item.append(asked, view.root);

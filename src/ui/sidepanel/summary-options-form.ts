@@ -1,6 +1,7 @@
 import * as v from 'valibot';
 import { SETTINGS, SUMMARY_LANGUAGES, type SummaryLanguage, type SummaryOptions } from '../../protocol';
 import { readSetting, saveSetting } from '../shared/stored-setting';
+import { messageLocale } from '../shared/i18n';
 
 type FormOptions = Omit<SummaryOptions, 'scope'>;
 
@@ -16,7 +17,7 @@ export function defaultLanguage(uiLanguage: string): SummaryLanguage {
  */
 export class SummaryOptionsForm {
   constructor(private readonly form: HTMLFormElement) {
-    const names = new Intl.DisplayNames([chrome.i18n.getUILanguage()], { type: 'language' });
+    const names = new Intl.DisplayNames([messageLocale()], { type: 'language' });
     const select = this.select('language');
     for (const code of SUMMARY_LANGUAGES) {
       const option = document.createElement('option');

@@ -54,7 +54,7 @@ export class SummarySession {
 
   async ask(question: string, target: SummaryCallbacks): Promise<{ text: string; thinking: string; reusedTokens: number }> {
     const conversation = this.conversation;
-    if (!conversation) throw new PagewiseError('unsupported', 'Summarize the page first.');
+    if (!conversation) throw new PagewiseError('unsupported', t('summarizeFirst'));
     const signal = this.start();
     const call = (restore: boolean) =>
       this.engine().call(

@@ -18,6 +18,8 @@ export interface LaunchOptions {
   webgpu?: boolean;
   /** Reuse a profile (to test what survives a browser restart). */
   userDataDir?: string;
+  /** The browser's UI language (Debian's chromium-l10n), which chrome.i18n gives the extension: `ar`, `hi`, `th`. */
+  language?: string;
 }
 
 /**
@@ -27,7 +29,10 @@ export interface LaunchOptions {
 export async function launchExtension(options: LaunchOptions = {}): Promise<LaunchedExtension> {
   const userDataDir = options.userDataDir ?? (await mkdtemp(join(tmpdir(), 'pagewise-profile-')));
   const args = extensionLaunchArgs({ webgpu: options.webgpu ?? false });
+  // On Linux, Chromium takes its UI language from LANGUAGE; --lang alone is ignored there.
+  if (options.language) args.push(`--lang=${options.language}`);
   const context = await chromium.launchPersistentContext(userDataDir, {
+    ...(options.language ? { env: { ...process.env, LANGUAGE: options.language } } : {}),
     executablePath: CHROMIUM,
     headless: true,
     args,

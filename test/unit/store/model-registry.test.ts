@@ -82,4 +82,18 @@ describe('progress figures', () => {
     }
     expect(meter.figures()).toEqual({ bytes: 5_000, totalBytes: 11_000, rateBps: 1000, etaSeconds: 6 });
   });
+
+  test('a stall drops the rate to 0; the time left follows the pace of the whole session, not a burst', () => {
+    let now = 0;
+    const meter = new ProgressMeter(0, 100_000, () => now);
+    // 20 s of a conversion: 4 kB/s on average, read in bursts of 20 kB every 5 s.
+    for (let i = 0; i < 4; i++) {
+      now += 4900;
+      meter.add(20_000);
+      now += 100;
+    }
+    expect(meter.figures().etaSeconds).toBeCloseTo(20_000 / 4000, 5);
+    now += 6000;
+    expect(meter.figures().rateBps).toBe(0);
+  });
 });

@@ -69,3 +69,28 @@ describe('the English messages', () => {
     expect(empty.map(([key]) => key)).toEqual([]);
   });
 });
+
+describe.each(['ar', 'hi', 'th'])('the %s messages', (locale) => {
+  const english = JSON.parse(readFileSync(MESSAGES, 'utf8')) as Record<string, { message: string; placeholders?: unknown }>;
+  const json = readFileSync(join(ROOT, `public/_locales/${locale}/messages.json`), 'utf8');
+  const messages = JSON.parse(json) as Record<string, { message: string; placeholders?: unknown }>;
+  const references = (text: string): string[] => (text.match(/\$[A-Za-z0-9_]+\$|\$\d/g) ?? []).map((s) => s.toLowerCase()).sort();
+
+  test('translate every English message, once, and no other', () => {
+    expect(topLevelKeys(json)).toEqual(Object.keys(english));
+    expect(messages['localeCode']?.message).toBe(locale);
+  });
+
+  test('keep every placeholder: the same definitions, each referenced as in English', () => {
+    const wrong = Object.keys(english).filter(
+      (key) => JSON.stringify(messages[key]?.placeholders) !== JSON.stringify(english[key]!.placeholders) || references(messages[key]?.message ?? '').join() !== references(english[key]!.message).join(),
+    );
+    expect(wrong).toEqual([]);
+  });
+
+  test('are written in the locale: most letters of the file are in its script', () => {
+    const script = { ar: /\p{Script=Arabic}/u, hi: /\p{Script=Devanagari}/u, th: /\p{Script=Thai}/u }[locale]!;
+    const letters = [...Object.values(messages).map((m) => m.message.replace(/\$[A-Za-z0-9_]+\$/g, '')).join('')].filter((c) => /\p{L}/u.test(c));
+    expect(letters.filter((c) => script.test(c)).length / letters.length).toBeGreaterThan(0.7);
+  });
+});

@@ -68,6 +68,10 @@ export class CheckpointFolderFlow {
     this.running = controller;
     this.setBusy(true);
     void this.onChanged();
+    // A picked folder's files cannot cross to the engine host, so this conversion lives in this page: leaving
+    // it pauses the conversion (it resumes when the same folder is picked again). Ask before the tab closes.
+    const stay = (event: BeforeUnloadEvent): void => event.preventDefault();
+    addEventListener('beforeunload', stay);
     try {
       const job = { entry, targets, folder, approvedBytes: plan.totalBytes, pagewiseVersion: chrome.runtime.getManifest().version };
       const outcome = await convertInWorker(job, controller.signal, (progress) => show({ type: 'progress', ...progress }), show);
@@ -77,6 +81,7 @@ export class CheckpointFolderFlow {
       if (cancelled) await this.deleteStopped(entry.id);
       else this.say(controller.signal.aborted ? 'info' : 'error', controller.signal.aborted ? t('models_convertPaused') : t('models_convertFailed', [errorMessage(error)]));
     } finally {
+      removeEventListener('beforeunload', stay);
       this.running = undefined;
       this.setBusy(false);
       await this.onChanged();

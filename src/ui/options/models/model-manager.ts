@@ -77,7 +77,11 @@ class ModelManager implements ModelShelf {
     const state = el('span', { className: 'model-state', textContent: t(`models_state_${stateKey}`) });
     state.dataset['state'] = stateKey;
     const size = model.state === 'partial' ? t('models_partOf', [formatBytes(model.storedBytes), formatBytes(model.sizeBytes)]) : model.sizeBytes > 0 ? formatBytes(model.sizeBytes) : '';
-    const meta = [t(`models_backend_${model.backend}`), size, model.commit ? t('models_commit', [model.commit.slice(0, 10)]) : ''].filter(Boolean).join(' · ');
+    // Before a download, where a model runs is the device's to decide (the fit line says it); after, it is the
+    // graph that was stored.
+    const where = model.state === 'absent' ? '' : t(`models_backend_${model.backend}`);
+    const amount = model.state === 'absent' && size ? t('models_downloadSize', [size]) : size;
+    const meta = [where, amount, model.commit ? t('models_commit', [model.commit.slice(0, 10)]) : ''].filter(Boolean).join(' · ');
     const head = el('div', { className: 'model-head' }, el('span', { className: 'model-label', textContent: model.label }), state);
     const fit = fitLine(model, this.hardware);
     const item = el('li', { className: 'model' }, head, el('div', { className: 'model-meta', textContent: meta }), ...fit, ...provenance(model), el('div', { className: 'actions' }, ...this.actions(model)));

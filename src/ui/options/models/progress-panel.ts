@@ -13,6 +13,7 @@ export function progressPanel(): { panel: HTMLElement; show(event: DownloadEvent
   const file = el('div', { className: 'figures' });
   const notice = el('div', { className: 'figures' });
   const panel = el('div', { className: 'panel' }, bar, figures, file, notice);
+  bar.setAttribute('aria-label', t('models_progressLabel'));
   panel.setAttribute('role', 'status');
   const show = (event: DownloadEvent): void => {
     if (event.type === 'progress') {

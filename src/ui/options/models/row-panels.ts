@@ -31,6 +31,7 @@ export class RowPanels {
   /** A panel with a line of text and a progress bar, for work that reports how far it got. */
   progress(modelId: string, text: string): HTMLProgressElement {
     const bar = el('progress', { max: 1, value: 0 });
+    bar.setAttribute('aria-label', text);
     const panel = el('div', { className: 'panel', textContent: text }, bar);
     panel.setAttribute('role', 'status');
     this.show(modelId, panel);
