@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { spawn } from 'node:child_process';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as ortNode from 'onnxruntime-node';
@@ -222,31 +223,91 @@ async function measure(model: FullSizeModel): Promise<ModelOutcome> {
   }
 }
 
+/** What one model's run leaves for the figures: plain data, written by the child process that measured it. */
+interface Measured {
+  preset: string;
+  shards: number;
+  tokensWanted: number;
+  weightBytes: number;
+  largestTensorElements: number;
+  dtype: string;
+  backend: string;
+  storedBytes: number;
+  convertMs: number;
+  peakBytes: number;
+  loadMs: number;
+  ttftMs: number;
+  tokens: number;
+  identical: boolean;
+  steps: StepComparison;
+  sameRuntime?: StepComparison;
+}
+
+function measured(o: ModelOutcome): Measured {
+  const { model, checkpoint, browser } = o;
+  return {
+    preset: model.preset,
+    shards: model.shards,
+    tokensWanted: model.tokens,
+    weightBytes: checkpoint.weightBytes,
+    largestTensorElements: checkpoint.largestTensorElements,
+    dtype: browser.dtype,
+    backend: model.backend,
+    storedBytes: browser.storedBytes,
+    convertMs: browser.convertMs,
+    peakBytes: browser.peakBytes,
+    loadMs: browser.loadMs,
+    ttftMs: browser.result.ttftMs,
+    tokens: browser.result.tokens.length,
+    identical: o.identical,
+    steps: o.steps,
+    ...(o.sameRuntime ? { sameRuntime: o.sameRuntime } : {}),
+  };
+}
+
+/**
+ * Each model is measured in a process of its own (FULLSIZE_CHILD): the 8B's Node export and onnxruntime-node
+ * session need most of 24 GB, and what the 1.2B's run left in the heap pushed one full run over it (killed).
+ */
+async function inChildProcess(preset: string): Promise<Measured> {
+  const out = join(await mkdtemp(join(tmpdir(), 'pagewise-fullsize-')), 'measured.json');
+  const child = spawn(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'run.ts'), 'fullsize'], { stdio: 'inherit', env: { ...process.env, FULLSIZE_CHILD: preset, FULLSIZE_OUT: out } });
+  const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+  if (code !== 0) throw new Error(`measuring ${preset} ended with exit code ${code}`);
+  return JSON.parse(await readFile(out, 'utf8')) as Measured;
+}
+
 const bench: Benchmark = {
   name: 'fullsize.tokens_match fullsize.convert_source_mb_per_s fullsize.convert_peak_over_largest_tensor fullsize.load_ok_8b_webgpu',
   async run(): Promise<Figure[]> {
-    const outcomes: ModelOutcome[] = [];
-    // FULLSIZE_ONLY=<preset> measures one model alone (while working on it); the figures need both.
-    const only = process.env.FULLSIZE_ONLY;
-    for (const model of MODELS.filter((m) => !only || m.preset === only)) outcomes.push(await measure(model));
-    if (only) {
-      for (const o of outcomes) console.log(JSON.stringify({ preset: o.model.preset, identical: o.identical, steps: o.steps, sameRuntime: o.sameRuntime, convertMs: o.browser.convertMs, peakBytes: o.browser.peakBytes, loadMs: o.browser.loadMs, ttftMs: o.browser.result.ttftMs }));
+    const child = process.env.FULLSIZE_CHILD;
+    if (child) {
+      const result = measured(await measure(MODELS.find((m) => m.preset === child)!));
+      await writeFile(process.env.FULLSIZE_OUT!, JSON.stringify(result));
       return [];
     }
-    const [small, large] = outcomes as [ModelOutcome, ModelOutcome];
-    const per = (o: ModelOutcome) =>
-      `${o.model.preset}: ${o.model.shards} shard(s), ${mb(o.checkpoint.weightBytes).toFixed(0)} MB BF16 -> ${o.browser.dtype} on ${o.model.backend}, ${mb(o.browser.storedBytes).toFixed(0)} MB stored, converted in ${seconds(o.browser.convertMs)} s, loaded in ${seconds(o.browser.loadMs)} s, first token ${seconds(o.browser.result.ttftMs)} s; stored files ${o.identical ? 'byte-identical to' : 'DIFFERENT from'} the Node export; against onnxruntime-node: ${o.steps.summary}${o.sameRuntime ? `; against onnxruntime-web's WASM in Node on the Node export: ${o.sameRuntime.summary}` : ''}`;
-    const allMatch = outcomes.every((o) => o.identical && o.steps.ok && o.browser.result.tokens.length >= o.model.tokens);
-    const sourceMbps = mb(large.checkpoint.weightBytes) / (large.browser.convertMs / 1000);
-    const largestF32 = large.checkpoint.largestTensorElements * 4;
-    const peakRatio = large.browser.peakBytes / largestF32;
-    const loadOk = large.browser.result.tokens.length >= 1 ? 1 : 0;
+    // FULLSIZE_ONLY=<preset> measures one model alone (while working on it); the figures need both.
+    const only = process.env.FULLSIZE_ONLY;
+    const outcomes: Measured[] = [];
+    for (const model of MODELS.filter((m) => !only || m.preset === only)) outcomes.push(await inChildProcess(model.preset));
+    if (only) {
+      console.log(JSON.stringify(outcomes));
+      return [];
+    }
+    const [small, large] = outcomes as [Measured, Measured];
+    const per = (o: Measured) =>
+      `${o.preset}: ${o.shards} shard(s), ${mb(o.weightBytes).toFixed(0)} MB BF16 -> ${o.dtype} on ${o.backend}, ${mb(o.storedBytes).toFixed(0)} MB stored, converted in ${seconds(o.convertMs)} s, loaded in ${seconds(o.loadMs)} s, first token ${seconds(o.ttftMs)} s; stored files ${o.identical ? 'byte-identical to' : 'DIFFERENT from'} the Node export; against onnxruntime-node: ${o.steps.summary}${o.sameRuntime ? `; against onnxruntime-web's WASM in Node on the Node export: ${o.sameRuntime.summary}` : ''}`;
+    const allMatch = outcomes.every((o) => o.identical && o.steps.ok && o.tokens >= o.tokensWanted);
+    const sourceMbps = mb(large.weightBytes) / (large.convertMs / 1000);
+    const largestF32 = large.largestTensorElements * 4;
+    const peakRatio = large.peakBytes / largestF32;
+    const loadOk = large.tokens >= 1 ? 1 : 0;
     const context = outcomes.map(per).join(' | ');
     return [
       { name: 'fullsize.tokens_match', value: allMatch ? 1 : 0, unit: 'bool', baseline: 1, ratio: allMatch ? 1 : 0, notes: `onnxruntime-node (CPU) on the Node exporter's graph of the same bytes is the baseline; logits compared on each step's top ${TOP}, relative to the step's largest, tolerance ${TOLERANCE}. ${context}` },
-      { name: 'fullsize.convert_source_mb_per_s', value: sourceMbps, unit: 'MB/s', baseline: 100, ratio: sourceMbps / 100, notes: `${large.model.preset}: ${mb(large.checkpoint.weightBytes).toFixed(0)} MB of BF16 source from the local hub on 127.0.0.1 (${large.model.shards} shards), fetched, SHA-256 checked, converted to ${large.browser.dtype} and stored in IndexedDB in ${seconds(large.browser.convertMs)} s; baseline is the target (an 800 Mbit/s connection on 2 cores). 1.2B: ${(mb(small.checkpoint.weightBytes) / (small.browser.convertMs / 1000)).toFixed(0)} MB/s.` },
-      { name: 'fullsize.convert_peak_over_largest_tensor', value: peakRatio, unit: 'x', baseline: 3, ratio: peakRatio / 3, notes: `${large.model.preset}: peak PSS growth of the browser's processes while converting ${mb(large.browser.peakBytes).toFixed(0)} MB (sampled every 500 ms), over the largest source tensor in float32 ${mb(largestF32).toFixed(0)} MB; baseline is the target. 1.2B: ${(small.browser.peakBytes / (small.checkpoint.largestTensorElements * 4)).toFixed(2)}x.` },
-      { name: 'fullsize.load_ok_8b_webgpu', value: loadOk, unit: 'bool', baseline: 1, ratio: loadOk, notes: `${large.model.preset} ${large.browser.dtype} on WebGPU (SwiftShader): loaded in ${seconds(large.browser.loadMs)} s, first token after ${seconds(large.browser.result.ttftMs)} s.` },
+      { name: 'fullsize.convert_source_mb_per_s', value: sourceMbps, unit: 'MB/s', baseline: 100, ratio: sourceMbps / 100, notes: `${large.preset}: ${mb(large.weightBytes).toFixed(0)} MB of BF16 source from the local hub on 127.0.0.1 (${large.shards} shards), fetched, SHA-256 checked, converted to ${large.dtype} and stored in IndexedDB in ${seconds(large.convertMs)} s; baseline is the target (an 800 Mbit/s connection on 2 cores). 1.2B: ${(mb(small.weightBytes) / (small.convertMs / 1000)).toFixed(0)} MB/s.` },
+      { name: 'fullsize.convert_peak_over_largest_tensor', value: peakRatio, unit: 'x', baseline: 3, ratio: peakRatio / 3, notes: `${large.preset}: peak PSS growth of the browser's processes while converting ${mb(large.peakBytes).toFixed(0)} MB (sampled every 3 s), over the largest source tensor in float32 ${mb(largestF32).toFixed(0)} MB; baseline is the target. 1.2B: ${(small.peakBytes / (small.largestTensorElements * 4)).toFixed(2)}x.` },
+      { name: 'fullsize.load_ok_8b_webgpu', value: loadOk, unit: 'bool', baseline: 1, ratio: loadOk, notes: `${large.preset} ${large.dtype} on WebGPU (SwiftShader): loaded in ${seconds(large.loadMs)} s, first token after ${seconds(large.ttftMs)} s.` },
     ];
   },
 };

@@ -36,5 +36,12 @@ chrome.runtime.onConnect.addListener((port) => {
   port.disconnect();
 });
 
+// Content scripts may use chrome.storage.local unless told otherwise, and the settings there decide where models
+// download from: only the extension's own pages and this worker may read or write them. The level is kept by the
+// browser; setting it at every start also covers an update from a version that did not.
+void chrome.storage.local.setAccessLevel({ accessLevel: chrome.storage.AccessLevel.TRUSTED_CONTEXTS }).catch((error: unknown) => {
+  refusals.record(`could not restrict the settings to Pagewise's own pages (${error instanceof Error ? error.message : String(error)})`, undefined);
+});
+
 void chrome.sidePanel.setPanelBehavior({ openPanelOnActionClick: false });
 registerSidePanelEntryPoints();

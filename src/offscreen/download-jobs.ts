@@ -68,7 +68,7 @@ export class DownloadJobs {
 
   private start(figures: Omit<DownloadJob, 'bytes' | 'totalBytes' | 'rateBps'>, work: JobWork): Job {
     const controller = new AbortController();
-    const job: Job = { controller, done: Promise.resolve() as never, watchers: new Set(), figures: { ...figures, bytes: 0, totalBytes: 0, rateBps: 0 }, lastState: 0 };
+    const job: Job = { controller, done: Promise.resolve() as never, watchers: new Set(), figures: { ...figures, bytes: 0, totalBytes: 0, rateBps: 0 }, lastState: -Infinity };
     this.jobs.set(figures.modelId, job);
     this.publish();
     const report = {

@@ -195,7 +195,7 @@ describe('a stored model that does not run', () => {
     }, brokenId);
     await ext.worker.evaluate(() => chrome.offscreen.closeDocument().catch(() => undefined));
 
-    const page = { url: 'http://127.0.0.1/a', title: 'A page', lang: 'en', source: 'article', headings: [], blocks: [{ text: 'Night trains are back in Europe.', section: -1 }], selection: '', truncated: false };
+    const page = { url: 'http://127.0.0.1/a', title: 'A page', lang: 'en', pdf: false, source: 'article', headings: [], blocks: [{ text: 'Night trains are back in Europe.', section: -1 }], selection: '', truncated: false };
     const summary = await callEngine(ui, 'task.summarize', { page, options: { type: 'tldr', length: 'short', format: 'plain-text', language: 'en', scope: 'page' } });
     expect(summary, JSON.stringify(summary).slice(0, 400)).toMatchObject({ ok: true });
     const state = await callEngine(ui, 'engine.get-state', {});

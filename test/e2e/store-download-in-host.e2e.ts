@@ -49,7 +49,7 @@ describe('a download started in the settings', () => {
     // The side panel, opened after the settings closed: its badge shows the download by name with its figures.
     const panel = await ext.openExtensionPage('ui/sidepanel/sidepanel.html');
     await expect.poll(() => panel.locator('#engine-state').getAttribute('data-phase'), { timeout: 10_000 }).toBe('downloading');
-    await expect.poll(() => panel.locator('#engine-state [data-role="detail"]').textContent()).toMatch(/downloading .*in-host.*: \d+\s?%/);
+    await expect.poll(() => panel.locator('#engine-state [data-role="detail"]').textContent()).toMatch(/in-host.*: \d+\s?%, (about .* left|time left unknown)/);
 
     // Summarizing now says the model is still downloading, how far it is, and offers no model manager.
     const tab = await ext.context.newPage();

@@ -61,7 +61,7 @@ describe('the model manager', () => {
     await expect.poll(() => page.locator('#engine-state').getAttribute('data-phase')).toBe('downloading');
     await action('pause').click();
     await expect.poll(() => panel.textContent(), { timeout: 10_000 }).toContain('Paused');
-    expect(await row().locator('.model-state').getAttribute('data-state')).toBe('partial');
+    await expect.poll(() => row().locator('.model-state').getAttribute('data-state'), { timeout: 5_000 }).toBe('partial');
 
     hub.setThrottle(undefined);
     await action('resume').click();

@@ -60,6 +60,14 @@ describe('messages from pages and subverted content scripts', () => {
     expect(offscreen).toBe(0);
   });
 
+  test('a subverted content script can neither read nor write the settings (the model hub address among them)', async () => {
+    const world = await ContentWorld.attach(ext.context, page);
+    const attempt = (code: string) => world.evaluate<string>(`(async () => { try { await ${code}; return 'allowed'; } catch (error) { return String(error); } })()`);
+    expect(await attempt(`chrome.storage.local.set({ hubBaseUrl: 'https://evil.example', engineIdleSeconds: 86400 })`)).toMatch(/not allowed/);
+    expect(await attempt(`chrome.storage.local.get(null)`)).toMatch(/not allowed/);
+    expect(await ext.worker.evaluate(async () => chrome.storage.local.get(['hubBaseUrl', 'engineIdleSeconds']))).toEqual({});
+  });
+
   test('a subverted content script cannot open UI or engine-host ports', async () => {
     const world = await ContentWorld.attach(ext.context, page);
     for (const name of ['pagewise/ui', 'pagewise/engine-host']) {

@@ -372,10 +372,10 @@ async function streamShard(pass: ShardPass): Promise<void> {
   const read = async (length: number): Promise<Uint8Array> => {
     // Bytes already read ahead (a body's buffered pieces, a file's slice) do not outlast a pause.
     request.signal.throwIfAborted();
-    const bytes = await stream.read(length);
-    meter.add(length);
-    pass.progress(file.path, stream.position, file.size);
-    return bytes;
+    return stream.read(length, (piece) => {
+      meter.add(piece);
+      pass.progress(file.path, stream.position, file.size);
+    });
   };
   try {
     const tensors = plan.tensors.map((tensor, index) => ({ tensor, index })).filter(({ tensor }) => tensor.shard === shard && tensor.begin >= stream.position);

@@ -4,8 +4,11 @@ import { backoffMs, isTransient, MAX_CONSECUTIVE_FAILURES, RetryableHttpError, s
 import type { CheckpointSource, SourceFile } from './checkpoint-source';
 
 const STALL = 'stalled';
-/** Bytes read from the body at a time before they are copied where they belong. */
-const PIECE = 4 * 1024 * 1024;
+/**
+ * Bytes read from the body at a time before they are copied where they belong, and the step progress moves by:
+ * small enough that a slow link still shows movement every few seconds (a fill waits for the whole piece).
+ */
+const PIECE = 256 * 1024;
 
 /**
  * Reads a weight file forward from an offset, across whatever the network does: a body that ends early, stalls
@@ -31,8 +34,9 @@ export class ShardStream {
   /**
    * Exactly the next `length` bytes of the file. The body is read into a scratch buffer of its own, a piece at a
    * time, and copied out: a BYOB read takes its buffer over, and a read that fails does not give it back.
+   * `onPiece` hears each piece's size as it arrives (a tensor can be a gigabyte: progress follows the bytes).
    */
-  async read(length: number): Promise<Uint8Array> {
+  async read(length: number, onPiece?: (bytes: number) => void): Promise<Uint8Array> {
     const bytes = new Uint8Array(length);
     let filled = 0;
     while (filled < length) {
@@ -45,6 +49,7 @@ export class ShardStream {
         bytes.set(result.chunk.subarray(0, result.filled), filled);
         filled += result.filled;
         this.position += result.filled;
+        onPiece?.(result.filled);
         if (result.filled > 0) this.failures = 0;
         if (result.filled < want) throw new TypeError(`${this.file.path} ended early, at byte ${this.position}.`);
       } catch (error) {

@@ -1,6 +1,7 @@
 import type { EngineState } from '../../protocol';
 import type { EngineConnection } from './engine-connection';
-import { formatEta, formatPercent } from './format';
+import { WeightDb } from '../../store/weight-db';
+import { formatApproxDuration, formatPercent } from './format';
 import { t } from './i18n';
 
 /**
@@ -20,17 +21,37 @@ export function mountEngineState(container: HTMLElement, connection: EngineConne
   progress.hidden = true;
   container.replaceChildren(label, progress, detail);
   container.setAttribute('aria-live', 'polite');
-  connection.onState((state) => render(container, state, { label, progress, detail }));
+  // A stopped engine means different things to someone with a model and someone without one: ask the store.
+  let hasModel: boolean | undefined;
+  const show = (state: EngineState): void => render(container, state, { label, progress, detail }, hasModel);
+  connection.onState((state) => {
+    show(state);
+    if (state.phase !== 'stopped') return;
+    void hasVerifiedModel().then((has) => {
+      hasModel = has;
+      show(connection.currentState);
+    });
+  });
+}
+
+async function hasVerifiedModel(): Promise<boolean> {
+  try {
+    return (await new WeightDb().listModels()).some((record) => record.state === 'verified');
+  } catch {
+    return true;
+  }
 }
 
 function render(
   container: HTMLElement,
   state: EngineState,
   parts: { label: HTMLElement; progress: HTMLProgressElement; detail: HTMLElement },
+  hasModel: boolean | undefined,
 ): void {
   container.dataset['phase'] = state.phase;
-  parts.label.textContent = t(`enginePhase_${state.phase.replace('-', '_')}`);
-  parts.detail.textContent = state.error?.message ?? state.notice ?? detailOf(state);
+  const stoppedWithout = state.phase === 'stopped' && hasModel === false;
+  parts.label.textContent = stoppedWithout ? t('enginePhase_no_model') : t(`enginePhase_${state.phase.replace('-', '_')}`);
+  parts.detail.textContent = stoppedWithout ? t('engineNoModelNext') : (state.error?.message ?? state.notice ?? detailOf(state));
   parts.progress.hidden = state.progress === undefined;
   if (state.progress !== undefined) parts.progress.value = state.progress;
 }
@@ -40,6 +61,8 @@ function detailOf(state: EngineState): string {
   const job = state.downloads?.[0];
   const name = state.modelLabel ?? state.modelId ?? '';
   if (!job) return name;
-  const figures = t('engineDownloadFigures', [job.label, formatPercent(job.totalBytes > 0 ? job.bytes / job.totalBytes : 0), formatEta(job.etaSeconds)]);
-  return state.phase === 'downloading' || !name ? figures : `${name} · ${figures}`;
+  const done = formatPercent(job.totalBytes > 0 ? job.bytes / job.totalBytes : 0);
+  const left = job.etaSeconds === undefined ? t('models_etaUnknown') : t('timeLeftAbout', [formatApproxDuration(job.etaSeconds * 1000)]);
+  // While it is the only thing happening, the phase already says "Downloading": the detail names what and how far.
+  return state.phase === 'downloading' ? t('engineDownloadShort', [job.label, done, left]) : `${name ? `${name} · ` : ''}${t('engineDownloadFigures', [job.label, done, left])}`;
 }

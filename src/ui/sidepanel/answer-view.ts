@@ -68,8 +68,12 @@ export class AnswerView {
    * Shows what went wrong, with only the ways out that can help: `openModels` when the fix is downloading a
    * model, Regenerate only when trying again can change the outcome (`retry`).
    */
-  fail(message: string, ways: { openModels?: () => void; retry: boolean }): void {
+  fail(message: string, ways: { openModels?: () => void; retry: boolean; tone?: 'error' | 'info' }): void {
     this.note(message);
+    // A stop the user asked for, or a model still on its way, is news, not an error: said calmly, not alerted.
+    const line = this.part('error');
+    line.dataset['tone'] = ways.tone ?? 'error';
+    line.setAttribute('role', ways.tone === 'info' ? 'status' : 'alert');
     const open = this.part('open-models');
     open.hidden = !ways.openModels;
     if (ways.openModels) open.addEventListener('click', ways.openModels, { once: true });

@@ -1,5 +1,5 @@
 import { PagewiseError, type SummaryOptions } from '../../protocol';
-import { formatEta, formatPercent } from '../shared/format';
+import { formatApproxDuration, formatPercent } from '../shared/format';
 import { t } from '../shared/i18n';
 import { startUiPage } from '../shared/ui-page';
 import { AnswerView } from './answer-view';
@@ -35,7 +35,8 @@ function stillDownloading(): string {
   const job = connection.currentState.downloads?.[0];
   if (!job) return t('modelDownloadingSoon');
   const done = job.totalBytes > 0 ? job.bytes / job.totalBytes : 0;
-  return t(job.converting ? 'modelConvertingNow' : 'modelDownloadingNow', [job.label, formatPercent(done), formatEta(job.etaSeconds)]);
+  const left = job.etaSeconds === undefined ? t('models_etaUnknown') : t('timeLeftAbout', [formatApproxDuration(job.etaSeconds * 1000)]);
+  return t(job.converting ? 'modelConvertingNow' : 'modelDownloadingNow', [job.label, formatPercent(done), left]);
 }
 
 /** Failures that trying again can change: a stop, a crash or a timeout, not a missing model or an unreadable page. */
@@ -44,7 +45,8 @@ const RETRYABLE = new Set(['cancelled', 'engine-crashed', 'engine-unavailable', 
 /** With no model for this device the only way forward is the model manager: offer it right there. */
 function failView(view: AnswerView, error: unknown): void {
   const code = error instanceof PagewiseError ? error.code : 'internal';
-  view.fail(explain(error), { ...(code === 'no-model' ? { openModels: () => void chrome.runtime.openOptionsPage() } : {}), retry: RETRYABLE.has(code) });
+  const tone = code === 'cancelled' || code === 'model-downloading' ? 'info' : 'error';
+  view.fail(explain(error), { ...(code === 'no-model' ? { openModels: () => void chrome.runtime.openOptionsPage() } : {}), retry: RETRYABLE.has(code), tone });
 }
 
 async function summarize(scope: SummaryOptions['scope']): Promise<void> {
