@@ -63,7 +63,8 @@ describe('the demo path', () => {
     expect(await answer.getAttribute('data-loading')).toBe('done');
     expect(((await answer.locator('[data-role="output"]').textContent()) ?? '').length).toBeGreaterThan(0);
     await demo.worker.evaluate(() => chrome.storage.local.set({ engineIdleSeconds: 300 }));
-    expect(await panel.locator('#engine-state [data-role="detail"]').textContent()).toBe(DEMO_MODEL.id);
+    // The badge names the model as people read it, not by its id.
+    expect(await panel.locator('#engine-state [data-role="detail"]').textContent()).toBe(DEMO_MODEL.label);
   });
 
   test('the options page shows the hub address the demo set, and refuses one that is not https or this computer', async () => {

@@ -54,11 +54,11 @@ describe('the built extension in Chromium', () => {
     await page.close();
   });
 
-  test('the side panel, popup and options pages load and show the engine state', async () => {
+  test('the side panel, popup and options pages load and show the engine state: a new user has no model yet', async () => {
     for (const path of ['ui/sidepanel/sidepanel.html', 'ui/popup/popup.html', 'ui/options/options.html']) {
       const page = await ext.openExtensionPage(path);
       const badge = page.locator('#engine-state [data-role="phase"]');
-      await expect.poll(() => badge.textContent(), { timeout: 10_000 }).toBe('Engine stopped (starts when needed)');
+      await expect.poll(() => badge.textContent(), { timeout: 10_000 }).toBe('No model downloaded yet');
       await page.close();
     }
   });

@@ -9,7 +9,8 @@ describe('the offscreen engine host', () => {
 
   beforeAll(async () => {
     ext = await launchExtension();
-    ui = await ext.openExtensionPage('ui/options/options.html');
+    // The side panel, not the settings: the settings ask the engine host what this device runs, which starts it.
+    ui = await ext.openExtensionPage('ui/sidepanel/sidepanel.html');
   });
   afterAll(async () => ext?.close());
 
