@@ -62,6 +62,8 @@ describe('the model manager', () => {
     await action('pause').click();
     await expect.poll(() => panel.textContent(), { timeout: 10_000 }).toContain('Paused');
     await expect.poll(() => row().locator('.model-state').getAttribute('data-state'), { timeout: 5_000 }).toBe('partial');
+    // The badge does not forget it: nothing is usable yet, and the paused download is named with the way on.
+    await expect.poll(() => page.locator('#engine-state [data-role="detail"]').textContent(), { timeout: 5_000 }).toMatch(/is partly downloaded: resume it in the settings/);
 
     hub.setThrottle(undefined);
     await action('resume').click();

@@ -21,24 +21,31 @@ export function mountEngineState(container: HTMLElement, connection: EngineConne
   progress.hidden = true;
   container.replaceChildren(label, progress, detail);
   container.setAttribute('aria-live', 'polite');
-  // A stopped engine means different things to someone with a model and someone without one: ask the store.
-  let hasModel: boolean | undefined;
-  const show = (state: EngineState): void => render(container, state, { label, progress, detail }, hasModel);
+  // With no usable model, what to say depends on the store: nothing yet, or a download paused part way.
+  let stored: StoredModels | undefined;
+  const show = (state: EngineState): void => render(container, state, { label, progress, detail }, stored);
   connection.onState((state) => {
     show(state);
-    if (state.phase !== 'stopped') return;
-    void hasVerifiedModel().then((has) => {
-      hasModel = has;
+    if (state.phase !== 'stopped' && state.phase !== 'no-model') return;
+    void storedModels().then((found) => {
+      stored = found;
       show(connection.currentState);
     });
   });
 }
 
-async function hasVerifiedModel(): Promise<boolean> {
+interface StoredModels {
+  verified: boolean;
+  /** A model partly downloaded (paused, or stopped by a closed browser), by name. */
+  partial: string | undefined;
+}
+
+async function storedModels(): Promise<StoredModels> {
   try {
-    return (await new WeightDb().listModels()).some((record) => record.state === 'verified');
+    const records = await new WeightDb().listModels();
+    return { verified: records.some((record) => record.state === 'verified'), partial: records.find((record) => record.state !== 'verified')?.entry.label };
   } catch {
-    return true;
+    return { verified: true, partial: undefined };
   }
 }
 
@@ -46,12 +53,16 @@ function render(
   container: HTMLElement,
   state: EngineState,
   parts: { label: HTMLElement; progress: HTMLProgressElement; detail: HTMLElement },
-  hasModel: boolean | undefined,
+  stored: StoredModels | undefined,
 ): void {
   container.dataset['phase'] = state.phase;
-  const stoppedWithout = state.phase === 'stopped' && hasModel === false;
-  parts.label.textContent = stoppedWithout ? t('enginePhase_no_model') : t(`enginePhase_${state.phase.replace('-', '_')}`);
-  parts.detail.textContent = stoppedWithout ? t('engineNoModelNext') : (state.error?.message ?? state.notice ?? detailOf(state));
+  const idle = state.phase === 'stopped' || state.phase === 'no-model';
+  const without = idle && stored?.verified === false;
+  // Nothing loaded, but a model is stored (after an unload, or before the first question): it loads when asked.
+  const phase = idle && stored?.verified ? 'stopped' : without ? 'no-model' : state.phase;
+  parts.label.textContent = t(`enginePhase_${phase.replace('-', '_')}`);
+  const next = stored?.partial ? t('enginePartlyDownloaded', [stored.partial]) : t('engineNoModelNext');
+  parts.detail.textContent = without && !state.error ? next : (state.error?.message ?? state.notice ?? detailOf(state));
   parts.progress.hidden = state.progress === undefined;
   if (state.progress !== undefined) parts.progress.value = state.progress;
 }
