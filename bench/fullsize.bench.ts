@@ -59,8 +59,17 @@ interface FullSizeModel {
   messages: ReturnType<typeof question>;
 }
 
+/**
+ * FULLSIZE_1_2B_ON_WEBGPU=1 (with FULLSIZE_ONLY=lfm2.5-1.2b) measures the 1.2B's q4 graph on WebGPU instead: a dense
+ * graph without activation quantization on the 8B's backend, to tell the 8B's logit gap to onnxruntime-node apart
+ * from its experts (QMoE). A diagnosis, not a figure.
+ */
+const SMALL_ON_WEBGPU = process.env.FULLSIZE_1_2B_ON_WEBGPU === '1';
+
 const MODELS: FullSizeModel[] = [
-  { preset: 'lfm2.5-1.2b', builtIn: 'lfm2.5-1.2b-instruct', shards: 1, backend: 'wasm', dtype: 'int8', target: 'wasm', tokens: 16, messages: question('Give me the gist of this page about night trains in Europe, in one sentence.') },
+  SMALL_ON_WEBGPU
+    ? { preset: 'lfm2.5-1.2b', builtIn: 'lfm2.5-1.2b-instruct', shards: 1, backend: 'webgpu', dtype: 'q4', target: 'gpu', tokens: 2, messages: question('Hi') }
+    : { preset: 'lfm2.5-1.2b', builtIn: 'lfm2.5-1.2b-instruct', shards: 1, backend: 'wasm', dtype: 'int8', target: 'wasm', tokens: 16, messages: question('Give me the gist of this page about night trains in Europe, in one sentence.') },
   { preset: 'lfm2.5-8b-a1b', builtIn: 'lfm2.5-8b-a1b', shards: 4, backend: 'webgpu', dtype: 'q4', target: 'gpu', tokens: 1, messages: question('Hi') },
 ];
 
