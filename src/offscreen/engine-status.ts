@@ -1,4 +1,4 @@
-import type { DownloadJob, EngineState } from '../protocol';
+import { jobFraction, type DownloadJob, type EngineState } from '../protocol';
 
 type Status = Omit<EngineState, 'inFlight' | 'phase' | 'downloads'> & { phase: Exclude<EngineState['phase'], 'busy' | 'stopped' | 'downloading'> };
 
@@ -17,8 +17,7 @@ export class EngineStatus {
     const first = this.downloads[0];
     const jobs = this.downloads.length > 0 ? { downloads: this.downloads } : {};
     if (this.status.phase === 'no-model' && first) {
-      const progress = first.totalBytes > 0 ? Math.min(1, first.bytes / first.totalBytes) : 0;
-      return { phase: 'downloading', modelId: first.modelId, modelLabel: first.label, progress, ...jobs, inFlight: this.inFlight };
+      return { phase: 'downloading', modelId: first.modelId, modelLabel: first.label, progress: jobFraction(first), ...jobs, inFlight: this.inFlight };
     }
     const busy = this.inFlight > 0 && (this.status.phase === 'ready' || this.status.phase === 'no-model');
     return { ...this.status, phase: busy ? 'busy' : this.status.phase, ...jobs, inFlight: this.inFlight };

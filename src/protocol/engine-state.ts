@@ -24,6 +24,11 @@ export const DownloadJobSchema = v.object({
 });
 export type DownloadJob = v.InferOutput<typeof DownloadJobSchema>;
 
+/** How far a job is, 0..1 (0 until its size is known). */
+export function jobFraction(job: Pick<DownloadJob, 'bytes' | 'totalBytes'>): number {
+  return job.totalBytes > 0 ? Math.min(1, job.bytes / job.totalBytes) : 0;
+}
+
 export const EngineStateSchema = v.object({
   phase: v.picklist(ENGINE_PHASES),
   /** Model id when one is selected, e.g. "LiquidAI/LFM2.5-8B-A1B-ONNX". */

@@ -1,7 +1,7 @@
-import type { EngineState } from '../../protocol';
+import { jobFraction, type EngineState } from '../../protocol';
 import type { EngineConnection } from './engine-connection';
 import { WeightDb } from '../../store/weight-db';
-import { formatApproxDuration, formatPercent } from './format';
+import { formatPercent, formatTimeLeft } from './format';
 import { t } from './i18n';
 
 /**
@@ -72,8 +72,8 @@ function detailOf(state: EngineState): string {
   const job = state.downloads?.[0];
   const name = state.modelLabel ?? state.modelId ?? '';
   if (!job) return name;
-  const done = formatPercent(job.totalBytes > 0 ? job.bytes / job.totalBytes : 0);
-  const left = job.etaSeconds === undefined ? t('models_etaUnknown') : t('timeLeftAbout', [formatApproxDuration(job.etaSeconds * 1000)]);
+  const done = formatPercent(jobFraction(job));
+  const left = formatTimeLeft(job.etaSeconds);
   // While it is the only thing happening, the phase already says "Downloading": the detail names what and how far.
   return state.phase === 'downloading' ? t('engineDownloadShort', [job.label, done, left]) : `${name ? `${name} · ` : ''}${t('engineDownloadFigures', [job.label, done, left])}`;
 }

@@ -33,6 +33,12 @@ export function formatEta(seconds: number | undefined): string {
   return t('models_eta', [String(Math.floor(rounded / 60)), String(rounded % 60).padStart(2, '0')]);
 }
 
+/** Roughly how long is left ("about 3 min left"), for badges and messages; the word for "unknown" until known. */
+export function formatTimeLeft(seconds: number | undefined): string {
+  if (seconds === undefined || !Number.isFinite(seconds)) return t('models_etaUnknown');
+  return t('timeLeftAbout', [formatApproxDuration(seconds * 1000)]);
+}
+
 /** Short durations in milliseconds, longer ones in seconds, so both a 3 ms run and a 40 s load read well. */
 export function formatDuration(ms: number): string {
   const [unit, value, digits] = ms >= 1000 ? ['second', ms / 1000, 1] : ['millisecond', ms, ms < 10 ? 1 : 0];

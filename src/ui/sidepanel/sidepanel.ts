@@ -1,5 +1,5 @@
-import { PagewiseError, type SummaryOptions } from '../../protocol';
-import { formatApproxDuration, formatPercent } from '../shared/format';
+import { jobFraction, PagewiseError, type SummaryOptions } from '../../protocol';
+import { formatPercent, formatTimeLeft } from '../shared/format';
 import { t } from '../shared/i18n';
 import { startUiPage } from '../shared/ui-page';
 import { AnswerView } from './answer-view';
@@ -22,11 +22,12 @@ const askForm = document.getElementById('ask-form') as HTMLFormElement;
 const LOCALIZED_CODES = new Set(['engine-crashed', 'engine-unavailable', 'timeout', 'busy']);
 
 function explain(error: unknown): string {
-  if (error instanceof PagewiseError && error.code === 'cancelled') return t('cancelled');
-  if (error instanceof PagewiseError && error.code === 'no-model') return t('noModelDownloaded');
-  if (error instanceof PagewiseError && error.code === 'model-downloading') return stillDownloading();
+  const code = error instanceof PagewiseError ? error.code : undefined;
+  if (code === 'cancelled') return t('cancelled');
+  if (code === 'no-model') return t('noModelDownloaded');
+  if (code === 'model-downloading') return stillDownloading();
   // Failures of the machinery read the same whatever their detail: say them in the reader's language.
-  if (error instanceof PagewiseError && LOCALIZED_CODES.has(error.code)) return t(`error_${error.code.replaceAll('-', '_')}`);
+  if (code && LOCALIZED_CODES.has(code)) return t(`error_${code.replaceAll('-', '_')}`);
   return error instanceof Error ? error.message : String(error);
 }
 
@@ -34,9 +35,7 @@ function explain(error: unknown): string {
 function stillDownloading(): string {
   const job = connection.currentState.downloads?.[0];
   if (!job) return t('modelDownloadingSoon');
-  const done = job.totalBytes > 0 ? job.bytes / job.totalBytes : 0;
-  const left = job.etaSeconds === undefined ? t('models_etaUnknown') : t('timeLeftAbout', [formatApproxDuration(job.etaSeconds * 1000)]);
-  return t(job.converting ? 'modelConvertingNow' : 'modelDownloadingNow', [job.label, formatPercent(done), left]);
+  return t(job.converting ? 'modelConvertingNow' : 'modelDownloadingNow', [job.label, formatPercent(jobFraction(job)), formatTimeLeft(job.etaSeconds)]);
 }
 
 /** Failures that trying again can change: a stop, a crash or a timeout, not a missing model or an unreadable page. */
