@@ -18,7 +18,7 @@ import { BUILT_IN_MODELS } from '../src/store/model-registry';
 import { launchExtension } from '../test/e2e/harness/launch-extension';
 import { FolderModelSource } from '../test/support/folder-model-source';
 import type { Benchmark, Figure } from './figure';
-import { peakGrowth, threadCpuSeconds } from './lib/browser-process';
+import { peakGrowth, sampleWhile, threadCpuSeconds } from './lib/browser-process';
 import { call } from './lib/engine-call';
 import { compareSteps, type StepComparison } from './lib/logit-agreement';
 
@@ -150,16 +150,11 @@ async function inBrowser(model: FullSizeModel, checkpoint: VirtualCheckpoint): P
       ext.userDataDir,
       async () => {
         const start = performance.now();
-        const converted = call<{ status: string }>(page, 'store.download', { ...request, consent: { approvedBytes: plan.totalBytes } });
-        let running = true;
-        const sampler = (async () => {
-          while (running) {
-            Object.assign(cpuSeen, await threadCpuSeconds(ext.userDataDir));
-            await new Promise((resolve) => setTimeout(resolve, 5000));
-          }
-        })();
-        const outcome = await converted.finally(() => (running = false));
-        await sampler;
+        const outcome = await sampleWhile(
+          () => call<{ status: string }>(page, 'store.download', { ...request, consent: { approvedBytes: plan.totalBytes } }),
+          5000,
+          async () => void Object.assign(cpuSeen, await threadCpuSeconds(ext.userDataDir)),
+        );
         if (outcome.status !== 'verified') throw new Error(`${entry.label}: the conversion ended ${JSON.stringify(outcome)}`);
         convertMs = performance.now() - start;
       },

@@ -87,14 +87,24 @@ export const cpuSpent = (before: Record<string, number>, after: Record<string, n
 export async function peakGrowth(profile: string, work: () => Promise<unknown>, everyMs = 25): Promise<number> {
   const before = await browserPss(profile);
   let peak = before;
+  await sampleWhile(work, everyMs, async () => {
+    peak = Math.max(peak, await browserPss(profile));
+  });
+  return peak - before;
+}
+
+/** Runs `work`, calling `sample` every `everyMs` until it ends (and once more after the last wait). */
+export async function sampleWhile<T>(work: () => Promise<T>, everyMs: number, sample: () => Promise<void>): Promise<T> {
   let sampling = true;
   const sampler = (async () => {
     while (sampling) {
-      peak = Math.max(peak, await browserPss(profile));
+      await sample();
       await new Promise((r) => setTimeout(r, everyMs));
     }
   })();
-  await work().finally(() => (sampling = false));
-  await sampler;
-  return peak - before;
+  try {
+    return await work().finally(() => (sampling = false));
+  } finally {
+    await sampler;
+  }
 }
