@@ -83,22 +83,22 @@ class ModelManager implements ModelShelf {
     const amount = model.state === 'absent' && size ? t('models_downloadSize', [size]) : size;
     const meta = [where, amount, model.commit ? t('models_commit', [model.commit.slice(0, 10)]) : ''].filter(Boolean).join(' · ');
     const head = el('div', { className: 'model-head' }, el('span', { className: 'model-label', textContent: model.label }), state);
-    const fit = fitLine(model, this.hardware);
-    const item = el('li', { className: 'model' }, head, el('div', { className: 'model-meta', textContent: meta }), ...fit, ...provenance(model), el('div', { className: 'actions' }, ...this.actions(model)));
-    if (fit[0]?.dataset['fit'] === 'recommended') item.dataset['recommended'] = 'yes';
+    const judged = verdictOf(model, this.hardware);
+    const item = el('li', { className: 'model' }, head, el('div', { className: 'model-meta', textContent: meta }), ...fitLine(judged), ...provenance(model), el('div', { className: 'actions' }, ...this.actions(model, judged)));
+    if (judged?.fit === 'recommended') item.dataset['recommended'] = 'yes';
     item.dataset['modelId'] = model.id;
     const panel = this.panels.get(model.id)?.panel;
     if (panel) item.append(panel);
     return item;
   }
 
-  private actions(model: ModelSummary): HTMLButtonElement[] {
+  private actions(model: ModelSummary, judged: Judged | undefined): HTMLButtonElement[] {
     if (model.downloading || this.downloads.isRunning(model.id)) return this.downloads.controls(model);
     const actions: HTMLButtonElement[] = [];
     if (model.state !== 'verified' && model.source === 'hub') {
       const resume = model.state === 'partial';
       // The primary button goes to the model this device should get; any other is offered, not pushed.
-      const secondary = !resume && verdictOf(model, this.hardware)?.fit !== 'recommended' && this.hardware !== undefined && !model.custom;
+      const secondary = !resume && judged?.fit !== 'recommended' && this.hardware !== undefined && !model.custom;
       actions.push(button(t(resume ? 'models_resume' : 'models_download'), () => void this.downloads.askConsent(model), resume ? 'resume' : 'download', secondary));
     }
     if (model.state === 'verified') {
@@ -148,9 +148,10 @@ class ModelManager implements ModelShelf {
 }
 
 type Fit = 'recommended' | 'fits' | 'does-not-fit';
+type Judged = { fit: Fit; verdict: ModelVerdict | undefined };
 
 /** How a built-in model fits this device: the recommended one (the engine's choice), another that runs, or why not. */
-function verdictOf(model: ModelSummary, report: HardwareReport | undefined): { fit: Fit; verdict: ModelVerdict | undefined } | undefined {
+function verdictOf(model: ModelSummary, report: HardwareReport | undefined): Judged | undefined {
   if (!report) return undefined;
   const verdicts = report.verdicts.filter((v) => v.candidate.modelId === model.id);
   if (verdicts.length === 0) return undefined;
@@ -161,13 +162,12 @@ function verdictOf(model: ModelSummary, report: HardwareReport | undefined): { f
 
 /** Recommended first, then the others that run here, then those that do not; custom models after the built-ins. */
 function byFit(models: ModelSummary[], report: HardwareReport | undefined): ModelSummary[] {
-  const rank = (model: ModelSummary): number => ({ recommended: 0, fits: 1, 'does-not-fit': 2 })[verdictOf(model, report)?.fit ?? 'fits'] + (model.custom ? 3 : 0);
-  return [...models].sort((a, b) => rank(a) - rank(b));
+  const rank = new Map(models.map((model) => [model, { recommended: 0, fits: 1, 'does-not-fit': 2 }[verdictOf(model, report)?.fit ?? 'fits'] + (model.custom ? 3 : 0)]));
+  return [...models].sort((a, b) => rank.get(a)! - rank.get(b)!);
 }
 
 /** One sentence under a built-in model: recommended for this device and why, runs here, or why it does not. */
-function fitLine(model: ModelSummary, report: HardwareReport | undefined): HTMLElement[] {
-  const judged = verdictOf(model, report);
+function fitLine(judged: Judged | undefined): HTMLElement[] {
   if (!judged?.verdict) return [];
   const { fit, verdict } = judged;
   const where = t(verdict.candidate.backend === 'webgpu' ? 'hardwareOnGpu' : 'hardwareOnCpu');
