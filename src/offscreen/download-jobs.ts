@@ -74,7 +74,8 @@ export class DownloadJobs {
     const report = {
       progress: (progress: DownloadProgress) => {
         const { overall, file } = progress;
-        job.figures = { ...job.figures, bytes: overall.bytes, totalBytes: overall.totalBytes, rateBps: overall.rateBps, ...(overall.etaSeconds !== undefined ? { etaSeconds: overall.etaSeconds } : {}), file };
+        // Built from the job's fixed fields each time: a time left that became unknown must not keep its old value.
+        job.figures = { ...figures, bytes: overall.bytes, totalBytes: overall.totalBytes, rateBps: overall.rateBps, ...(overall.etaSeconds !== undefined ? { etaSeconds: overall.etaSeconds } : {}), file };
         for (const watcher of job.watchers) watcher.onProgress(progress);
         const now = performance.now();
         if (now - job.lastState < STATE_INTERVAL_MS) return;
