@@ -1,9 +1,11 @@
 import { classifySender, PORT_NAMES, PagewiseError } from '../protocol';
 import { diagnosticsHandlers } from './handlers/diagnostics-handlers';
 import { tabHandlers } from './handlers/tab-handlers';
+import { translateTabHandlers } from './handlers/translate-tab-handlers';
 import { HostDocument } from './host-document';
 import { Refusals } from './refusals';
 import { registerSidePanelEntryPoints } from './side-panel-entry-points';
+import { TranslateSessions } from './translate-sessions';
 import { relayUiPort, type WorkerHandlers } from './ui-relay';
 
 /**
@@ -13,7 +15,8 @@ import { relayUiPort, type WorkerHandlers } from './ui-relay';
  */
 const host = new HostDocument();
 const refusals = new Refusals();
-const handlers: WorkerHandlers = { ...tabHandlers, ...diagnosticsHandlers(refusals) };
+const translations = new TranslateSessions(host, refusals);
+const handlers: WorkerHandlers = { ...tabHandlers, ...translateTabHandlers(translations), ...diagnosticsHandlers(refusals) };
 
 // Nothing may message the worker: content scripts are asked (worker -> tab), never heard, and UI pages use ports.
 chrome.runtime.onMessage.addListener((_message: unknown, sender, sendResponse) => {

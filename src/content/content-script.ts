@@ -2,6 +2,7 @@ import browser from 'webextension-polyfill';
 import { dispatchOneShot, pageCommands, type Handlers, type PageInfo } from '../protocol';
 import { isPdf } from './page/visible-text';
 import { extractHandlers } from './extract/extract-handlers';
+import { languageHandlers, listenForTranslation } from './translate/translate-channel';
 
 /**
  * Runs in every http(s) page, in Chrome's isolated world. It answers only the service worker (never
@@ -23,7 +24,10 @@ function pageInfo(): PageInfo {
 const handlers: Handlers<typeof pageCommands, undefined> = {
   'page.ping': async () => ({ page: pageInfo(), startedAt }),
   ...extractHandlers,
+  ...languageHandlers,
 };
+
+listenForTranslation();
 
 browser.runtime.onMessage.addListener((message: unknown, sender: browser.Runtime.MessageSender) => {
   // Only the service worker talks to content scripts: same extension, and not from any tab.

@@ -5,6 +5,7 @@ import { diagnosticsHandlers } from './handlers/diagnostics-handlers';
 import { engineHandlers } from './handlers/engine-handlers';
 import { storeHandlers } from './handlers/store-handlers';
 import { summarizeHandlers } from './handlers/summarize-handlers';
+import { translateHandlers } from './handlers/translate-handlers';
 import { linkToWorker } from './worker-link';
 
 /**
@@ -18,6 +19,7 @@ const handlers: HostHandlers = {
   ...engineHandlers(host),
   ...storeHandlers(host, db),
   ...summarizeHandlers(host),
+  ...translateHandlers(host),
   ...diagnosticsHandlers(host),
 };
 linkToWorker(handlers, host.status);

@@ -4,6 +4,7 @@ import { engineCommands } from './commands/engine-commands';
 import { storeCommands } from './commands/store-commands';
 import { summarizeCommands } from './commands/summarize-commands';
 import { tabCommands } from './commands/tab-commands';
+import { translateHostCommands, translateTabCommands } from './commands/translate-commands';
 
 /**
  * Every request a UI page (side panel, popup, options) can make over its port, with the payload it takes, the
@@ -17,11 +18,13 @@ export const hostCommands = {
   ...engineCommands,
   ...storeCommands,
   ...summarizeCommands,
+  ...translateHostCommands,
   ...hostDiagnosticsCommands,
 } as const;
 
 export const workerCommands = {
   ...tabCommands,
+  ...translateTabCommands,
   ...workerDiagnosticsCommands,
 } as const;
 

@@ -1,4 +1,5 @@
 import * as v from 'valibot';
+import { LanguageTagSchema } from './commands/translate-commands';
 
 /**
  * What the service worker asks content scripts (one-shot messages), and what they answer. Content scripts live
@@ -74,5 +75,10 @@ export const pageCommands = {
   'page.extract': {
     payload: v.object({}),
     result: ExtractedPageSchema,
+  },
+  /** The page's language: as it declares it, and as the browser detects it from the text (empty when unsure). */
+  'page.language': {
+    payload: v.object({}),
+    result: v.object({ declared: LanguageTagSchema, detected: LanguageTagSchema }),
   },
 } as const;

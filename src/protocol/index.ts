@@ -14,3 +14,4 @@ export * from './commands/diagnostics-commands';
 export * from './commands/tab-commands';
 export * from './commands/store-commands';
 export * from './commands/summarize-commands';
+export * from './commands/translate-commands';

@@ -17,14 +17,14 @@ export const tabHandlers: TabHandlers = {
   },
 };
 
-async function activeTab(): Promise<chrome.tabs.Tab & { id: number }> {
+export async function activeTab(): Promise<chrome.tabs.Tab & { id: number }> {
   const [tab] = await chrome.tabs.query({ active: true, lastFocusedWindow: true });
   if (tab?.id === undefined) throw new PagewiseError('no-content-script', chrome.i18n.getMessage('tabNone'));
   return tab as chrome.tabs.Tab & { id: number };
 }
 
 /** Asks the tab's content script something, with a clear error when there is none to ask. */
-async function callTab<N extends keyof typeof pageCommands & string>(
+export async function callTab<N extends keyof typeof pageCommands & string>(
   tab: chrome.tabs.Tab & { id: number },
   command: N,
   payload: Parameters<typeof callOneShot<typeof pageCommands, N>>[3],

@@ -1,6 +1,8 @@
 import { startUiPage } from '../shared/ui-page';
+import { mountTranslateControls } from './translate-controls';
 
-startUiPage();
+const connection = startUiPage();
+mountTranslateControls(document.getElementById('translate')!, () => connection.engine);
 
 // sidePanel.open must run inside the click's user gesture, so the window id is looked up beforehand.
 let windowId: number | undefined;

@@ -1,0 +1,317 @@
+// Finds what to translate on a page: units of inline content (a paragraph, a list item, a cell, the loose text
+// between two blocks) with their inline elements as numbered slots, and the attributes people read. A block is
+// an element whose computed display is not inline (Firefox's translations do the same); the walk splits until a
+// unit holds only inline content. It runs in slices (see UnitCollector.collect), so a huge page never holds the
+// main thread, and it never changes the page: writing is unit-writer.ts's job.
+import type { InlinePiece } from '../../protocol';
+
+export interface TextUnit {
+  kind: 'text';
+  id: number;
+  /** The block it belongs to: what is observed for visibility and gets `lang`/`dir`. */
+  element: Element;
+  parent: Node;
+  /** The run of the parent's children the unit covers (all of them for a plain paragraph). */
+  nodes: ChildNode[];
+  slots: Map<number, Element>;
+  /** Every text node of the unit, with the text it had when collected: a unit whose text changed is stale. */
+  texts: Map<Text, string>;
+  pieces: InlinePiece[];
+  /** Set when one long text node was split in sentences: this unit is part `index` of the node's parts. */
+  part?: { node: Text; index: number; count: number };
+}
+
+export interface AttributeUnit {
+  kind: 'attribute';
+  id: number;
+  element: Element;
+  name: string;
+  original: string;
+  pieces: InlinePiece[];
+}
+
+export type PageUnit = TextUnit | AttributeUnit;
+
+const SKIP = new Set(['SCRIPT', 'STYLE', 'CODE', 'KBD', 'SAMP', 'VAR', 'MATH', 'PRE', 'TEXTAREA', 'NOSCRIPT', 'TEMPLATE', 'IFRAME', 'FRAME', 'SVG', 'CANVAS', 'OBJECT', 'EMBED', 'VIDEO', 'AUDIO', 'IMG', 'BR', 'WBR', 'HR', 'INPUT', 'SELECT', 'PICTURE', 'METER', 'PROGRESS']);
+const TRANSLATED_ATTRIBUTES = ['title', 'alt', 'placeholder', 'aria-label', 'aria-description'];
+/** Elements Pagewise adds itself (bilingual copies, the selection bubble): never collected again. */
+export const OWN_MARK = 'data-pagewise';
+
+const LIMITS = { unitChars: 1500, slots: 60, depth: 10, partChars: 500 } as const;
+const HAS_LETTER = /\p{L}/u;
+
+export interface CollectOptions {
+  /** Target language: text already in it is left alone. */
+  to: string;
+  /** Finds a shadow root, closed ones included where the browser lets an extension (chrome.dom). */
+  shadowRootOf: (element: Element) => ShadowRoot | null;
+  /** Text already handled (a unit sent or done, or Pagewise's own translation): its run is not collected again. */
+  known: (node: Node) => boolean;
+}
+
+/** A depth-first walk of the page that hands out units in time-boxed slices. */
+export class UnitCollector {
+  private readonly stack: Array<Node> = [];
+  private seen = new WeakSet<Node>();
+  private readonly blockCache = new WeakMap<Element, boolean>();
+  private nextId = 0;
+
+  constructor(private readonly options: CollectOptions) {}
+
+  /** Queues a subtree (the document body, or content that appeared later) for the walk. */
+  add(root: Node): void {
+    this.stack.push(root);
+  }
+
+  /** Walks `container` again (its content changed); runs already known are skipped. */
+  rewalk(container: Node): void {
+    this.seen.delete(container);
+    this.stack.push(container);
+  }
+
+  /** Forgets everything walked: the next walk starts over. */
+  reset(): void {
+    this.stack.length = 0;
+    this.seen = new WeakSet();
+  }
+
+  get pending(): boolean {
+    return this.stack.length > 0;
+  }
+
+  /** Walks until the stack is empty or `deadline` (performance.now()) passes; returns the units found. */
+  collect(deadline: number): PageUnit[] {
+    const units: PageUnit[] = [];
+    let steps = 0;
+    while (this.stack.length > 0) {
+      if (++steps % 32 === 0 && performance.now() > deadline) break;
+      const container = this.stack.pop()!;
+      if (this.seen.has(container)) continue;
+      this.seen.add(container);
+      this.walkContainer(container, units);
+    }
+    return units;
+  }
+
+  private walkContainer(container: Node, units: PageUnit[]): void {
+    if (container instanceof Element) {
+      if (!this.translatable(container)) return;
+      this.attributeUnits(container, units);
+      const shadow = this.options.shadowRootOf(container);
+      if (shadow) this.stack.push(shadow);
+      if (container.tagName === 'IFRAME' || container.tagName === 'FRAME') {
+        const doc = sameOriginDocument(container as HTMLIFrameElement);
+        if (doc?.body) this.stack.push(doc.body);
+        return;
+      }
+      if (container.tagName === 'OPTION') {
+        this.textRun(container, [...container.childNodes], units);
+        return;
+      }
+    }
+    let run: ChildNode[] = [];
+    const flush = (): void => {
+      if (run.length > 0) this.textRun(container, run, units);
+      run = [];
+    };
+    const children = [...container.childNodes];
+    // Pushed in reverse so the walk pops them in document order (viewport order is settled later anyway).
+    const blocks: Node[] = [];
+    for (const child of children) {
+      if (child.nodeType === Node.TEXT_NODE) {
+        run.push(child);
+        continue;
+      }
+      if (!(child instanceof Element)) continue;
+      if (child.hasAttribute(OWN_MARK)) {
+        flush();
+        continue;
+      }
+      const display = displayOf(child);
+      if (display === 'none') continue;
+      if (display === 'contents' || !this.isInlineContent(child)) {
+        flush();
+        blocks.push(child);
+        continue;
+      }
+      run.push(child);
+    }
+    flush();
+    for (let i = blocks.length - 1; i >= 0; i--) this.stack.push(blocks[i]!);
+  }
+
+  /** An inline element holding only inline content (no block anywhere inside). */
+  private isInlineContent(element: Element): boolean {
+    const cached = this.blockCache.get(element);
+    if (cached !== undefined) return cached;
+    let inline = SKIP.has(element.tagName) || displayOf(element) === 'inline';
+    if (inline && !SKIP.has(element.tagName)) {
+      for (const child of element.children) {
+        if (displayOf(child) !== 'none' && !this.isInlineContent(child)) {
+          inline = false;
+          break;
+        }
+      }
+    }
+    this.blockCache.set(element, inline);
+    return inline;
+  }
+
+  /** Not skipped: the page said "do not translate", it is editable, code, or already in the target language. */
+  private translatable(element: Element): boolean {
+    if (SKIP.has(element.tagName) || element.hasAttribute(OWN_MARK)) return false;
+    if (element instanceof HTMLElement && (!element.translate || element.isContentEditable)) return false;
+    if (element.classList.contains('notranslate')) return false;
+    const lang = element.getAttribute('lang');
+    return !(lang && sameLanguage(lang, this.options.to));
+  }
+
+  private textRun(parent: Node, nodes: ChildNode[], units: PageUnit[]): void {
+    for (const group of splitRun(nodes)) {
+      if (group.some((node) => node.nodeType === Node.TEXT_NODE && this.options.known(node))) continue;
+      const unit: TextUnit = { kind: 'text', id: 0, element: blockOf(parent), parent, nodes: group, slots: new Map(), texts: new Map(), pieces: [] };
+      unit.pieces = this.serialize(group, unit, 0, units);
+      const text = plain(unit.pieces);
+      if (!HAS_LETTER.test(text) || inScript(text, this.options.to)) continue;
+      for (const node of group) this.seen.add(node);
+      const lone = unit.pieces.length === 1 && typeof unit.pieces[0] === 'string' ? [...unit.texts.keys()][0] : undefined;
+      if (lone && text.length > LIMITS.partChars) {
+        units.push(...this.parts(unit, lone, text));
+        continue;
+      }
+      unit.id = this.nextId++;
+      units.push(unit);
+    }
+  }
+
+  /** One long text node as sentence groups, each its own unit; the node is written when all are back. */
+  private parts(unit: TextUnit, node: Text, text: string): TextUnit[] {
+    const chunks = sentenceGroups(text, unit.element.closest('[lang]')?.getAttribute('lang') ?? undefined);
+    return chunks.map((chunk, index) => ({ ...unit, id: this.nextId++, pieces: [chunk], part: { node, index, count: chunks.length } }));
+  }
+
+  private serialize(nodes: readonly ChildNode[], unit: TextUnit, depth: number, units: PageUnit[]): InlinePiece[] {
+    const pieces: InlinePiece[] = [];
+    for (const node of nodes) {
+      if (node.nodeType === Node.TEXT_NODE) {
+        const text = node as Text;
+        unit.texts.set(text, text.data);
+        const collapsed = text.data.replace(/\s+/g, ' ');
+        const last = pieces[pieces.length - 1];
+        if (typeof last === 'string') pieces[pieces.length - 1] = last + collapsed;
+        else pieces.push(collapsed);
+        continue;
+      }
+      if (!(node instanceof Element) || node.hasAttribute(OWN_MARK)) continue;
+      const slot = unit.slots.size + 1;
+      unit.slots.set(slot, node);
+      const opaque = depth >= LIMITS.depth || unit.slots.size >= LIMITS.slots || !this.translatable(node) || displayOf(node) === 'none';
+      if (!opaque) this.attributeUnits(node, units);
+      else if (!SKIP.has(node.tagName)) this.attributeUnits(node, units);
+      pieces.push(opaque ? { slot } : { slot, children: this.serialize([...node.childNodes], unit, depth + 1, units) });
+    }
+    return pieces;
+  }
+
+  private attributeUnits(element: Element, units: PageUnit[]): void {
+    const names = [...TRANSLATED_ATTRIBUTES];
+    if (element.tagName === 'INPUT' && ['button', 'reset'].includes((element as HTMLInputElement).type)) names.push('value');
+    if (element.tagName === 'OPTION' || element.tagName === 'OPTGROUP') names.push('label');
+    for (const name of names) {
+      const original = element.getAttribute(name);
+      if (!original || !HAS_LETTER.test(original) || original.length > LIMITS.unitChars || inScript(original, this.options.to)) continue;
+      units.push({ kind: 'attribute', id: this.nextId++, element, name, original, pieces: [original.replace(/\s+/g, ' ')] });
+    }
+  }
+}
+
+/** Splits a run that is over a unit's size or slot limit at its top-level nodes. */
+function splitRun(nodes: ChildNode[]): ChildNode[][] {
+  const groups: ChildNode[][] = [];
+  let current: ChildNode[] = [];
+  let chars = 0;
+  let elements = 0;
+  for (const node of nodes) {
+    const size = node.textContent?.length ?? 0;
+    const count = node instanceof Element ? 1 + node.getElementsByTagName('*').length : 0;
+    if (current.length > 0 && (chars + size > LIMITS.unitChars || elements + count > LIMITS.slots)) {
+      groups.push(current);
+      current = [];
+      chars = 0;
+      elements = 0;
+    }
+    current.push(node);
+    chars += size;
+    elements += count;
+  }
+  if (current.length > 0) groups.push(current);
+  return groups;
+}
+
+/** Sentences packed into groups of at most LIMITS.partChars (Intl.Segmenter: Thai, Chinese and Japanese have no spaces to split on). */
+export function sentenceGroups(text: string, locale: string | undefined): string[] {
+  const segmenter = new Intl.Segmenter(locale ? [locale] : [], { granularity: 'sentence' });
+  const groups: string[] = [];
+  let current = '';
+  for (const { segment } of segmenter.segment(text)) {
+    for (let at = 0; at < segment.length; at += LIMITS.partChars) {
+      const piece = segment.slice(at, at + LIMITS.partChars);
+      if (current && current.length + piece.length > LIMITS.partChars) {
+        groups.push(current);
+        current = '';
+      }
+      current += piece;
+    }
+  }
+  if (current) groups.push(current);
+  return groups;
+}
+
+function plain(pieces: readonly InlinePiece[]): string {
+  return pieces.map((piece) => (typeof piece === 'string' ? piece : piece.children ? plain(piece.children) : '')).join('');
+}
+
+function displayOf(element: Element): string {
+  const view = element.ownerDocument.defaultView;
+  return view ? view.getComputedStyle(element).display : 'inline';
+}
+
+function blockOf(node: Node): Element {
+  if (node instanceof Element) return node;
+  if (node instanceof ShadowRoot) return node.host;
+  return (node as Document).documentElement ?? document.documentElement;
+}
+
+function sameOriginDocument(frame: HTMLIFrameElement): Document | null {
+  try {
+    return frame.contentDocument;
+  } catch {
+    return null;
+  }
+}
+
+export function sameLanguage(a: string, b: string): boolean {
+  return a.split('-')[0]!.toLowerCase() === b.split('-')[0]!.toLowerCase();
+}
+
+/** Scripts a target language is written in, for telling text that is already in it. Latin-script targets cannot tell. */
+const TARGET_SCRIPTS: Record<string, RegExp> = {
+  hi: /\p{Script=Devanagari}/u, mr: /\p{Script=Devanagari}/u, ne: /\p{Script=Devanagari}/u,
+  th: /\p{Script=Thai}/u, ar: /\p{Script=Arabic}/u, fa: /\p{Script=Arabic}/u, ur: /\p{Script=Arabic}/u,
+  he: /\p{Script=Hebrew}/u, ru: /\p{Script=Cyrillic}/u, uk: /\p{Script=Cyrillic}/u, bn: /\p{Script=Bengali}/u,
+  ta: /\p{Script=Tamil}/u, ko: /\p{Script=Hangul}/u, ja: /[\p{Script=Hiragana}\p{Script=Katakana}]/u, el: /\p{Script=Greek}/u,
+};
+
+/** Most of the text's letters are already in the target language's own script. */
+function inScript(text: string, to: string): boolean {
+  const script = TARGET_SCRIPTS[to.split('-')[0]!.toLowerCase()];
+  if (!script) return false;
+  let letters = 0;
+  let inside = 0;
+  for (const char of text) {
+    if (!HAS_LETTER.test(char)) continue;
+    letters++;
+    if (script.test(char)) inside++;
+  }
+  return letters > 0 && inside / letters >= 0.6;
+}

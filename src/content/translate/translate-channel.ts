@@ -1,0 +1,81 @@
+import browser from 'webextension-polyfill';
+import * as v from 'valibot';
+import { TRANSLATE_PORT, WorkerToPageSchema, type Handlers, type PageToWorker, type pageCommands } from '../../protocol';
+import { PageTranslation } from './page-translation';
+
+/**
+ * The page side of translation. The worker opens the channel when the user asks to translate this tab (nothing
+ * on the page can); this script then asks for batches over it and writes what comes back. One translation per
+ * page, kept across channels, so "show original" works even after the worker restarted.
+ */
+let translation: PageTranslation | undefined;
+
+export function listenForTranslation(): void {
+  browser.runtime.onConnect.addListener((port) => {
+    if (port.name !== TRANSLATE_PORT || port.sender?.id !== browser.runtime.id || port.sender.tab) {
+      port.disconnect();
+      return;
+    }
+    const post = (message: PageToWorker): void => {
+      try {
+        port.postMessage(message);
+      } catch {
+        // The channel closed under us: the disconnect handler below takes care of the rest.
+      }
+    };
+    translation?.attach(post);
+    port.onDisconnect.addListener(() => translation?.disconnected());
+    port.onMessage.addListener((raw: unknown) => {
+      const parsed = v.safeParse(WorkerToPageSchema, raw);
+      if (!parsed.success) return;
+      const message = parsed.output;
+      if (message.kind === 'start') {
+        const settings = { to: message.to, from: message.from || pageLanguage(), mode: message.mode, wholePage: message.wholePage };
+        if (!translation) {
+          translation = new PageTranslation(settings, post, shadowRootOf);
+          translation.start();
+        } else {
+          translation.retarget(settings);
+        }
+        post({ kind: 'status', status: translation.status() });
+        return;
+      }
+      if (!translation) return;
+      if (message.kind === 'mode') translation.setMode(message.mode);
+      else if (message.kind === 'restore') translation.restore();
+      else translation.receive(message);
+    });
+  });
+}
+
+/** Closed shadow roots too, where the browser gives extensions the key (Chrome's dom API). */
+function shadowRootOf(element: Element): ShadowRoot | null {
+  const dom = (globalThis as { chrome?: { dom?: { openOrClosedShadowRoot?: (e: HTMLElement) => ShadowRoot | null } } }).chrome?.dom;
+  if (dom?.openOrClosedShadowRoot && element instanceof HTMLElement) {
+    try {
+      return dom.openOrClosedShadowRoot(element);
+    } catch {
+      return element.shadowRoot;
+    }
+  }
+  return element.shadowRoot;
+}
+
+let detected = '';
+
+function pageLanguage(): string {
+  const declared = document.documentElement.lang;
+  return /^[A-Za-z]{2,8}(-[A-Za-z0-9]{1,8})*$/.test(declared) ? declared : detected;
+}
+
+/** `page.language`: what the page declares, and what the browser's detector reads in its text. */
+export const languageHandlers: Pick<Handlers<typeof pageCommands, undefined>, 'page.language'> = {
+  'page.language': async () => {
+    const sample = (document.body?.innerText ?? '').slice(0, 4000);
+    const result = sample.trim() ? await browser.i18n.detectLanguage(sample) : undefined;
+    const top = result?.isReliable ? result.languages[0]?.language : undefined;
+    detected = top && /^[A-Za-z]{2,8}(-[A-Za-z0-9]{1,8})*$/.test(top) ? top : '';
+    const declared = document.documentElement.lang.slice(0, 35);
+    return { declared: /^[A-Za-z]{2,8}(-[A-Za-z0-9]{1,8})*$/.test(declared) ? declared : '', detected };
+  },
+};

@@ -1,0 +1,38 @@
+// The instructions for translating a batch of units. They depend only on the language pair, so every batch of a
+// page session shares them and the engine's prefix cache reads them once (the conversation before the last user
+// turn is what the engine snapshots).
+import type { ChatMessage } from '../../engine/chat-format';
+
+/** Bump when the prompt or the format changes: cached translations made under another version are not reused. */
+export const TRANSLATE_PROMPT_VERSION = 1;
+
+const names = new Intl.DisplayNames(['en'], { type: 'language', fallback: 'none' });
+
+/** The language's English name as the model knows it ("hi" -> "Hindi"), or the tag itself. */
+export function languageName(tag: string): string {
+  try {
+    return names.of(tag) ?? tag;
+  } catch {
+    return tag;
+  }
+}
+
+export function instructions(from: string, to: string): ChatMessage {
+  const source = from ? languageName(from) : 'whatever language it is in';
+  const target = languageName(to);
+  return {
+    role: 'system',
+    content: [
+      `You translate text from a web page from ${source} into ${target}.`,
+      'The user sends numbered lines, one text unit each, like "[1] text". Answer with the same numbered lines in the same order,',
+      `each holding only the ${target} translation of that line: no notes, no explanations, no line left out or merged.`,
+      'Keep every tag such as <t1>…</t1> or <t2/> exactly as written, around the words it marks in your translation.',
+      'Keep numbers, names of products and code as they are.',
+    ].join('\n'),
+  };
+}
+
+/** The batch's user turn: one numbered line per unit, in markup. */
+export function batchMessage(markups: readonly string[]): ChatMessage {
+  return { role: 'user', content: markups.map((markup, i) => `[${i + 1}] ${markup.replace(/\s+/g, ' ').trim()}`).join('\n') };
+}
