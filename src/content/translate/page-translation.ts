@@ -5,7 +5,7 @@
 // they were collected with.
 import type { InlinePiece, PageToWorker, TranslateMode, TranslateStatus, WorkerToPage } from '../../protocol';
 import { BilingualView } from './bilingual-view';
-import { OWN_MARK, UnitCollector, type PageUnit, type TextUnit } from './page-units';
+import { isElement, OWN_MARK, UnitCollector, type PageUnit, type TextUnit } from './page-units';
 import { baseLanguage, directionOf, joinsWithoutSpaces } from './text-direction';
 import { UnitWriter } from './unit-writer';
 
@@ -13,6 +13,8 @@ type UnitState = 'pending' | 'sent' | 'done' | 'failed' | 'stale';
 
 interface Tracked {
   unit: PageUnit;
+  /** The unit's language as the page gave it when collected (before Pagewise set any `lang`). */
+  from: string;
   state: UnitState;
   request?: number;
   /** The translation as it came back, kept to switch display modes without asking the model again. */
@@ -35,7 +37,7 @@ const SLICE_MS = 8;
 
 export class PageTranslation {
   private readonly tracked = new Map<number, Tracked>();
-  private byText = new WeakMap<Text, Tracked>();
+  private byText = new WeakMap<Text, Set<Tracked>>();
   private readonly byElement = new Map<Element, Set<Tracked>>();
   private readonly collector: UnitCollector;
   private readonly writer = new UnitWriter();
@@ -188,9 +190,15 @@ export class PageTranslation {
   };
 
   private track(unit: PageUnit): void {
-    const item: Tracked = { unit, state: 'pending' };
+    const item: Tracked = { unit, from: this.languageOf(unit), state: 'pending' };
     this.tracked.set(unit.id, item);
-    if (unit.kind === 'text') for (const node of unit.texts.keys()) this.byText.set(node, item);
+    if (unit.kind === 'text') {
+      for (const node of unit.texts.keys()) {
+        const set = this.byText.get(node) ?? new Set();
+        set.add(item);
+        this.byText.set(node, set);
+      }
+    }
     let set = this.byElement.get(unit.element);
     if (!set) {
       set = new Set();
@@ -208,7 +216,7 @@ export class PageTranslation {
       const batch = this.nextBatch();
       if (batch.length === 0) return;
       const request = this.nextRequest++;
-      const from = this.languageOf(batch[0]!.unit);
+      const from = batch[0]!.from;
       for (const item of batch) {
         item.state = 'sent';
         item.request = request;
@@ -234,11 +242,11 @@ export class PageTranslation {
     const best = Math.min(...candidates.map((c) => c.rank));
     let pool = candidates.filter((c) => c.rank === best).map((c) => c.item);
     if (best === 1 && pool.length > BATCH.units) pool = this.aheadFirst(pool);
-    const from = this.languageOf(pool[0]!.unit);
+    const from = pool[0]!.from;
     const batch: Tracked[] = [];
     let chars = 0;
     for (const item of pool) {
-      if (this.languageOf(item.unit) !== from) continue;
+      if (item.from !== from) continue;
       const size = textLength(item.unit.pieces);
       if (batch.length > 0 && (batch.length >= BATCH.units || chars + size > BATCH.chars)) break;
       batch.push(item);
@@ -285,7 +293,16 @@ export class PageTranslation {
     this.reportSoon();
   }
 
+  /** The id changes of a unit are recorded under: a long node's parts share their first part's. */
+  private static owner(unit: PageUnit): number {
+    return unit.kind === 'text' && unit.part ? unit.id - unit.part.index : unit.id;
+  }
+
   private display(item: Tracked): void {
+    this.writer.forUnit(PageTranslation.owner(item.unit), () => this.displayNow(item));
+  }
+
+  private displayNow(item: Tracked): void {
     const { unit, pieces } = item;
     if (!pieces) return;
     const to = this.settings.to;
@@ -309,7 +326,7 @@ export class PageTranslation {
     } else {
       this.writer.writeText(unit, pieces);
     }
-    this.markLanguage(unit);
+    this.markLanguage(unit, item.from);
   }
 
   private collectPart(unit: TextUnit, pieces: InlinePiece[]): void {
@@ -328,14 +345,15 @@ export class PageTranslation {
   }
 
   /** `lang` on the translated block, and `dir` on it and on the list or table around it when the direction changes. */
-  private markLanguage(unit: TextUnit): void {
+  private markLanguage(unit: TextUnit, source: string): void {
     const to = this.settings.to;
     const element = unit.element;
     if (element === document.documentElement || element === document.body) return;
     this.writer.setAttribute(element, 'lang', to);
     const dir = directionOf(to);
-    const pageDir = getComputedStyle(element.parentElement ?? element).direction;
-    if (dir === pageDir) return;
+    // The source's direction, not the element's as it is now: a list Pagewise already turned is still a source list.
+    const sourceDir = source ? directionOf(source) : getComputedStyle(document.documentElement).direction;
+    if (dir === sourceDir) return;
     this.writer.setAttribute(element, 'dir', dir);
     const container = element.parentElement?.closest('ul, ol, dl, table');
     if (container && container.contains(element)) this.writer.setAttribute(container, 'dir', dir);
@@ -402,23 +420,43 @@ export class PageTranslation {
   /** New content is collected; a unit whose text the page changed is dropped (and its request cancelled) and collected anew. */
   private handleRecords(records: readonly MutationRecord[]): void {
     if (this.stopped) return;
+    let removed = false;
     for (const record of records) {
       if (record.type === 'characterData') {
         const node = record.target as Text;
         if (this.writer.isOurs(node)) continue;
-        const item = this.byText.get(node);
-        if (item) this.invalidate(item);
+        for (const item of this.byText.get(node) ?? []) this.invalidate(item);
         if (node.parentNode) this.collector.rewalk(node.parentNode);
         continue;
       }
       if (isOwn(record.target)) continue;
+      if (record.removedNodes.length > 0) removed = true;
       for (const added of record.addedNodes) {
         if (isOwn(added)) continue;
         if (added.nodeType === Node.TEXT_NODE) this.collector.rewalk(record.target);
-        else if (added instanceof Element) this.collector.add(added);
+        else if (isElement(added)) this.collector.add(added);
       }
     }
+    if (removed) this.forgetDetached();
     if (this.collector.pending) this.collectSlice();
+    this.reportSoon();
+  }
+
+  /** Units the page took out of the document no longer count (a route change, a re-rendered list). */
+  private forgetDetached(): void {
+    for (const [id, item] of this.tracked) {
+      if (item.unit.element.isConnected) continue;
+      this.tracked.delete(id);
+      const set = this.byElement.get(item.unit.element);
+      set?.delete(item);
+      if (set?.size === 0) {
+        this.byElement.delete(item.unit.element);
+        this.visibleObserver.unobserve(item.unit.element);
+        this.nearObserver.unobserve(item.unit.element);
+        this.visible.delete(item.unit.element);
+        this.near.delete(item.unit.element);
+      }
+    }
   }
 
   private invalidate(item: Tracked): void {
@@ -431,8 +469,13 @@ export class PageTranslation {
       }
       this.requests.delete(request);
     }
+    if (item.state === 'done') this.withoutObserving(() => this.writer.restoreUnit(PageTranslation.owner(item.unit)));
     item.state = 'stale';
-    if (item.unit.kind === 'text') for (const node of item.unit.texts.keys()) this.byText.delete(node);
+    this.tracked.delete(item.unit.id);
+    if (item.unit.kind === 'text') {
+      if (item.unit.part) this.parts.delete(item.unit.part.node);
+      for (const node of item.unit.texts.keys()) this.byText.delete(node);
+    }
   }
 
   private reportSoon(delay = 250): void {
@@ -446,7 +489,7 @@ export class PageTranslation {
 }
 
 function isOwn(node: Node): boolean {
-  const element = node instanceof Element ? node : node.parentElement;
+  const element = isElement(node) ? node : node.parentElement;
   return !!element?.closest(`[${OWN_MARK}]`);
 }
 

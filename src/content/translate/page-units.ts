@@ -32,7 +32,7 @@ export interface AttributeUnit {
 
 export type PageUnit = TextUnit | AttributeUnit;
 
-const SKIP = new Set(['SCRIPT', 'STYLE', 'CODE', 'KBD', 'SAMP', 'VAR', 'MATH', 'PRE', 'TEXTAREA', 'NOSCRIPT', 'TEMPLATE', 'IFRAME', 'FRAME', 'SVG', 'CANVAS', 'OBJECT', 'EMBED', 'VIDEO', 'AUDIO', 'IMG', 'BR', 'WBR', 'HR', 'INPUT', 'SELECT', 'PICTURE', 'METER', 'PROGRESS']);
+const SKIP = new Set(['SCRIPT', 'STYLE', 'CODE', 'KBD', 'SAMP', 'VAR', 'MATH', 'PRE', 'TEXTAREA', 'NOSCRIPT', 'TEMPLATE', 'IFRAME', 'FRAME', 'SVG', 'CANVAS', 'OBJECT', 'EMBED', 'VIDEO', 'AUDIO', 'IMG', 'BR', 'WBR', 'HR', 'INPUT', 'PICTURE', 'METER', 'PROGRESS']);
 const TRANSLATED_ATTRIBUTES = ['title', 'alt', 'placeholder', 'aria-label', 'aria-description'];
 /** Elements Pagewise adds itself (bilingual copies, the selection bubble): never collected again. */
 export const OWN_MARK = 'data-pagewise';
@@ -94,16 +94,17 @@ export class UnitCollector {
   }
 
   private walkContainer(container: Node, units: PageUnit[]): void {
-    if (container instanceof Element) {
-      if (!this.translatable(container)) return;
+    if (isElement(container)) {
+      if (!this.allowed(container)) return;
       this.attributeUnits(container, units);
-      const shadow = this.options.shadowRootOf(container);
-      if (shadow) this.stack.push(shadow);
       if (container.tagName === 'IFRAME' || container.tagName === 'FRAME') {
         const doc = sameOriginDocument(container as HTMLIFrameElement);
         if (doc?.body) this.stack.push(doc.body);
         return;
       }
+      if (!this.translatable(container)) return;
+      const shadow = this.options.shadowRootOf(container);
+      if (shadow) this.stack.push(shadow);
       if (container.tagName === 'OPTION') {
         this.textRun(container, [...container.childNodes], units);
         return;
@@ -122,7 +123,7 @@ export class UnitCollector {
         run.push(child);
         continue;
       }
-      if (!(child instanceof Element)) continue;
+      if (!isElement(child)) continue;
       if (child.hasAttribute(OWN_MARK)) {
         flush();
         continue;
@@ -157,13 +158,18 @@ export class UnitCollector {
     return inline;
   }
 
-  /** Not skipped: the page said "do not translate", it is editable, code, or already in the target language. */
-  private translatable(element: Element): boolean {
-    if (SKIP.has(element.tagName) || element.hasAttribute(OWN_MARK)) return false;
-    if (element instanceof HTMLElement && (!element.translate || element.isContentEditable)) return false;
-    if (element.classList.contains('notranslate')) return false;
+  /** The page did not say "do not translate" (translate="no", .notranslate), it is not ours nor in the target language already. */
+  private allowed(element: Element): boolean {
+    if (element.hasAttribute(OWN_MARK) || element.classList.contains('notranslate')) return false;
+    if ((element as HTMLElement).translate === false) return false;
     const lang = element.getAttribute('lang');
     return !(lang && sameLanguage(lang, this.options.to));
+  }
+
+  /** Allowed, and its content is text to translate: not code, a form field's contents, or something being edited. */
+  private translatable(element: Element): boolean {
+    if (SKIP.has(element.tagName) || !this.allowed(element)) return false;
+    return (element as HTMLElement).isContentEditable !== true;
   }
 
   private textRun(parent: Node, nodes: ChildNode[], units: PageUnit[]): void {
@@ -202,12 +208,15 @@ export class UnitCollector {
         else pieces.push(collapsed);
         continue;
       }
-      if (!(node instanceof Element) || node.hasAttribute(OWN_MARK)) continue;
+      if (!isElement(node) || node.hasAttribute(OWN_MARK)) continue;
       const slot = unit.slots.size + 1;
       unit.slots.set(slot, node);
       const opaque = depth >= LIMITS.depth || unit.slots.size >= LIMITS.slots || !this.translatable(node) || displayOf(node) === 'none';
-      if (!opaque) this.attributeUnits(node, units);
-      else if (!SKIP.has(node.tagName)) this.attributeUnits(node, units);
+      if (this.allowed(node)) {
+        this.attributeUnits(node, units);
+        // A frame in a line of text: its own document is walked as a page of its own.
+        if (node.tagName === 'IFRAME' || node.tagName === 'FRAME') this.stack.push(node);
+      }
       pieces.push(opaque ? { slot } : { slot, children: this.serialize([...node.childNodes], unit, depth + 1, units) });
     }
     return pieces;
@@ -233,7 +242,7 @@ function splitRun(nodes: ChildNode[]): ChildNode[][] {
   let elements = 0;
   for (const node of nodes) {
     const size = node.textContent?.length ?? 0;
-    const count = node instanceof Element ? 1 + node.getElementsByTagName('*').length : 0;
+    const count = isElement(node) ? 1 + node.getElementsByTagName('*').length : 0;
     if (current.length > 0 && (chars + size > LIMITS.unitChars || elements + count > LIMITS.slots)) {
       groups.push(current);
       current = [];
@@ -277,8 +286,8 @@ function displayOf(element: Element): string {
 }
 
 function blockOf(node: Node): Element {
-  if (node instanceof Element) return node;
-  if (node instanceof ShadowRoot) return node.host;
+  if (isElement(node)) return node;
+  if ('host' in node && isElement((node as ShadowRoot).host)) return (node as ShadowRoot).host;
   return (node as Document).documentElement ?? document.documentElement;
 }
 
@@ -314,4 +323,12 @@ function inScript(text: string, to: string): boolean {
     if (script.test(char)) inside++;
   }
   return letters > 0 && inside / letters >= 0.6;
+}
+
+/**
+ * Node-type checks instead of `instanceof`: nodes of a same-origin frame belong to the frame's window, whose
+ * Element is another constructor than ours.
+ */
+export function isElement(node: Node | null | undefined): node is Element {
+  return node?.nodeType === Node.ELEMENT_NODE;
 }

@@ -51,9 +51,9 @@ export function listenForTranslation(): void {
 /** Closed shadow roots too, where the browser gives extensions the key (Chrome's dom API). */
 function shadowRootOf(element: Element): ShadowRoot | null {
   const dom = (globalThis as { chrome?: { dom?: { openOrClosedShadowRoot?: (e: HTMLElement) => ShadowRoot | null } } }).chrome?.dom;
-  if (dom?.openOrClosedShadowRoot && element instanceof HTMLElement) {
+  if (dom?.openOrClosedShadowRoot && 'translate' in element) {
     try {
-      return dom.openOrClosedShadowRoot(element);
+      return dom.openOrClosedShadowRoot(element as HTMLElement);
     } catch {
       return element.shadowRoot;
     }

@@ -7,14 +7,17 @@
 import type { InlinePiece } from '../../protocol';
 import type { AttributeUnit, TextUnit } from './page-units';
 
-type Change =
+type Change = { unit: number } & (
   | { kind: 'text'; node: Text; original: string; written: string }
   | { kind: 'added-text'; node: Text; written: string }
   | { kind: 'order'; parent: Node; original: ChildNode[] }
-  | { kind: 'attribute'; element: Element; name: string; original: string | null; written: string };
+  | { kind: 'attribute'; element: Element; name: string; original: string | null; written: string }
+);
 
 export class UnitWriter {
-  private readonly changes: Change[] = [];
+  private changes: Change[] = [];
+  /** The unit the changes being made belong to. */
+  private unit = -1;
   /** What we last wrote into each text node: the collector leaves such nodes alone, so our output is never sent back. */
   private readonly ours = new WeakMap<Node, string>();
 
@@ -30,9 +33,20 @@ export class UnitWriter {
     return unit.nodes.every((node) => node.parentNode === unit.parent);
   }
 
+  /** Runs `write` with every change it makes recorded as unit `id`'s, so that unit can be undone alone. */
+  forUnit(id: number, write: () => void): void {
+    this.unit = id;
+    try {
+      write();
+    } finally {
+      this.unit = -1;
+    }
+  }
+
   writeText(unit: TextUnit, pieces: readonly InlinePiece[]): void {
     // An option without a value submits its text: pin the value first, so the form still sends what it did.
-    if (unit.parent instanceof HTMLOptionElement) this.pinOptionValue(unit.parent);
+    const option = unit.parent as HTMLOptionElement;
+    if (option.nodeName === 'OPTION' && !option.hasAttribute('value')) this.setAttribute(option, 'value', option.value);
     this.writeLevel(unit.parent, unit.nodes, pieces, unit);
   }
 
@@ -51,18 +65,24 @@ export class UnitWriter {
     const original = element.getAttribute(name);
     if (original === value) return;
     element.setAttribute(name, value);
-    this.changes.push({ kind: 'attribute', element, name, original, written: value });
-  }
-
-  /** Pins an option's value to its current one before its text is translated (its text is its value otherwise). */
-  pinOptionValue(option: HTMLOptionElement): void {
-    if (!option.hasAttribute('value')) this.setAttribute(option, 'value', option.value);
+    this.changes.push({ unit: this.unit, kind: 'attribute', element, name, original, written: value });
   }
 
   /** Puts back everything still as we left it, newest change first. */
   restore(): void {
-    for (let i = this.changes.length - 1; i >= 0; i--) {
-      const change = this.changes[i]!;
+    this.undo(this.changes);
+    this.changes = [];
+  }
+
+  /** Puts back one unit's changes (the page changed part of it: the rest goes back to the original, to be translated again). */
+  restoreUnit(id: number): void {
+    this.undo(this.changes.filter((change) => change.unit === id));
+    this.changes = this.changes.filter((change) => change.unit !== id);
+  }
+
+  private undo(changes: readonly Change[]): void {
+    for (let i = changes.length - 1; i >= 0; i--) {
+      const change = changes[i]!;
       if (change.kind === 'text') {
         if (change.node.data === change.written) change.node.data = change.original;
         this.ours.delete(change.node);
@@ -75,7 +95,6 @@ export class UnitWriter {
         else change.element.setAttribute(change.name, change.original);
       }
     }
-    this.changes.length = 0;
   }
 
   get changed(): boolean {
@@ -89,7 +108,7 @@ export class UnitWriter {
     let order = [...nodes];
     const positions = order.map((node, i) => (keptElements.includes(node as Element) ? i : -1)).filter((i) => i >= 0);
     if (positions.some((at, k) => order[at] !== keptElements[k])) {
-      this.changes.push({ kind: 'order', parent, original: [...order] });
+      this.changes.push({ unit: this.unit, kind: 'order', parent, original: [...order] });
       positions.forEach((at, k) => (order[at] = keptElements[k]!));
       putInOrder(parent, order, nodes[nodes.length - 1]?.nextSibling ?? null);
       order = [...order];
@@ -112,7 +131,7 @@ export class UnitWriter {
         const added = document.createTextNode(run);
         parent.insertBefore(added, before ?? order[order.length - 1]?.nextSibling ?? null);
         this.ours.set(added, run);
-        this.changes.push({ kind: 'added-text', node: added, written: run });
+        this.changes.push({ unit: this.unit, kind: 'added-text', node: added, written: run });
       }
       texts = [];
       gap++;
@@ -132,7 +151,7 @@ export class UnitWriter {
 
   private setText(node: Text, text: string): void {
     if (node.data !== text) {
-      this.changes.push({ kind: 'text', node, original: node.data, written: text });
+      this.changes.push({ unit: this.unit, kind: 'text', node, original: node.data, written: text });
       node.data = text;
     }
     this.ours.set(node, text);
