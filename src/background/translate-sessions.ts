@@ -1,5 +1,5 @@
 import * as v from 'valibot';
-import { PageToWorkerSchema, PagewiseError, TRANSLATE_PORT, toWireError, type TranslateStatus, type WorkerToPage } from '../protocol';
+import { PageToWorkerSchema, PagewiseError, TRANSLATE_PORT, toWireError, type TranslateStatus, type TranslateUsage, type WorkerToPage } from '../protocol';
 import type { HostDocument } from './host-document';
 import type { Refusals } from './refusals';
 
@@ -9,6 +9,7 @@ const MAX_IN_FLIGHT = 4;
 interface Session {
   port: chrome.runtime.Port;
   status?: TranslateStatus;
+  usage: TranslateUsage;
   running: Map<number, AbortController>;
 }
 
@@ -28,6 +29,10 @@ export class TranslateSessions {
 
   status(tabId: number): TranslateStatus | undefined {
     return this.sessions.get(tabId)?.status;
+  }
+
+  usage(tabId: number): TranslateUsage | undefined {
+    return this.sessions.get(tabId)?.usage;
   }
 
   /** Sends `message` to the tab's content script, opening the channel first when there is none. */
@@ -61,7 +66,7 @@ export class TranslateSessions {
 
   private open(tabId: number): Session {
     const port = chrome.tabs.connect(tabId, { name: TRANSLATE_PORT, frameId: 0 });
-    const session: Session = { port, running: new Map() };
+    const session: Session = { port, running: new Map(), usage: { batches: 0, pageTokens: 0, promptTokens: 0, reusedTokens: 0, writtenTokens: 0, decodeMs: 0 } };
     this.sessions.set(tabId, session);
     port.onDisconnect.addListener(() => {
       for (const controller of session.running.values()) controller.abort();
@@ -108,7 +113,16 @@ export class TranslateSessions {
         },
       })
       .then(
-        (result) => post({ kind: 'batch-done', request, failed: result.failed }),
+        (result) => {
+          const usage = session.usage;
+          usage.batches++;
+          usage.pageTokens += result.pageTokens;
+          usage.promptTokens += result.promptTokens;
+          usage.reusedTokens += result.reusedTokens;
+          usage.writtenTokens += result.writtenTokens;
+          usage.decodeMs += result.decodeMs;
+          post({ kind: 'batch-done', request, failed: result.failed });
+        },
         (error: unknown) => post({ kind: 'batch-error', request, message: wireMessage(error) }),
       )
       .finally(() => session.running.delete(request));

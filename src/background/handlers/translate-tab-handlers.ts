@@ -10,7 +10,8 @@ export function translateTabHandlers(sessions: TranslateSessions): TranslateTabH
   const describe = async (tab: chrome.tabs.Tab & { id: number }) => {
     const { declared, detected } = await callTab(tab, 'page.language', {});
     const status = sessions.status(tab.id);
-    return { tabId: tab.id, pageLanguage: declared || detected, ...(status ? { status } : {}) };
+    const usage = sessions.usage(tab.id);
+    return { tabId: tab.id, pageLanguage: declared || detected, ...(status ? { status } : {}), ...(usage ? { usage } : {}) };
   };
   /** Sends a command and answers with the status the content script reports after it. */
   const command = async (message: Parameters<TranslateSessions['send']>[1]) => {

@@ -49,6 +49,7 @@ export class PageTranslation {
   private readonly parts = new Map<Text, Array<string | undefined>>();
   private nextRequest = 0;
   private lastError: string | undefined;
+  private collectMs = 0;
   private scrollDirection = 1;
   private lastScrollY = 0;
   private stopped = false;
@@ -158,6 +159,7 @@ export class PageTranslation {
       done,
       failed,
       ...(this.lastError ? { lastError: this.lastError } : {}),
+      collectMs: Math.round(this.collectMs * 10) / 10,
     };
   }
 
@@ -182,8 +184,10 @@ export class PageTranslation {
 
   private collectSlice = (): void => {
     if (this.stopped) return;
-    const units = this.collector.collect(performance.now() + SLICE_MS);
+    const started = performance.now();
+    const units = this.collector.collect(started + SLICE_MS);
     for (const unit of units) this.track(unit);
+    this.collectMs += performance.now() - started;
     if (units.length > 0) this.pump();
     if (this.collector.pending) setTimeout(this.collectSlice, 0);
     this.reportSoon();

@@ -131,14 +131,28 @@ export const TranslateStatusSchema = v.object({
   failed: v.number(),
   /** The last batch's failure, in words, when one failed. */
   lastError: v.optional(v.pipe(v.string(), v.maxLength(300))),
+  /** Main-thread milliseconds spent finding units so far (in slices of a few milliseconds). */
+  collectMs: v.number(),
 });
 export type TranslateStatus = v.InferOutput<typeof TranslateStatusSchema>;
+
+/** What the tab's batches have cost so far, summed from the host's answers (see TranslateBatchResultSchema). */
+const TranslateUsageSchema = v.object({
+  batches: v.number(),
+  pageTokens: v.number(),
+  promptTokens: v.number(),
+  reusedTokens: v.number(),
+  writtenTokens: v.number(),
+  decodeMs: v.number(),
+});
+export type TranslateUsage = v.InferOutput<typeof TranslateUsageSchema>;
 
 const TabStatusSchema = v.object({
   tabId: v.number(),
   /** The page's language: declared by the page, else detected from its text; empty when neither. */
   pageLanguage: LanguageTagSchema,
   status: v.optional(TranslateStatusSchema),
+  usage: v.optional(TranslateUsageSchema),
 });
 
 /** Commands a UI makes about translating its window's active tab; the worker answers them. */
