@@ -15,6 +15,7 @@ import { TRANSLATE_PROMPT_VERSION } from '../../src/tasks/translate/translate-pr
 import { callEngine, readyTabId } from './harness/engine-client';
 import { launchExtension, type LaunchedExtension } from './harness/launch-extension';
 import { storeModelFolder } from './harness/store-pages';
+import { bigPage } from './harness/translate-pages';
 
 const ROOT = join(import.meta.dirname, '../..');
 const fixture = (name: string): string => readFileSync(join(ROOT, 'test/fixtures/pages', name), 'utf8');
@@ -42,12 +43,6 @@ const SNAPSHOT = `(() => {
 
 /** Elements by tag in the page (ours excluded): translation in replace mode adds none and removes none. */
 const ELEMENT_COUNT = `document.querySelectorAll('*:not([data-pagewise]):not([data-pagewise] *)').length`;
-
-/** 2,000 paragraphs of five text nodes each: 10,000 text nodes. */
-export function bigPage(): string {
-  const rows = Array.from({ length: 2000 }, (_, i) => `<p id="r${i}">This row tells <a href="#r${i}">the harbour story</a> of a ship and <b>its crew</b> at sea.</p>`);
-  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Big log</title></head><body><main>${rows.join('')}</main></body></html>`;
-}
 
 /** Longest main-thread task while the test runs: long-task entries, and the largest gap between zero-delay timers. */
 const WATCH_MAIN_THREAD = `(() => {

@@ -85,7 +85,10 @@ export type TranslateEvent = v.InferOutput<typeof TranslateEventSchema>;
 export const TranslateBatchResultSchema = v.object({
   /** Units no attempt could translate (each split and retried first), with the reason. */
   failed: v.pipe(v.array(FailureSchema), v.maxLength(TRANSLATE_LIMITS.batchUnits)),
-  /** Tokens of the units' own text, of prompts fed (instructions and format included) and reused from the cache. */
+  /**
+   * Over all model calls: tokens of the units' own text sent (a unit sent again counts again), of the prompts fed
+   * (instructions and format included) and of those reused from the prefix cache.
+   */
   pageTokens: v.number(),
   promptTokens: v.number(),
   reusedTokens: v.number(),

@@ -49,7 +49,6 @@ export async function runTranslateBatch(
     const marked = markUnit(unit.pieces);
     const markup = toMarkup(marked.pieces);
     const tokens = model.textTokens(markup);
-    totals.pageTokens += tokens;
     return { id: unit.id, marked, markup, tokens, source: plainText(unit.pieces) };
   });
 
@@ -76,6 +75,7 @@ export async function runTranslateBatch(
     const usage = await model.generate([system, batchMessage(group.map((unit) => unit.markup))], maxNewTokens, signal, (text) => take(reader.push(text)));
     take(reader.finish());
     totals.calls++;
+    totals.pageTokens += sourceTokens;
     totals.promptTokens += usage.promptTokens;
     totals.reusedTokens += usage.reusedTokens;
     totals.writtenTokens += usage.writtenTokens;
