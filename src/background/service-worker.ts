@@ -5,6 +5,8 @@ import { translateTabHandlers } from './handlers/translate-tab-handlers';
 import { HostDocument } from './host-document';
 import { Refusals } from './refusals';
 import { registerSidePanelEntryPoints } from './side-panel-entry-points';
+import { applyTranslateRules } from './translate-rules';
+import { registerTranslateSelection } from './translate-selection';
 import { TranslateSessions } from './translate-sessions';
 import { relayUiPort, type WorkerHandlers } from './ui-relay';
 
@@ -45,6 +47,9 @@ chrome.runtime.onConnect.addListener((port) => {
 void chrome.storage.local.setAccessLevel({ accessLevel: chrome.storage.AccessLevel.TRUSTED_CONTEXTS }).catch((error: unknown) => {
   refusals.record(`could not restrict the settings to Pagewise's own pages (${error instanceof Error ? error.message : String(error)})`, undefined);
 });
+
+applyTranslateRules(translations);
+registerTranslateSelection(host);
 
 void chrome.sidePanel.setPanelBehavior({ openPanelOnActionClick: false });
 registerSidePanelEntryPoints();

@@ -1,6 +1,7 @@
 import * as v from 'valibot';
 import { PageToWorkerSchema, PagewiseError, TRANSLATE_PORT, toWireError, type TranslateStatus, type TranslateUsage, type WorkerToPage } from '../protocol';
 import type { HostDocument } from './host-document';
+import { readSetting } from './settings';
 import type { Refusals } from './refusals';
 
 /** Batches one tab may have in flight: the page side pipelines two; more is a page misbehaving. */
@@ -66,7 +67,7 @@ export class TranslateSessions {
 
   private open(tabId: number): Session {
     const port = chrome.tabs.connect(tabId, { name: TRANSLATE_PORT, frameId: 0 });
-    const session: Session = { port, running: new Map(), usage: { batches: 0, pageTokens: 0, promptTokens: 0, reusedTokens: 0, writtenTokens: 0, decodeMs: 0 } };
+    const session: Session = { port, running: new Map(), usage: { batches: 0, calls: 0, cachedUnits: 0, pageTokens: 0, formatTokens: 0, promptTokens: 0, reusedTokens: 0, writtenTokens: 0, decodeMs: 0 } };
     this.sessions.set(tabId, session);
     port.onDisconnect.addListener(() => {
       for (const controller of session.running.values()) controller.abort();
@@ -105,18 +106,23 @@ export class TranslateSessions {
     }
     const controller = new AbortController();
     session.running.set(request, controller);
-    this.host
-      .call('translate.batch', batch, {
+    // The glossary is the user's, from the settings: whatever the page side put there is replaced.
+    readSetting('translateGlossary')
+      .then((glossary) => this.host.call('translate.batch', { ...batch, glossary }, {
         signal: controller.signal,
         onEvent: (event) => {
-          if (event.type === 'unit') post({ kind: 'unit', request, id: event.id, pieces: event.pieces });
+          if (event.type !== 'unit') return;
+          if (event.cached) session.usage.cachedUnits++;
+          post({ kind: 'unit', request, id: event.id, pieces: event.pieces });
         },
-      })
+      }))
       .then(
         (result) => {
           const usage = session.usage;
           usage.batches++;
+          usage.calls += result.calls;
           usage.pageTokens += result.pageTokens;
+          usage.formatTokens += result.formatTokens;
           usage.promptTokens += result.promptTokens;
           usage.reusedTokens += result.reusedTokens;
           usage.writtenTokens += result.writtenTokens;

@@ -2,7 +2,7 @@ import browser from 'webextension-polyfill';
 import { dispatchOneShot, pageCommands, type Handlers, type PageInfo } from '../protocol';
 import { isPdf } from './page/visible-text';
 import { extractHandlers } from './extract/extract-handlers';
-import { languageHandlers, listenForTranslation } from './translate/translate-channel';
+import { translatePageHandlers, listenForTranslation } from './translate/translate-channel';
 
 /**
  * Runs in every http(s) page, in Chrome's isolated world. It answers only the service worker (never
@@ -24,7 +24,7 @@ function pageInfo(): PageInfo {
 const handlers: Handlers<typeof pageCommands, undefined> = {
   'page.ping': async () => ({ page: pageInfo(), startedAt }),
   ...extractHandlers,
-  ...languageHandlers,
+  ...translatePageHandlers,
 };
 
 listenForTranslation();

@@ -76,6 +76,16 @@ export const pageCommands = {
     payload: v.object({}),
     result: ExtractedPageSchema,
   },
+  /** Shows the translation of the user's selection in a bubble beside it (the worker sends progress, then the text). */
+  'page.show-translation': {
+    payload: v.object({
+      state: v.picklist(['working', 'done', 'error']),
+      text: v.pipe(v.string(), v.maxLength(20_000)),
+      language: LanguageTagSchema,
+      closeLabel: v.pipe(v.string(), v.maxLength(100)),
+    }),
+    result: v.object({}),
+  },
   /** The page's language: as it declares it, and as the browser detects it from the text (empty when unsure). */
   'page.language': {
     payload: v.object({}),

@@ -1,5 +1,23 @@
 import * as v from 'valibot';
 import { SummaryOptionsSchema } from './commands/summarize-commands';
+import { GlossarySchema, LanguageTagSchema, TRANSLATE_MODES } from './commands/translate-commands';
+
+/** A site as the rules name it: its host name. */
+const HostSchema = v.pipe(v.string(), v.minLength(1), v.maxLength(253), v.regex(/^[a-z0-9.-]+$/i));
+
+/**
+ * The user's translation choices: the target and display last used, and which pages translate themselves when
+ * they load (a language, a site) or never do (a site, which wins over both).
+ */
+export const TranslateRulesSchema = v.object({
+  to: LanguageTagSchema,
+  mode: v.picklist(TRANSLATE_MODES),
+  alwaysLanguages: v.pipe(v.array(LanguageTagSchema), v.maxLength(100)),
+  alwaysSites: v.pipe(v.array(HostSchema), v.maxLength(1000)),
+  neverSites: v.pipe(v.array(HostSchema), v.maxLength(1000)),
+});
+export type TranslateRules = v.InferOutput<typeof TranslateRulesSchema>;
+export const NO_TRANSLATE_RULES: TranslateRules = { to: '', mode: 'replace', alwaysLanguages: [], alwaysSites: [], neverSites: [] };
 
 /**
  * Everything Pagewise keeps in `chrome.storage`, by key, with the one schema each value must pass and the value
@@ -22,6 +40,16 @@ export const SETTINGS = {
   hubBaseUrl: {
     schema: HubBaseUrlSchema,
     fallback: '',
+  },
+  /** Target, display, and the always / never rules for page translation. */
+  translateRules: {
+    schema: TranslateRulesSchema,
+    fallback: NO_TRANSLATE_RULES,
+  },
+  /** Terms page translation leaves untouched. */
+  translateGlossary: {
+    schema: GlossarySchema,
+    fallback: [] as string[],
   },
   /** The side panel's last summary choices (type, length, language, format). */
   summaryOptions: {

@@ -8,6 +8,8 @@ export interface CacheKeyParts {
   to: string;
   modelId: string;
   promptVersion: number;
+  /** The glossary in force: another glossary can make another translation. */
+  glossary?: readonly string[];
 }
 
 interface Entry {
@@ -34,7 +36,8 @@ export class TranslationCache {
   ) {}
 
   static async key(parts: CacheKeyParts): Promise<string> {
-    const text = JSON.stringify([parts.promptVersion, parts.modelId, parts.from, parts.to, parts.markup]);
+    const glossary = [...(parts.glossary ?? [])].sort();
+    const text = JSON.stringify([parts.promptVersion, parts.modelId, parts.from, parts.to, parts.markup, ...(glossary.length ? [glossary] : [])]);
     const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(text));
     return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, '0')).join('');
   }

@@ -54,6 +54,15 @@ const WATCH_MAIN_THREAD = `(() => {
   setTimeout(tick, 0);
 })()`;
 
+interface DomNode {
+  nodeType: number;
+  localName?: string;
+  nodeValue?: string;
+  attributes?: string[];
+  children?: DomNode[];
+  shadowRoots?: DomNode[];
+}
+
 interface Status {
   collectMs: number;
   active: boolean;
@@ -299,6 +308,76 @@ describe('translate the page in place', () => {
     // The timer gap also holds frames the browser spent scrolling and rendering (not tasks of ours): no freeze.
     expect(gap).toBeLessThan(250);
     await command('translate.restore', {});
+    await tab.close();
+  });
+
+  test('rules: a page in an always-translated language translates itself on load; a never-translated site does not', async () => {
+    await ui.evaluate(`chrome.storage.local.set({ translateRules: { to: 'en', mode: 'replace', alwaysLanguages: ['th'], alwaysSites: [], neverSites: [] } })`);
+    const tab = await openTab('/scripts.html');
+    await tab.waitForFunction(`document.getElementById('mixed-scripts').lang === 'en' || document.getElementById('hindi').lang === 'en'`, undefined, { timeout: 120_000 });
+    expect((await command('translate.describe', {})).status?.active).toBe(true);
+    await command('translate.restore', {});
+    await tab.close();
+
+    await ui.evaluate(`chrome.storage.local.set({ translateRules: { to: 'en', mode: 'replace', alwaysLanguages: ['th'], alwaysSites: [], neverSites: ['127.0.0.1'] } })`);
+    const never = await openTab('/scripts.html');
+    await new Promise((resolve) => setTimeout(resolve, 3000));
+    expect((await command('translate.describe', {})).status).toBeUndefined();
+    expect(await never.evaluate(`document.querySelectorAll('[lang="en"]').length`)).toBe(0);
+    await ui.evaluate(`chrome.storage.local.remove('translateRules')`);
+    await never.close();
+  });
+
+  test('a selection’s translation shows in a bubble of ours (closed shadow root, text only), and the page is left as it was', async () => {
+    const tab = await openTab('/news.html');
+    const before = await tab.evaluate(SNAPSHOT);
+    await tab.evaluate(`getSelection().selectAllChildren(document.getElementById('lead'))`);
+    // What the worker sends once the engine answers (the context-menu click itself cannot be driven headless).
+    const hostile = '<img src=x onerror="window.__pwned=1"> सोमवार को बंदरगाह खुला।';
+    const tabId = await readyTabId(ext.worker, `${pages.origin}/news.html`);
+    await ext.worker.evaluate(
+      `chrome.tabs.sendMessage(${tabId}, { channel: 'pagewise/v1', command: 'page.show-translation', payload: { state: 'done', text: ${JSON.stringify(hostile)}, language: 'hi', closeLabel: 'Close' } })`,
+    );
+    const bubble = await tab.evaluate(`(() => {
+      const host = document.querySelector('[data-pagewise="bubble"]');
+      return { open: host.shadowRoot, text: host.innerText, images: document.querySelectorAll('img').length, pwned: window.__pwned };
+    })()`);
+    expect(bubble).toEqual({ open: null, text: '', images: 1, pwned: undefined });
+    // DevTools sees into closed shadow roots: the answer is there, as one text node, beside the bubble's close button.
+    const cdp = await ext.context.newCDPSession(tab);
+    const { root } = (await cdp.send('DOM.getDocument', { depth: -1, pierce: true })) as { root: DomNode };
+    const texts: string[] = [];
+    const langs: string[] = [];
+    const walk = (node: DomNode): void => {
+      if (node.nodeType === 3 && node.nodeValue?.includes('सोमवार')) texts.push(node.nodeValue);
+      if (node.attributes?.includes('lang') && node.attributes[node.attributes.indexOf('lang') + 1] === 'hi' && node.localName === 'div') langs.push('hi');
+      for (const child of [...(node.children ?? []), ...(node.shadowRoots ?? [])]) walk(child);
+    };
+    walk(root);
+    expect(texts).toEqual([hostile]);
+    expect(langs).toEqual(['hi']);
+    await cdp.detach();
+    // The page's own DOM, without our one element, is what it was.
+    expect(await tab.evaluate(`(() => { const host = document.querySelector('[data-pagewise="bubble"]'); host.remove(); const s = ${SNAPSHOT}; document.documentElement.append(host); return s; })()`)).toBe(before);
+    await tab.keyboard.press('Escape');
+    expect(await tab.evaluate(`document.querySelector('[data-pagewise="bubble"]')`)).toBeNull();
+    await tab.close();
+  });
+
+  test('a page seen before is translated from the cache: every unit done the first time comes back without the model', async () => {
+    await command('translate.clear-cache', {});
+    const tab = await openTab('/scripts.html');
+    await command('translate.start', { to: 'en', mode: 'replace', wholePage: true });
+    const first = await settled(4);
+    await tab.reload();
+    await readyTabId(ext.worker, `${pages.origin}/scripts.html`);
+    await command('translate.start', { to: 'en', mode: 'replace', wholePage: true });
+    const again = await settled(4);
+    const { usage } = (await callEngine(ui, 'translate.describe', {}) as { result: { usage: { cachedUnits: number; calls: number } } }).result;
+    expect(again.found).toBe(first.found);
+    expect(usage.cachedUnits).toBe(first.done);
+    // Only the units that failed the first time went to the model again.
+    if (first.failed === 0) expect(usage.calls).toBe(0);
     await tab.close();
   });
 });

@@ -8,10 +8,12 @@ type TranslateTabHandlers = Pick<WorkerHandlers, keyof typeof translateTabComman
 /** Translation of the active tab, as the popup and the side panel drive it: each command goes over the tab's channel. */
 export function translateTabHandlers(sessions: TranslateSessions): TranslateTabHandlers {
   const describe = async (tab: chrome.tabs.Tab & { id: number }) => {
+    const { page } = await callTab(tab, 'page.ping', {});
     const { declared, detected } = await callTab(tab, 'page.language', {});
+    const host = /^https?:/.test(page.url) ? new URL(page.url).hostname : '';
     const status = sessions.status(tab.id);
     const usage = sessions.usage(tab.id);
-    return { tabId: tab.id, pageLanguage: declared || detected, ...(status ? { status } : {}), ...(usage ? { usage } : {}) };
+    return { tabId: tab.id, host, pageLanguage: declared || detected, ...(status ? { status } : {}), ...(usage ? { usage } : {}) };
   };
   /** Sends a command and answers with the status the content script reports after it. */
   const command = async (message: Parameters<TranslateSessions['send']>[1]) => {

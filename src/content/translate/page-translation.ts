@@ -92,7 +92,7 @@ export class PageTranslation {
   /** A new target language or mode from the user: units already done in another language are sent again. */
   retarget(settings: TranslationSettings): void {
     const languageChanged = baseLanguage(settings.to) !== baseLanguage(this.settings.to) || settings.from !== this.settings.from;
-    if (languageChanged) {
+    if (languageChanged || this.stopped) {
       this.restoreAll();
       this.settings = settings;
       this.stopped = false;

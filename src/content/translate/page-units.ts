@@ -3,7 +3,7 @@
 // an element whose computed display is not inline (Firefox's translations do the same); the walk splits until a
 // unit holds only inline content. It runs in slices (see UnitCollector.collect), so a huge page never holds the
 // main thread, and it never changes the page: writing is unit-writer.ts's job.
-import type { InlinePiece } from '../../protocol';
+import { sentenceGroups, type InlinePiece } from '../../protocol';
 
 export interface TextUnit {
   kind: 'text';
@@ -192,7 +192,7 @@ export class UnitCollector {
 
   /** One long text node as sentence groups, each its own unit; the node is written when all are back. */
   private parts(unit: TextUnit, node: Text, text: string): TextUnit[] {
-    const chunks = sentenceGroups(text, unit.element.closest('[lang]')?.getAttribute('lang') ?? undefined);
+    const chunks = sentenceGroups(text, LIMITS.partChars, unit.element.closest('[lang]')?.getAttribute('lang') ?? undefined);
     return chunks.map((chunk, index) => ({ ...unit, id: this.nextId++, pieces: [chunk], part: { node, index, count: chunks.length } }));
   }
 
@@ -254,25 +254,6 @@ function splitRun(nodes: ChildNode[]): ChildNode[][] {
     elements += count;
   }
   if (current.length > 0) groups.push(current);
-  return groups;
-}
-
-/** Sentences packed into groups of at most LIMITS.partChars (Intl.Segmenter: Thai, Chinese and Japanese have no spaces to split on). */
-export function sentenceGroups(text: string, locale: string | undefined): string[] {
-  const segmenter = new Intl.Segmenter(locale ? [locale] : [], { granularity: 'sentence' });
-  const groups: string[] = [];
-  let current = '';
-  for (const { segment } of segmenter.segment(text)) {
-    for (let at = 0; at < segment.length; at += LIMITS.partChars) {
-      const piece = segment.slice(at, at + LIMITS.partChars);
-      if (current && current.length + piece.length > LIMITS.partChars) {
-        groups.push(current);
-        current = '';
-      }
-      current += piece;
-    }
-  }
-  if (current) groups.push(current);
   return groups;
 }
 

@@ -2,6 +2,7 @@ import browser from 'webextension-polyfill';
 import * as v from 'valibot';
 import { TRANSLATE_PORT, WorkerToPageSchema, type Handlers, type PageToWorker, type pageCommands } from '../../protocol';
 import { PageTranslation } from './page-translation';
+import { showSelectionBubble } from './selection-bubble';
 
 /**
  * The page side of translation. The worker opens the channel when the user asks to translate this tab (nothing
@@ -61,21 +62,37 @@ function shadowRootOf(element: Element): ShadowRoot | null {
   return element.shadowRoot;
 }
 
+/** The detector's reading of the page, taken once (the popup asks every second while it is open). */
+let detection: Promise<string> | undefined;
 let detected = '';
 
 function pageLanguage(): string {
   const declared = document.documentElement.lang;
-  return /^[A-Za-z]{2,8}(-[A-Za-z0-9]{1,8})*$/.test(declared) ? declared : detected;
+  return isLanguageTag(declared) ? declared : detected;
 }
 
-/** `page.language`: what the page declares, and what the browser's detector reads in its text. */
-export const languageHandlers: Pick<Handlers<typeof pageCommands, undefined>, 'page.language'> = {
+function isLanguageTag(value: string | undefined): value is string {
+  return !!value && value.length <= 35 && /^[A-Za-z]{2,8}(-[A-Za-z0-9]{1,8})*$/.test(value);
+}
+
+async function detect(): Promise<string> {
+  const sample = (document.body?.innerText ?? '').slice(0, 4000);
+  if (!sample.trim()) return '';
+  const result = await browser.i18n.detectLanguage(sample);
+  const top = result.isReliable ? result.languages[0]?.language : undefined;
+  return isLanguageTag(top) ? top : '';
+}
+
+/** `page.language`: what the page declares, and what the browser's detector reads in its text; `page.show-translation`: the selection bubble. */
+export const translatePageHandlers: Pick<Handlers<typeof pageCommands, undefined>, 'page.language' | 'page.show-translation'> = {
+  'page.show-translation': async (content) => {
+    showSelectionBubble(content);
+    return {};
+  },
   'page.language': async () => {
-    const sample = (document.body?.innerText ?? '').slice(0, 4000);
-    const result = sample.trim() ? await browser.i18n.detectLanguage(sample) : undefined;
-    const top = result?.isReliable ? result.languages[0]?.language : undefined;
-    detected = top && /^[A-Za-z]{2,8}(-[A-Za-z0-9]{1,8})*$/.test(top) ? top : '';
-    const declared = document.documentElement.lang.slice(0, 35);
-    return { declared: /^[A-Za-z]{2,8}(-[A-Za-z0-9]{1,8})*$/.test(declared) ? declared : '', detected };
+    detection ??= detect().catch(() => '');
+    detected = await detection;
+    const declared = document.documentElement.lang;
+    return { declared: isLanguageTag(declared) ? declared : '', detected };
   },
 };

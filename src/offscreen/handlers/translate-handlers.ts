@@ -18,7 +18,7 @@ export function translateHandlers(host: EngineHost, cache = new TranslationCache
     'translate.batch': async (batch, { signal, emit }) => {
       const engine = await host.readyEngine(signal, (fraction) => emit({ type: 'loading', fraction }));
       const keyOf = (pieces: readonly InlinePiece[]) =>
-        TranslationCache.key({ markup: toMarkup(pieces), from: batch.from, to: batch.to, modelId: engine.modelId, promptVersion: TRANSLATE_PROMPT_VERSION });
+        TranslationCache.key({ markup: toMarkup(pieces), from: batch.from, to: batch.to, modelId: engine.modelId, promptVersion: TRANSLATE_PROMPT_VERSION, glossary: batch.glossary });
       const keys = new Map(await Promise.all(batch.units.map(async (unit) => [unit.id, await keyOf(unit.pieces)] as const)));
       const stored = await cache.getMany([...keys.values()]).catch(() => new Map<string, string>());
       const fresh = batch.units.filter((unit) => {
@@ -27,7 +27,7 @@ export function translateHandlers(host: EngineHost, cache = new TranslationCache
         if (pieces) emit({ type: 'unit', id: unit.id, pieces, cached: true });
         return !pieces;
       });
-      if (fresh.length === 0) return { failed: [], pageTokens: 0, promptTokens: 0, reusedTokens: 0, writtenTokens: 0, calls: 0, decodeMs: 0 };
+      if (fresh.length === 0) return { failed: [], pageTokens: 0, formatTokens: 0, promptTokens: 0, reusedTokens: 0, writtenTokens: 0, calls: 0, decodeMs: 0 };
       return runTranslateBatch({ ...batch, units: fresh }, translateModel(host, engine), signal, (id, pieces) => {
         emit({ type: 'unit', id, pieces, cached: false });
         // A full cache or a failed write costs a future model call, never this translation.

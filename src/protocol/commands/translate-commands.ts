@@ -21,6 +21,28 @@ export const TRANSLATE_LIMITS = {
   batchUnits: 32,
 } as const;
 
+/**
+ * A long text as units: its sentences packed into groups of at most `chars` (Intl.Segmenter, so Thai, Chinese
+ * and Japanese, which put no spaces between sentences, split where their sentences end).
+ */
+export function sentenceGroups(text: string, chars: number, locale?: string): string[] {
+  const segmenter = new Intl.Segmenter(locale ? [locale] : [], { granularity: 'sentence' });
+  const groups: string[] = [];
+  let current = '';
+  for (const { segment } of segmenter.segment(text)) {
+    for (let at = 0; at < segment.length; at += chars) {
+      const piece = segment.slice(at, at + chars);
+      if (current && current.length + piece.length > chars) {
+        groups.push(current);
+        current = '';
+      }
+      current += piece;
+    }
+  }
+  if (current) groups.push(current);
+  return groups;
+}
+
 const InlinePieceSchema: v.GenericSchema<InlinePiece> = v.union([
   v.pipe(v.string(), v.maxLength(TRANSLATE_LIMITS.unitChars)),
   v.object({
@@ -58,6 +80,9 @@ export const InlinePiecesSchema = v.pipe(
 /** A BCP 47 language tag as pages and the browser give them ("hi", "pt-BR", "zh-Hant"); empty: not known. */
 export const LanguageTagSchema = v.pipe(v.string(), v.maxLength(35), v.regex(/^([A-Za-z]{2,8}(-[A-Za-z0-9]{1,8})*)?$/));
 
+/** Terms the user wants left as they are (names, brands, jargon). */
+export const GlossarySchema = v.pipe(v.array(v.pipe(v.string(), v.minLength(1), v.maxLength(100))), v.maxLength(500));
+
 export const TranslateUnitSchema = v.object({
   /** The content script's number for the unit, echoed in every answer about it. */
   id: v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(2 ** 31)),
@@ -70,6 +95,8 @@ export const TranslateBatchSchema = v.object({
   from: LanguageTagSchema,
   to: v.pipe(LanguageTagSchema, v.minLength(2)),
   units: v.pipe(v.array(TranslateUnitSchema), v.minLength(1), v.maxLength(TRANSLATE_LIMITS.batchUnits)),
+  /** The user's glossary: terms that pass through untranslated. The worker sets it from the settings; a page cannot. */
+  glossary: v.optional(GlossarySchema),
 });
 export type TranslateBatch = v.InferOutput<typeof TranslateBatchSchema>;
 
@@ -86,10 +113,13 @@ export const TranslateBatchResultSchema = v.object({
   /** Units no attempt could translate (each split and retried first), with the reason. */
   failed: v.pipe(v.array(FailureSchema), v.maxLength(TRANSLATE_LIMITS.batchUnits)),
   /**
-   * Over all model calls: tokens of the units' own text sent (a unit sent again counts again), of the prompts fed
-   * (instructions and format included) and of those reused from the prefix cache.
+   * Tokens of the units' own text and of what each prompt added around them (instructions not read from the prefix
+   * cache, numbering, the chat template), as the batch was packed: first attempts only, so a unit sent again
+   * after a misaligned answer is not counted twice.
    */
   pageTokens: v.number(),
+  formatTokens: v.number(),
+  /** Over every model call, retries included: prompt tokens fed and those reused from the prefix cache. */
   promptTokens: v.number(),
   reusedTokens: v.number(),
   /** Tokens the model wrote, and model calls made (1 when the batch lined up at once). */
@@ -142,6 +172,10 @@ export type TranslateStatus = v.InferOutput<typeof TranslateStatusSchema>;
 /** What the tab's batches have cost so far, summed from the host's answers (see TranslateBatchResultSchema). */
 const TranslateUsageSchema = v.object({
   batches: v.number(),
+  formatTokens: v.number(),
+  /** Model calls made (0 when the cache answered every unit), and units the cache answered. */
+  calls: v.number(),
+  cachedUnits: v.number(),
   pageTokens: v.number(),
   promptTokens: v.number(),
   reusedTokens: v.number(),
@@ -152,6 +186,8 @@ export type TranslateUsage = v.InferOutput<typeof TranslateUsageSchema>;
 
 const TabStatusSchema = v.object({
   tabId: v.number(),
+  /** The page's host name, which the site rules name. */
+  host: v.pipe(v.string(), v.maxLength(253)),
   /** The page's language: declared by the page, else detected from its text; empty when neither. */
   pageLanguage: LanguageTagSchema,
   status: v.optional(TranslateStatusSchema),

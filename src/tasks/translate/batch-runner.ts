@@ -44,16 +44,16 @@ export async function runTranslateBatch(
   onUnit: (id: number, pieces: InlinePiece[]) => void,
 ): Promise<TranslateBatchResult> {
   const system = instructions(batch.from, batch.to);
-  const totals = { failed: [] as Failure[], pageTokens: 0, promptTokens: 0, reusedTokens: 0, writtenTokens: 0, calls: 0, decodeMs: 0 };
+  const totals = { failed: [] as Failure[], pageTokens: 0, formatTokens: 0, promptTokens: 0, reusedTokens: 0, writtenTokens: 0, calls: 0, decodeMs: 0 };
   const prepared = batch.units.map((unit: Unit): Prepared => {
-    const marked = markUnit(unit.pieces);
+    const marked = markUnit(unit.pieces, batch.glossary);
     const markup = toMarkup(marked.pieces);
     const tokens = model.textTokens(markup);
     return { id: unit.id, marked, markup, tokens, source: plainText(unit.pieces) };
   });
 
   /** One model call on `group`; returns the units that did not come back right, with why. */
-  const call = async (group: Prepared[]): Promise<Map<number, string>> => {
+  const call = async (group: Prepared[], firstTry: boolean): Promise<Map<number, string>> => {
     const left = new Map(group.map((unit) => [unit.id, 'The model left it out.']));
     const reader = new NumberedAnswer(group.length);
     const take = (lines: ReturnType<NumberedAnswer['push']>): void => {
@@ -75,7 +75,10 @@ export async function runTranslateBatch(
     const usage = await model.generate([system, batchMessage(group.map((unit) => unit.markup))], maxNewTokens, signal, (text) => take(reader.push(text)));
     take(reader.finish());
     totals.calls++;
-    totals.pageTokens += sourceTokens;
+    if (firstTry) {
+      totals.pageTokens += sourceTokens;
+      totals.formatTokens += usage.promptTokens - usage.reusedTokens - sourceTokens;
+    }
     totals.promptTokens += usage.promptTokens;
     totals.reusedTokens += usage.reusedTokens;
     totals.writtenTokens += usage.writtenTokens;
@@ -83,8 +86,8 @@ export async function runTranslateBatch(
     return left;
   };
 
-  const attempt = async (group: Prepared[]): Promise<void> => {
-    const left = await call(group);
+  const attempt = async (group: Prepared[], firstTry = false): Promise<void> => {
+    const left = await call(group, firstTry);
     if (left.size === 0) return;
     const again = group.filter((unit) => left.has(unit.id));
     if (group.length === 1) {
@@ -97,7 +100,7 @@ export async function runTranslateBatch(
     await attempt(again.slice(half));
   };
 
-  for (const group of packByTokens(prepared, CALL_TOKEN_BUDGET)) await attempt(group);
+  for (const group of packByTokens(prepared, CALL_TOKEN_BUDGET)) await attempt(group, true);
   return totals;
 }
 

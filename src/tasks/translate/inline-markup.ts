@@ -13,16 +13,21 @@ export interface MarkedUnit {
 
 const URL_OR_EMAIL = /\b(?:https?:\/\/|www\.)[^\s<>"]+[^\s<>".,;:!?)\]]|[\w.+-]+@[\w-]+(?:\.[\w-]+)+/g;
 
-/** Moves URLs and e-mail addresses out of a unit's text into opaque slots numbered after the page's own. */
-export function markUnit(pieces: readonly InlinePiece[]): MarkedUnit {
+/**
+ * Moves URLs, e-mail addresses and the glossary's terms (whole words, as written) out of a unit's text into opaque
+ * slots numbered after the page's own, so the model cannot change them.
+ */
+export function markUnit(pieces: readonly InlinePiece[], glossary: readonly string[] = []): MarkedUnit {
   let next = maxSlot(pieces) + 1;
   const kept = new Map<number, string>();
+  const terms = [...glossary].filter((t) => t.trim()).sort((a, b) => b.length - a.length).map(escapeRegExp);
+  const pattern = terms.length ? new RegExp(`${URL_OR_EMAIL.source}|(?<![\\p{L}\\p{N}])(?:${terms.join('|')})(?![\\p{L}\\p{N}])`, 'gu') : URL_OR_EMAIL;
   const mark = (list: readonly InlinePiece[]): InlinePiece[] =>
     list.flatMap((piece): InlinePiece[] => {
       if (typeof piece !== 'string') return [piece.children ? { slot: piece.slot, children: mark(piece.children) } : piece];
       const out: InlinePiece[] = [];
       let at = 0;
-      for (const match of piece.matchAll(URL_OR_EMAIL)) {
+      for (const match of piece.matchAll(pattern)) {
         if (match.index > at) out.push(piece.slice(at, match.index));
         kept.set(next, match[0]);
         out.push({ slot: next++ });
@@ -162,4 +167,8 @@ function escapeText(text: string): string {
 
 function unescapeText(text: string): string {
   return text.replace(/&(lt|gt|amp);/g, (_, name: string) => (name === 'lt' ? '<' : name === 'gt' ? '>' : '&'));
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }

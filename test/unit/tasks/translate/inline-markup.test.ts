@@ -43,3 +43,11 @@ describe('the markup a unit travels in', () => {
     expect(plainText(back.pieces)).toContain('ann@example.org');
   });
 });
+
+describe('the glossary', () => {
+  it('keeps the user’s terms as they are, whole words only, the longest first', () => {
+    const marked = markUnit(['Harbour Express and Harbour run the Express+ line; Harboursides stays.'], ['Harbour', 'Harbour Express', 'Express+']);
+    expect(toMarkup(marked.pieces)).toBe('<t1/> and <t2/> run the <t3/> line; Harboursides stays.');
+    expect(parseMarkup('<t1/> और <t2/> <t3/> लाइन चलाते हैं', marked).pieces).toEqual(['Harbour Express और Harbour Express+ लाइन चलाते हैं']);
+  });
+});
