@@ -1,5 +1,5 @@
 import * as v from 'valibot';
-import { PageToWorkerSchema, PagewiseError, TRANSLATE_PORT, toWireError, type TranslateStatus, type TranslateUsage, type WorkerToPage } from '../protocol';
+import { PageToWorkerSchema, PagewiseError, TRANSLATE_PORT, toWireError, type ErrorCode, type TranslateMode, type TranslateStatus, type TranslateUsage, type WorkerToPage } from '../protocol';
 import type { HostDocument } from './host-document';
 import { readSetting } from './settings';
 import type { Refusals } from './refusals';
@@ -7,8 +7,19 @@ import type { Refusals } from './refusals';
 /** Batches one tab may have in flight: the page side pipelines two; more is a page misbehaving. */
 const MAX_IN_FLIGHT = 4;
 
+/** A tab's translation, to go on with on the next page of the same site in the same language. */
+export interface KeptTranslation {
+  to: string;
+  mode: TranslateMode;
+  from: string;
+  host: string;
+}
+
 interface Session {
   port: chrome.runtime.Port;
+  /** The site the tab shows, and whether it is in a private window (its text is then not cached). */
+  site: string;
+  incognito: boolean;
   status?: TranslateStatus;
   usage: TranslateUsage;
   running: Map<number, AbortController>;
@@ -22,11 +33,22 @@ interface Session {
  */
 export class TranslateSessions {
   private readonly sessions = new Map<number, Session>();
+  /** What each tab was last asked to translate into, so the next page in the tab in the same language follows (as Chrome's translate does). */
+  private readonly kept = new Map<number, KeptTranslation>();
 
   constructor(
     private readonly host: HostDocument,
     private readonly refusals: Refusals,
   ) {}
+
+  keep(tabId: number, choice: KeptTranslation | undefined): void {
+    if (choice) this.kept.set(tabId, choice);
+    else this.kept.delete(tabId);
+  }
+
+  keptFor(tabId: number): KeptTranslation | undefined {
+    return this.kept.get(tabId);
+  }
 
   status(tabId: number): TranslateStatus | undefined {
     return this.sessions.get(tabId)?.status;
@@ -36,13 +58,15 @@ export class TranslateSessions {
     return this.sessions.get(tabId)?.usage;
   }
 
-  /** Sends `message` to the tab's content script, opening the channel first when there is none. */
-  send(tabId: number, message: WorkerToPage): void {
-    let session = this.sessions.get(tabId);
-    if (!session) {
-      if (message.kind !== 'start') return;
-      session = this.open(tabId);
-    }
+  /**
+   * Sends `message` to the tab's content script. `page` is what the browser says of the tab (its site, from the
+   * content script's own reading of its address, and whether it is private), recorded for the channel's batches.
+   */
+  send(tabId: number, page: { url: string; incognito: boolean }, message: WorkerToPage): void {
+    // No channel (never opened, or the worker was restarted since): open one; the page keeps its translation across channels.
+    const session = this.sessions.get(tabId) ?? this.open(tabId);
+    session.site = siteOf(page.url);
+    session.incognito = page.incognito;
     session.port.postMessage(message);
   }
 
@@ -67,7 +91,7 @@ export class TranslateSessions {
 
   private open(tabId: number): Session {
     const port = chrome.tabs.connect(tabId, { name: TRANSLATE_PORT, frameId: 0 });
-    const session: Session = { port, running: new Map(), usage: { batches: 0, calls: 0, cachedUnits: 0, pageTokens: 0, formatTokens: 0, promptTokens: 0, reusedTokens: 0, writtenTokens: 0, decodeMs: 0 } };
+    const session: Session = { port, site: '', incognito: true, running: new Map(), usage: { batches: 0, calls: 0, cachedUnits: 0, pageTokens: 0, formatTokens: 0, promptTokens: 0, reusedTokens: 0, writtenTokens: 0, decodeMs: 0 } };
     this.sessions.set(tabId, session);
     port.onDisconnect.addListener(() => {
       for (const controller of session.running.values()) controller.abort();
@@ -81,6 +105,11 @@ export class TranslateSessions {
     const parsed = v.safeParse(PageToWorkerSchema, message);
     if (!parsed.success) {
       this.refusals.record('a malformed message on a translation channel', session.port.sender?.url);
+      // A batch over the bounds still gets an answer, so its units are marked failed instead of waiting forever.
+      const request = (message as { request?: unknown } | null)?.request;
+      if (typeof request === 'number' && Number.isSafeInteger(request)) {
+        session.port.postMessage({ kind: 'batch-error', request, code: 'bad-message', message: 'The text was too large or malformed to translate.' } satisfies WorkerToPage);
+      }
       return;
     }
     const frame = parsed.output;
@@ -101,14 +130,15 @@ export class TranslateSessions {
       }
     };
     if (session.running.has(request) || session.running.size >= MAX_IN_FLIGHT) {
-      post({ kind: 'batch-error', request, message: 'Too many translation requests at once.' });
+      post({ kind: 'batch-error', request, code: 'busy', message: 'Too many translation requests at once.' });
       return;
     }
     const controller = new AbortController();
     session.running.set(request, controller);
-    // The glossary is the user's, from the settings: whatever the page side put there is replaced.
+    // The glossary is the user's, from the settings, and the site and privacy come from the browser's own record
+    // of the sender: whatever the page side put in those fields is replaced.
     readSetting('translateGlossary')
-      .then((glossary) => this.host.call('translate.batch', { ...batch, glossary }, {
+      .then((glossary) => this.host.call('translate.batch', { ...batch, glossary, site: session.site, private: session.incognito }, {
         signal: controller.signal,
         onEvent: (event) => {
           if (event.type !== 'unit') return;
@@ -129,13 +159,22 @@ export class TranslateSessions {
           usage.decodeMs += result.decodeMs;
           post({ kind: 'batch-done', request, failed: result.failed });
         },
-        (error: unknown) => post({ kind: 'batch-error', request, message: wireMessage(error) }),
+        (error: unknown) => post({ kind: 'batch-error', request, ...wireError(error) }),
       )
       .finally(() => session.running.delete(request));
   }
 }
 
-function wireMessage(error: unknown): string {
+function wireError(error: unknown): { code: ErrorCode; message: string } {
   const wire = error instanceof PagewiseError ? error.toWire() : toWireError(error);
-  return wire.message.slice(0, 300);
+  return { code: wire.code, message: wire.message.slice(0, 300) };
+}
+
+/** The host a page's text came from ('' for a local file or an address that does not parse). */
+function siteOf(url: string | undefined): string {
+  try {
+    return url && /^https?:/.test(url) ? new URL(url).hostname.slice(0, 253) : '';
+  } catch {
+    return '';
+  }
 }

@@ -1,5 +1,5 @@
 import * as v from 'valibot';
-import { LanguageTagSchema } from './commands/translate-commands';
+import { LanguageTagSchema, TranslateStatusSchema } from './commands/translate-commands';
 
 /**
  * What the service worker asks content scripts (one-shot messages), and what they answer. Content scripts live
@@ -85,6 +85,11 @@ export const pageCommands = {
       closeLabel: v.pipe(v.string(), v.maxLength(100)),
     }),
     result: v.object({}),
+  },
+  /** How the page's translation stands, asked when the worker has lost its channel (it was stopped when idle). */
+  'page.translation-status': {
+    payload: v.object({}),
+    result: v.object({ status: v.optional(TranslateStatusSchema) }),
   },
   /** The page's language: as it declares it, and as the browser detects it from the text (empty when unsure). */
   'page.language': {

@@ -46,6 +46,11 @@ export const SETTINGS = {
     schema: TranslateRulesSchema,
     fallback: NO_TRANSLATE_RULES,
   },
+  /** The popup's last translation choices, offered again next time (the rules keep a target of their own). */
+  translateChoice: {
+    schema: v.object({ to: LanguageTagSchema, mode: v.picklist(TRANSLATE_MODES) }),
+    fallback: undefined,
+  },
   /** Terms page translation leaves untouched. */
   translateGlossary: {
     schema: GlossarySchema,

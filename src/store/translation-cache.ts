@@ -10,6 +10,8 @@ export interface CacheKeyParts {
   promptVersion: number;
   /** The glossary in force: another glossary can make another translation. */
   glossary?: readonly string[];
+  /** The site the text was on: a translation made on one site is never served to another. */
+  site?: string;
 }
 
 interface Entry {
@@ -37,7 +39,7 @@ export class TranslationCache {
 
   static async key(parts: CacheKeyParts): Promise<string> {
     const glossary = [...(parts.glossary ?? [])].sort();
-    const text = JSON.stringify([parts.promptVersion, parts.modelId, parts.from, parts.to, parts.markup, ...(glossary.length ? [glossary] : [])]);
+    const text = JSON.stringify([parts.promptVersion, parts.modelId, parts.site ?? '', parts.from, parts.to, parts.markup, ...(glossary.length ? [glossary] : [])]);
     const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(text));
     return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, '0')).join('');
   }

@@ -109,7 +109,7 @@ describe('translate the page in place', () => {
     await command('translate.clear-cache', {}).catch(() => undefined);
     const rows = await Promise.all(
       entries.map(async ([source, translation]) => ({
-        key: await TranslationCache.key({ markup: toMarkup(source), from, to, modelId, promptVersion: TRANSLATE_PROMPT_VERSION }),
+        key: await TranslationCache.key({ markup: toMarkup(source), from, to, modelId, promptVersion: TRANSLATE_PROMPT_VERSION, site: new URL(pages.origin).hostname }),
         value: JSON.stringify(translation),
       })),
     );

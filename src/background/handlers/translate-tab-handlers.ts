@@ -11,23 +11,35 @@ export function translateTabHandlers(sessions: TranslateSessions): TranslateTabH
     const { page } = await callTab(tab, 'page.ping', {});
     const { declared, detected } = await callTab(tab, 'page.language', {});
     const host = /^https?:/.test(page.url) ? new URL(page.url).hostname : '';
-    const status = sessions.status(tab.id);
+    const status = sessions.status(tab.id) ?? (await callTab(tab, 'page.translation-status', {})).status;
     const usage = sessions.usage(tab.id);
-    return { tabId: tab.id, host, pageLanguage: declared || detected, ...(status ? { status } : {}), ...(usage ? { usage } : {}) };
+    return { tabId: tab.id, host, pdf: page.pdf, pageLanguage: detected || declared, ...(status ? { status } : {}), ...(usage ? { usage } : {}) };
   };
   /** Sends a command and answers with the status the content script reports after it. */
-  const command = async (message: Parameters<TranslateSessions['send']>[1]) => {
+  const command = async (message: Parameters<TranslateSessions['send']>[2]) => {
     const tab = await activeTab();
-    await callTab(tab, 'page.ping', {}); // a clear error when the tab has no content script to talk to
-    const reported = sessions.nextStatus(tab.id);
-    sessions.send(tab.id, message);
-    await reported;
+    const { page } = await callTab(tab, 'page.ping', {}); // also a clear error when the tab has no content script to talk to
+    sessions.send(tab.id, { url: page.url, incognito: tab.incognito }, message);
+    await sessions.nextStatus(tab.id);
     return describe(tab);
   };
   return {
     'translate.describe': async () => describe(await activeTab()),
-    'translate.start': async (payload) => command({ kind: 'start', ...payload }),
-    'translate.set-mode': async ({ mode }) => command({ kind: 'mode', mode }),
-    'translate.restore': async () => command({ kind: 'restore' }),
+    'translate.start': async (payload) => {
+      const result = await command({ kind: 'start', ...payload });
+      sessions.keep(result.tabId, { to: payload.to, mode: payload.mode, from: payload.from || result.pageLanguage, host: result.host });
+      return result;
+    },
+    'translate.set-mode': async ({ mode }) => {
+      const result = await command({ kind: 'mode', mode });
+      const kept = sessions.keptFor(result.tabId);
+      if (kept) sessions.keep(result.tabId, { ...kept, mode });
+      return result;
+    },
+    'translate.restore': async () => {
+      const result = await command({ kind: 'restore' });
+      sessions.keep(result.tabId, undefined);
+      return result;
+    },
   };
 }

@@ -3,7 +3,7 @@
 // back, follows new content, and can put the page back exactly as it was. The page is hostile and the answers
 // are untrusted: only units collected here are written, only with text, and only while they still hold the text
 // they were collected with.
-import type { InlinePiece, PageToWorker, TranslateMode, TranslateStatus, WorkerToPage } from '../../protocol';
+import type { ErrorCode, InlinePiece, PageToWorker, TranslateMode, TranslateStatus, WorkerToPage } from '../../protocol';
 import { BilingualView } from './bilingual-view';
 import { isElement, OWN_MARK, UnitCollector, type PageUnit, type TextUnit } from './page-units';
 import { baseLanguage, directionOf, joinsWithoutSpaces } from './text-direction';
@@ -32,6 +32,9 @@ export interface TranslationSettings {
 /** Units and characters per request: a batch the host splits further by tokens, small enough to come back soon. */
 const BATCH = { units: 16, chars: 1600 } as const;
 const IN_FLIGHT = 2;
+/** Mutation records held between frames, and times one text node may change under us and be translated again. */
+const MAX_PENDING_RECORDS = 10_000;
+const MAX_REWRITES = 3;
 /** Main-thread time one slice of collecting may take (the page stays responsive under 50 ms tasks). */
 const SLICE_MS = 8;
 
@@ -49,14 +52,19 @@ export class PageTranslation {
   private readonly parts = new Map<Text, Array<string | undefined>>();
   private nextRequest = 0;
   private lastError: string | undefined;
+  /** The engine refused a batch: nothing more is sent until the user starts again. */
+  private stoppedBy: ErrorCode | undefined;
   private collectMs = 0;
   private scrollDirection = 1;
   private lastScrollY = 0;
   private stopped = false;
+  /** No channel to the worker at the moment. */
+  private detached = false;
   private readonly visibleObserver: IntersectionObserver;
   private readonly nearObserver: IntersectionObserver;
   private readonly mutations: MutationObserver;
   private pendingRecords: MutationRecord[] = [];
+  private readonly rewrites = new WeakMap<Node, number>();
   private frame: number | undefined;
   private statusTimer: ReturnType<typeof setTimeout> | undefined;
 
@@ -104,6 +112,7 @@ export class PageTranslation {
     if (modeChanged) this.redisplay();
     for (const item of this.tracked.values()) if (item.state === 'failed') item.state = 'pending';
     this.lastError = undefined;
+    this.stoppedBy = undefined;
     this.pump();
     this.reportSoon(0);
   }
@@ -125,19 +134,30 @@ export class PageTranslation {
   receive(message: WorkerToPage): void {
     if (message.kind === 'unit') this.applyUnit(message.id, message.pieces, message.request);
     else if (message.kind === 'batch-done') this.finishRequest(message.request, message.failed);
-    else if (message.kind === 'batch-error') this.failRequest(message.request, message.message);
+    else if (message.kind === 'batch-error') this.failRequest(message.request, message.code, message.message);
   }
 
-  /** The channel closed (the worker stopped): nothing more comes back until the user starts again. */
+  /**
+   * The channel closed (the worker was stopped, for one, when the engine went idle): what was in flight will not
+   * come back, and nothing is sent until a new channel comes. The page keeps its translations and can restore them.
+   */
   disconnected(): void {
-    for (const item of this.tracked.values()) if (item.state === 'sent') item.state = 'pending';
-    this.requests.clear();
+    this.detached = true;
+    this.requeueSent();
     this.post = () => undefined;
   }
 
-  /** A new channel, opened when the user starts again. */
+  /** A new channel (the user started again): work goes on where it stopped. */
   attach(post: (message: PageToWorker) => void): void {
     this.post = post;
+    this.detached = false;
+    this.requeueSent();
+    this.pump();
+  }
+
+  private requeueSent(): void {
+    for (const item of this.tracked.values()) if (item.state === 'sent') item.state = 'pending';
+    this.requests.clear();
   }
 
   status(): TranslateStatus {
@@ -159,6 +179,7 @@ export class PageTranslation {
       done,
       failed,
       ...(this.lastError ? { lastError: this.lastError } : {}),
+      ...(this.stoppedBy ? { stoppedBy: this.stoppedBy } : {}),
       collectMs: Math.round(this.collectMs * 10) / 10,
     };
   }
@@ -215,7 +236,7 @@ export class PageTranslation {
 
   /** Sends batches while there is room: in view first, then near it (ahead of the scroll first), then the rest if asked. */
   private pump(): void {
-    if (this.stopped) return;
+    if (this.stopped || this.stoppedBy || this.detached) return;
     while (this.requests.size < IN_FLIGHT) {
       const batch = this.nextBatch();
       if (batch.length === 0) return;
@@ -243,7 +264,8 @@ export class PageTranslation {
       if (r !== Infinity) candidates.push({ item, rank: r });
     }
     if (candidates.length === 0) return [];
-    const best = Math.min(...candidates.map((c) => c.rank));
+    let best = Infinity;
+    for (const c of candidates) best = Math.min(best, c.rank);
     let pool = candidates.filter((c) => c.rank === best).map((c) => c.item);
     if (best === 1 && pool.length > BATCH.units) pool = this.aheadFirst(pool);
     const from = pool[0]!.from;
@@ -280,7 +302,7 @@ export class PageTranslation {
 
   private languageOf(unit: PageUnit): string {
     const declared = unit.element.closest('[lang]')?.getAttribute('lang') ?? '';
-    return /^[A-Za-z]{2,8}(-[A-Za-z0-9]{1,8})*$/.test(declared) && declared !== document.documentElement.lang ? declared : this.settings.from;
+    return declared.length <= 35 && /^[A-Za-z]{2,8}(-[A-Za-z0-9]{1,8})*$/.test(declared) && declared !== document.documentElement.lang ? declared : this.settings.from;
   }
 
   private applyUnit(id: number, pieces: InlinePiece[], request: number): void {
@@ -308,14 +330,16 @@ export class PageTranslation {
 
   private displayNow(item: Tracked): void {
     const { unit, pieces } = item;
-    if (!pieces) return;
+    // Written only over the text it was made for: a page that changed it since (unseen inside a shadow root or a frame) keeps its change.
+    if (!pieces || (unit.kind === 'text' && !UnitWriter.isCurrent(unit))) return;
     const to = this.settings.to;
     if (unit.kind === 'attribute') {
       this.writer.writeAttribute(unit, textOf(pieces));
       return;
     }
     const slotText = (slot: number): string => unit.slots.get(slot)?.textContent ?? '';
-    if (this.settings.mode === 'bilingual') {
+    // A copy beneath cannot go inside an option or a button: those take the translation in place in either mode.
+    if (this.settings.mode === 'bilingual' && !inControl(unit)) {
       if (!unit.part) return this.bilingual.show(unit, textOf(pieces, slotText), to);
       this.collectPart(unit, pieces);
       const whole = this.partsText(unit);
@@ -359,8 +383,12 @@ export class PageTranslation {
     const sourceDir = source ? directionOf(source) : getComputedStyle(document.documentElement).direction;
     if (dir === sourceDir) return;
     this.writer.setAttribute(element, 'dir', dir);
-    const container = element.parentElement?.closest('ul, ol, dl, table');
-    if (container && container.contains(element)) this.writer.setAttribute(container, 'dir', dir);
+    // The list or data table the text sits in turns with it (its bullets, its columns); a table used for layout,
+    // or any container further up, does not: that would mirror the page's own columns.
+    const parent = element.parentElement;
+    if (parent && /^(LI|DT|DD)$/.test(element.tagName) && /^(UL|OL|DL|MENU)$/.test(parent.tagName)) this.writer.setAttribute(parent, 'dir', dir);
+    const table = /^(TD|TH|CAPTION)$/.test(element.tagName) ? element.closest('table') : null;
+    if (table && table.querySelector('th, caption')) this.writer.setAttribute(table, 'dir', dir);
     // Inline elements (links, code) keep their own direction inside the new one: each is isolated.
     for (const slot of unit.slots.values()) if (slot.parentNode && !slot.hasAttribute('dir')) this.writer.setAttribute(slot, 'dir', 'auto');
   }
@@ -389,14 +417,31 @@ export class PageTranslation {
     this.reportSoon();
   }
 
-  private failRequest(request: number, message: string): void {
+  private failRequest(request: number, code: ErrorCode, message: string): void {
     const ids = this.requests.get(request);
     if (!ids) return;
     this.requests.delete(request);
+    // The units were never translated: they wait, and so does everything else, until the user starts again.
     for (const id of ids) {
       const item = this.tracked.get(id);
-      if (item?.state === 'sent' && item.request === request) item.state = 'failed';
+      if (item?.state === 'sent' && item.request === request) item.state = 'pending';
     }
+    if (code === 'busy' || code === 'cancelled') {
+      // Too much at once, or a cancel raced the answer: try again shortly.
+      setTimeout(() => this.pump(), 1000);
+      return;
+    }
+    if (code === 'bad-message') {
+      // These units could not be sent as they are: they keep their text, the rest goes on.
+      for (const id of ids) {
+        const item = this.tracked.get(id);
+        if (item?.state === 'pending') item.state = 'failed';
+      }
+      this.pump();
+      this.reportSoon();
+      return;
+    }
+    this.stoppedBy = code;
     this.lastError = message;
     this.reportSoon(0);
   }
@@ -412,7 +457,14 @@ export class PageTranslation {
   }
 
   private queueRecords(records: MutationRecord[]): void {
-    this.pendingRecords.push(...records);
+    // A page that churns while no frame is drawn (a background tab) cannot grow this without bound: past the cap,
+    // the body is walked again instead (what is known already is skipped).
+    if (this.pendingRecords.length + records.length > MAX_PENDING_RECORDS) {
+      this.pendingRecords = [];
+      this.collector.rewalk(document.body);
+    } else {
+      this.pendingRecords.push(...records);
+    }
     this.frame ??= requestAnimationFrame(() => {
       this.frame = undefined;
       const batch = this.pendingRecords;
@@ -429,6 +481,10 @@ export class PageTranslation {
       if (record.type === 'characterData') {
         const node = record.target as Text;
         if (this.writer.isOurs(node)) continue;
+        // A page that keeps putting its text back over ours would have it translated forever: a few times, then no more.
+        const rewrites = (this.rewrites.get(node) ?? 0) + 1;
+        this.rewrites.set(node, rewrites);
+        if (rewrites > MAX_REWRITES) continue;
         for (const item of this.byText.get(node) ?? []) this.invalidate(item);
         if (node.parentNode) this.collector.rewalk(node.parentNode);
         continue;
@@ -451,6 +507,7 @@ export class PageTranslation {
     for (const [id, item] of this.tracked) {
       if (item.unit.element.isConnected) continue;
       this.tracked.delete(id);
+      this.bilingual.remove(id);
       const set = this.byElement.get(item.unit.element);
       set?.delete(item);
       if (set?.size === 0) {
@@ -473,7 +530,12 @@ export class PageTranslation {
       }
       this.requests.delete(request);
     }
-    if (item.state === 'done') this.withoutObserving(() => this.writer.restoreUnit(PageTranslation.owner(item.unit)));
+    if (item.state === 'done') {
+      this.withoutObserving(() => {
+        this.writer.restoreUnit(PageTranslation.owner(item.unit));
+        this.bilingual.remove(item.unit.id);
+      });
+    }
     item.state = 'stale';
     this.tracked.delete(item.unit.id);
     if (item.unit.kind === 'text') {
@@ -490,6 +552,11 @@ export class PageTranslation {
       this.post({ kind: 'status', status: this.status() });
     }, delay);
   }
+}
+
+/** Units inside an option, a button or another control, where no block can be added. */
+function inControl(unit: TextUnit): boolean {
+  return !!(unit.parent as Element).closest?.('option, optgroup, select, button, [role="button"], label');
 }
 
 function isOwn(node: Node): boolean {

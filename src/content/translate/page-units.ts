@@ -3,7 +3,7 @@
 // an element whose computed display is not inline (Firefox's translations do the same); the walk splits until a
 // unit holds only inline content. It runs in slices (see UnitCollector.collect), so a huge page never holds the
 // main thread, and it never changes the page: writing is unit-writer.ts's job.
-import { sentenceGroups, type InlinePiece } from '../../protocol';
+import { piecesWithinLimits, sentenceGroups, type InlinePiece } from '../../protocol';
 
 export interface TextUnit {
   kind: 'text';
@@ -32,6 +32,18 @@ export interface AttributeUnit {
 
 export type PageUnit = TextUnit | AttributeUnit;
 
+const XHTML = 'http://www.w3.org/1999/xhtml';
+
+/** The element's name in capitals whatever its namespace (an SVG `<script>` says "script" where HTML says "SCRIPT"). */
+function tagOf(element: Element): string {
+  return element.localName.toUpperCase();
+}
+
+/** What is not HTML (SVG, MathML) is never translated inside: it passes through as it is. */
+function skipped(element: Element): boolean {
+  return element.namespaceURI !== XHTML || SKIP.has(tagOf(element));
+}
+
 const SKIP = new Set(['SCRIPT', 'STYLE', 'CODE', 'KBD', 'SAMP', 'VAR', 'MATH', 'PRE', 'TEXTAREA', 'NOSCRIPT', 'TEMPLATE', 'IFRAME', 'FRAME', 'SVG', 'CANVAS', 'OBJECT', 'EMBED', 'VIDEO', 'AUDIO', 'IMG', 'BR', 'WBR', 'HR', 'INPUT', 'PICTURE', 'METER', 'PROGRESS']);
 const TRANSLATED_ATTRIBUTES = ['title', 'alt', 'placeholder', 'aria-label', 'aria-description'];
 /** Elements Pagewise adds itself (bilingual copies, the selection bubble): never collected again. */
@@ -47,6 +59,8 @@ export interface CollectOptions {
   shadowRootOf: (element: Element) => ShadowRoot | null;
   /** Text already handled (a unit sent or done, or Pagewise's own translation): its run is not collected again. */
   known: (node: Node) => boolean;
+  /** The element's computed `display` (the page's own styles decide what is a block); unit tests pass a table. */
+  displayOf?: (element: Element) => string;
 }
 
 /** A depth-first walk of the page that hands out units in time-boxed slices. */
@@ -54,25 +68,31 @@ export class UnitCollector {
   private readonly stack: Array<Node> = [];
   private seen = new WeakSet<Node>();
   private readonly blockCache = new WeakMap<Element, boolean>();
+  private attributesDone = new WeakMap<Element, Set<string>>();
   private nextId = 0;
 
-  constructor(private readonly options: CollectOptions) {}
+  private readonly displayOf: (element: Element) => string;
+
+  constructor(private readonly options: CollectOptions) {
+    this.displayOf = options.displayOf ?? computedDisplay;
+  }
 
   /** Queues a subtree (the document body, or content that appeared later) for the walk. */
   add(root: Node): void {
-    this.stack.push(root);
+    if (!this.insideExcluded(root)) this.stack.push(root);
   }
 
   /** Walks `container` again (its content changed); runs already known are skipped. */
   rewalk(container: Node): void {
     this.seen.delete(container);
-    this.stack.push(container);
+    if (!this.insideExcluded(container)) this.stack.push(container);
   }
 
   /** Forgets everything walked: the next walk starts over. */
   reset(): void {
     this.stack.length = 0;
     this.seen = new WeakSet();
+    this.attributesDone = new WeakMap();
   }
 
   get pending(): boolean {
@@ -97,7 +117,7 @@ export class UnitCollector {
     if (isElement(container)) {
       if (!this.allowed(container)) return;
       this.attributeUnits(container, units);
-      if (container.tagName === 'IFRAME' || container.tagName === 'FRAME') {
+      if (tagOf(container) === 'IFRAME' || tagOf(container) === 'FRAME') {
         const doc = sameOriginDocument(container as HTMLIFrameElement);
         if (doc?.body) this.stack.push(doc.body);
         return;
@@ -105,7 +125,7 @@ export class UnitCollector {
       if (!this.translatable(container)) return;
       const shadow = this.options.shadowRootOf(container);
       if (shadow) this.stack.push(shadow);
-      if (container.tagName === 'OPTION') {
+      if (tagOf(container) === 'OPTION') {
         this.textRun(container, [...container.childNodes], units);
         return;
       }
@@ -128,7 +148,7 @@ export class UnitCollector {
         flush();
         continue;
       }
-      const display = displayOf(child);
+      const display = this.displayOf(child);
       if (display === 'none') continue;
       if (display === 'contents' || !this.isInlineContent(child)) {
         flush();
@@ -141,14 +161,17 @@ export class UnitCollector {
     for (let i = blocks.length - 1; i >= 0; i--) this.stack.push(blocks[i]!);
   }
 
-  /** An inline element holding only inline content (no block anywhere inside). */
-  private isInlineContent(element: Element): boolean {
+  /**
+   * An inline element holding only inline content (no block anywhere inside). Nesting deeper than the unit's depth
+   * limit counts as a block, so a page of 10,000 nested spans is walked as containers, not recursed into.
+   */
+  private isInlineContent(element: Element, depth = 0): boolean {
     const cached = this.blockCache.get(element);
     if (cached !== undefined) return cached;
-    let inline = SKIP.has(element.tagName) || displayOf(element) === 'inline';
-    if (inline && !SKIP.has(element.tagName)) {
+    let inline = skipped(element) || this.displayOf(element) === 'inline';
+    if (inline && !skipped(element)) {
       for (const child of element.children) {
-        if (displayOf(child) !== 'none' && !this.isInlineContent(child)) {
+        if (depth >= LIMITS.depth || (this.displayOf(child) !== 'none' && !this.isInlineContent(child, depth + 1))) {
           inline = false;
           break;
         }
@@ -156,6 +179,15 @@ export class UnitCollector {
     }
     this.blockCache.set(element, inline);
     return inline;
+  }
+
+  /** Content that appeared inside something not to be translated (a .notranslate box, code, an editor) stays out. */
+  private insideExcluded(node: Node): boolean {
+    for (let at = node.parentElement; at; at = at.parentElement) {
+      if (skipped(at) || at.hasAttribute(OWN_MARK) || at.classList.contains('notranslate')) return true;
+      if ((at as HTMLElement).translate === false || (at as HTMLElement).isContentEditable === true) return true;
+    }
+    return false;
   }
 
   /** The page did not say "do not translate" (translate="no", .notranslate), it is not ours nor in the target language already. */
@@ -168,7 +200,7 @@ export class UnitCollector {
 
   /** Allowed, and its content is text to translate: not code, a form field's contents, or something being edited. */
   private translatable(element: Element): boolean {
-    if (SKIP.has(element.tagName) || !this.allowed(element)) return false;
+    if (skipped(element) || !this.allowed(element)) return false;
     return (element as HTMLElement).isContentEditable !== true;
   }
 
@@ -177,10 +209,24 @@ export class UnitCollector {
       if (group.some((node) => node.nodeType === Node.TEXT_NODE && this.options.known(node))) continue;
       const unit: TextUnit = { kind: 'text', id: 0, element: blockOf(parent), parent, nodes: group, slots: new Map(), texts: new Map(), pieces: [] };
       unit.pieces = this.serialize(group, unit, 0, units);
+      const oneText = group.length === 1 && group[0]!.nodeType === Node.TEXT_NODE;
+      if (!oneText && !piecesWithinLimits(unit.pieces)) {
+        // Too much for one unit (one element holding a long text or many elements): its parts are walked on their own.
+        for (const node of group) {
+          if (isElement(node)) this.stack.push(node);
+          else if (node.nodeType === Node.TEXT_NODE) this.textRun(parent, [node], units);
+        }
+        continue;
+      }
       const text = plain(unit.pieces);
       if (!HAS_LETTER.test(text) || inScript(text, this.options.to)) continue;
+      // A block the page marks as being in the target language already. The page-wide `<html lang>` is left to the
+      // user (pages often declare it wrong, and the popup says when the page looks like it is in the target already).
+      const marked = (isElement(parent) ? parent : unit.element).closest('[lang]');
+      if (marked && marked !== marked.ownerDocument.documentElement && sameLanguage(marked.getAttribute('lang')!, this.options.to)) continue;
       for (const node of group) this.seen.add(node);
-      const lone = unit.pieces.length === 1 && typeof unit.pieces[0] === 'string' ? [...unit.texts.keys()][0] : undefined;
+      // Parts are written back into one text node: only a unit that is exactly one text node is split.
+      const lone = unit.texts.size === 1 && unit.nodes.length === 1 && unit.pieces.length === 1 && typeof unit.pieces[0] === 'string' ? [...unit.texts.keys()][0] : undefined;
       if (lone && text.length > LIMITS.partChars) {
         units.push(...this.parts(unit, lone, text));
         continue;
@@ -211,22 +257,28 @@ export class UnitCollector {
       if (!isElement(node) || node.hasAttribute(OWN_MARK)) continue;
       const slot = unit.slots.size + 1;
       unit.slots.set(slot, node);
-      const opaque = depth >= LIMITS.depth || unit.slots.size >= LIMITS.slots || !this.translatable(node) || displayOf(node) === 'none';
-      if (this.allowed(node)) {
-        this.attributeUnits(node, units);
-        // A frame in a line of text: its own document is walked as a page of its own.
-        if (node.tagName === 'IFRAME' || node.tagName === 'FRAME') this.stack.push(node);
-      }
-      pieces.push(opaque ? { slot } : { slot, children: this.serialize([...node.childNodes], unit, depth + 1, units) });
+      const opaque = depth >= LIMITS.depth || unit.slots.size >= LIMITS.slots || !this.translatable(node) || this.displayOf(node) === 'none';
+      if (this.allowed(node) && !skipped(node)) this.attributeUnits(node, units);
+      // A frame in a line of text: its own document is walked as a page of its own.
+      if (this.allowed(node) && (tagOf(node) === 'IFRAME' || tagOf(node) === 'FRAME')) this.stack.push(node);
+      if (this.allowed(node) && ['IMG', 'INPUT'].includes(tagOf(node))) this.attributeUnits(node, units);
+      const children = opaque ? undefined : this.serialize([...node.childNodes], unit, depth + 1, units);
+      // An element with no text of its own is opaque: the model's words never go where the page had none.
+      pieces.push(children && children.some((c) => typeof c !== 'string' || c.trim()) ? { slot, children } : { slot });
     }
     return pieces;
   }
 
   private attributeUnits(element: Element, units: PageUnit[]): void {
-    const names = [...TRANSLATED_ATTRIBUTES];
-    if (element.tagName === 'INPUT' && ['button', 'reset'].includes((element as HTMLInputElement).type)) names.push('value');
-    if (element.tagName === 'OPTION' || element.tagName === 'OPTGROUP') names.push('label');
+    // Each attribute once: a walk that passes the element again (new content beside it) must not send our own
+    // translation of it back.
+    const done = this.attributesDone.get(element) ?? new Set<string>();
+    this.attributesDone.set(element, done);
+    const names = [...TRANSLATED_ATTRIBUTES].filter((name) => !done.has(name));
+    if (tagOf(element) === 'INPUT' && ['button', 'reset'].includes((element as HTMLInputElement).type) && !done.has('value')) names.push('value');
+    if ((tagOf(element) === 'OPTION' || tagOf(element) === 'OPTGROUP') && !done.has('label')) names.push('label');
     for (const name of names) {
+      done.add(name);
       const original = element.getAttribute(name);
       if (!original || !HAS_LETTER.test(original) || original.length > LIMITS.unitChars || inScript(original, this.options.to)) continue;
       units.push({ kind: 'attribute', id: this.nextId++, element, name, original, pieces: [original.replace(/\s+/g, ' ')] });
@@ -261,7 +313,7 @@ function plain(pieces: readonly InlinePiece[]): string {
   return pieces.map((piece) => (typeof piece === 'string' ? piece : piece.children ? plain(piece.children) : '')).join('');
 }
 
-function displayOf(element: Element): string {
+function computedDisplay(element: Element): string {
   const view = element.ownerDocument.defaultView;
   return view ? view.getComputedStyle(element).display : 'inline';
 }

@@ -25,7 +25,8 @@ export interface BubbleContent {
 
 /** Shows (or updates) the bubble next to the current selection. */
 export function showSelectionBubble(content: BubbleContent): void {
-  if (!current) current = createBubble();
+  // The page may have removed our element: start a new one rather than write into a detached one.
+  if (!current?.host.isConnected) current = createBubble();
   const root = (current.host as HTMLElement & { __root?: ShadowRoot }).__root!;
   const bubble = root.querySelector<HTMLElement>('.bubble')!;
   const text = root.querySelector<HTMLElement>('.text')!;

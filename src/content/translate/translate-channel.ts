@@ -66,9 +66,10 @@ function shadowRootOf(element: Element): ShadowRoot | null {
 let detection: Promise<string> | undefined;
 let detected = '';
 
+/** The page's language: the detector's reliable reading when it has one (pages often declare theirs wrong), else the declared one. */
 function pageLanguage(): string {
   const declared = document.documentElement.lang;
-  return isLanguageTag(declared) ? declared : detected;
+  return detected || (isLanguageTag(declared) ? declared : '');
 }
 
 function isLanguageTag(value: string | undefined): value is string {
@@ -84,7 +85,8 @@ async function detect(): Promise<string> {
 }
 
 /** `page.language`: what the page declares, and what the browser's detector reads in its text; `page.show-translation`: the selection bubble. */
-export const translatePageHandlers: Pick<Handlers<typeof pageCommands, undefined>, 'page.language' | 'page.show-translation'> = {
+export const translatePageHandlers: Pick<Handlers<typeof pageCommands, undefined>, 'page.language' | 'page.show-translation' | 'page.translation-status'> = {
+  'page.translation-status': async () => (translation ? { status: translation.status() } : {}),
   'page.show-translation': async (content) => {
     showSelectionBubble(content);
     return {};

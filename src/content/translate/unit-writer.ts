@@ -89,7 +89,9 @@ export class UnitWriter {
       } else if (change.kind === 'added-text') {
         if (change.node.data === change.written) change.node.remove();
       } else if (change.kind === 'order') {
-        if (change.original.every((node) => node.parentNode === change.parent)) putInOrder(change.parent, change.original);
+        // Only when the parent holds just what it held then (the page added or removed nothing there since).
+        const now = change.parent.childNodes;
+        if (now.length === change.original.length && change.original.every((node) => node.parentNode === change.parent)) putInOrder(change.parent, change.original);
       } else if (change.element.getAttribute(change.name) === change.written) {
         if (change.original === null) change.element.removeAttribute(change.name);
         else change.element.setAttribute(change.name, change.original);
@@ -105,14 +107,20 @@ export class UnitWriter {
     // The slots this level's translation keeps, in the translation's order.
     const kept = pieces.filter((p): p is Exclude<InlinePiece, string> => typeof p !== 'string' && unit.slots.get(p.slot)?.parentNode === parent);
     const keptElements = kept.map((p) => unit.slots.get(p.slot)!);
-    let order = [...nodes];
-    const positions = order.map((node, i) => (keptElements.includes(node as Element) ? i : -1)).filter((i) => i >= 0);
-    if (positions.some((at, k) => order[at] !== keptElements[k])) {
-      this.changes.push({ unit: this.unit, kind: 'order', parent, original: [...order] });
-      positions.forEach((at, k) => (order[at] = keptElements[k]!));
-      putInOrder(parent, order, nodes[nodes.length - 1]?.nextSibling ?? null);
-      order = [...order];
+    // Kept elements change places among the positions they hold; everything else in the parent (comments a
+    // framework anchors on, hidden nodes, other units) stays where it is. The whole child list is recorded, so
+    // restore puts back exactly the order there was.
+    const all = [...parent.childNodes];
+    const positions = all.map((node, i) => (keptElements.includes(node as Element) ? i : -1)).filter((i) => i >= 0);
+    if (positions.some((at, k) => all[at] !== keptElements[k])) {
+      this.changes.push({ unit: this.unit, kind: 'order', parent, original: [...all] });
+      positions.forEach((at, k) => (all[at] = keptElements[k]!));
+      putInOrder(parent, all);
     }
+    const inUnit = new Set<Node>(nodes);
+    const order = all.filter((node) => inUnit.has(node));
+    // The model's words go only where the page had text at this level: never into an element that held none.
+    const hadText = order.some((node) => node.nodeType === Node.TEXT_NODE && unit.texts.has(node as Text));
 
     // The text between kept slots, in order; each goes into the text nodes of the matching gap.
     const runs: string[] = [''];
@@ -127,7 +135,7 @@ export class UnitWriter {
       if (texts.length > 0) {
         this.setText(texts[0]!, run);
         for (const extra of texts.slice(1)) this.setText(extra, '');
-      } else if (run) {
+      } else if (run && hadText) {
         const added = document.createTextNode(run);
         parent.insertBefore(added, before ?? order[order.length - 1]?.nextSibling ?? null);
         this.ours.set(added, run);
@@ -158,19 +166,12 @@ export class UnitWriter {
   }
 }
 
-/** Moves `nodes` (all children of `parent`) into the given order, ending before `end` (by default where the last of them is now). */
-function putInOrder(parent: Node, nodes: readonly ChildNode[], end: ChildNode | null = afterAll(parent, nodes)): void {
-  let next = end;
+/** Puts `nodes`, every child `parent` has, in the given order. */
+function putInOrder(parent: Node, nodes: readonly ChildNode[]): void {
+  let next: ChildNode | null = null;
   for (let i = nodes.length - 1; i >= 0; i--) {
     const node = nodes[i]!;
     if (node.nextSibling !== next || node.parentNode !== parent) parent.insertBefore(node, next);
     next = node;
   }
-}
-
-function afterAll(parent: Node, nodes: readonly ChildNode[]): ChildNode | null {
-  const set = new Set<Node>(nodes);
-  let last: ChildNode | null = null;
-  for (const child of parent.childNodes) if (set.has(child)) last = child;
-  return last?.nextSibling ?? null;
 }

@@ -18,9 +18,10 @@ export function translateHandlers(host: EngineHost, cache = new TranslationCache
     'translate.batch': async (batch, { signal, emit }) => {
       const engine = await host.readyEngine(signal, (fraction) => emit({ type: 'loading', fraction }));
       const keyOf = (pieces: readonly InlinePiece[]) =>
-        TranslationCache.key({ markup: toMarkup(pieces), from: batch.from, to: batch.to, modelId: engine.modelId, promptVersion: TRANSLATE_PROMPT_VERSION, glossary: batch.glossary });
+        TranslationCache.key({ markup: toMarkup(pieces), from: batch.from, to: batch.to, modelId: engine.modelId, promptVersion: TRANSLATE_PROMPT_VERSION, glossary: batch.glossary, site: batch.site });
       const keys = new Map(await Promise.all(batch.units.map(async (unit) => [unit.id, await keyOf(unit.pieces)] as const)));
-      const stored = await cache.getMany([...keys.values()]).catch(() => new Map<string, string>());
+      // A private window's text is neither looked up nor kept.
+      const stored = batch.private ? new Map<string, string>() : await cache.getMany([...keys.values()]).catch(() => new Map<string, string>());
       const fresh = batch.units.filter((unit) => {
         const hit = stored.get(keys.get(unit.id)!);
         const pieces = hit === undefined ? undefined : parseStored(hit);
@@ -31,7 +32,7 @@ export function translateHandlers(host: EngineHost, cache = new TranslationCache
       return runTranslateBatch({ ...batch, units: fresh }, translateModel(host, engine), signal, (id, pieces) => {
         emit({ type: 'unit', id, pieces, cached: false });
         // A full cache or a failed write costs a future model call, never this translation.
-        void cache.put(keys.get(id)!, JSON.stringify(pieces)).catch(() => undefined);
+        if (!batch.private) void cache.put(keys.get(id)!, JSON.stringify(pieces)).catch(() => undefined);
       });
     },
     'translate.clear-cache': async () => ({ entries: await cache.clear() }),

@@ -1,4 +1,5 @@
 import * as v from 'valibot';
+import { ERROR_CODES } from '../errors';
 
 /**
  * Page translation. The content script finds the page's text units and sends each as inline pieces: text, and
@@ -97,6 +98,13 @@ export const TranslateBatchSchema = v.object({
   units: v.pipe(v.array(TranslateUnitSchema), v.minLength(1), v.maxLength(TRANSLATE_LIMITS.batchUnits)),
   /** The user's glossary: terms that pass through untranslated. The worker sets it from the settings; a page cannot. */
   glossary: v.optional(GlossarySchema),
+  /**
+   * Set by the worker from the sender, never by the page: the site the text is from (cached translations are
+   * kept per site, so one page cannot plant a translation another site is later given), and whether the tab is
+   * private (nothing is cached then).
+   */
+  site: v.optional(v.pipe(v.string(), v.maxLength(253))),
+  private: v.optional(v.boolean()),
 });
 export type TranslateBatch = v.InferOutput<typeof TranslateBatchSchema>;
 
@@ -164,6 +172,8 @@ export const TranslateStatusSchema = v.object({
   failed: v.number(),
   /** The last batch's failure, in words, when one failed. */
   lastError: v.optional(v.pipe(v.string(), v.maxLength(300))),
+  /** Set when the engine refused work (`no-model`, `model-downloading`, …): translation waits until started again. */
+  stoppedBy: v.optional(v.picklist(ERROR_CODES)),
   /** Main-thread milliseconds spent finding units so far (in slices of a few milliseconds). */
   collectMs: v.number(),
 });
@@ -188,6 +198,8 @@ const TabStatusSchema = v.object({
   tabId: v.number(),
   /** The page's host name, which the site rules name. */
   host: v.pipe(v.string(), v.maxLength(253)),
+  /** A PDF in the browser's viewer: its text is out of a content script's reach. */
+  pdf: v.boolean(),
   /** The page's language: declared by the page, else detected from its text; empty when neither. */
   pageLanguage: LanguageTagSchema,
   status: v.optional(TranslateStatusSchema),
@@ -220,7 +232,8 @@ export const WorkerToPageSchema = v.variant('kind', [
   v.object({ kind: v.literal('restore') }),
   v.object({ kind: v.literal('unit'), request: v.number(), id: v.number(), pieces: InlinePiecesSchema }),
   v.object({ kind: v.literal('batch-done'), request: v.number(), failed: v.array(FailureSchema) }),
-  v.object({ kind: v.literal('batch-error'), request: v.number(), message: v.pipe(v.string(), v.maxLength(300)) }),
+  /** The engine could not take the batch (no model yet, it stopped, cancelled): the page side waits for the user. */
+  v.object({ kind: v.literal('batch-error'), request: v.number(), code: v.picklist(ERROR_CODES), message: v.pipe(v.string(), v.maxLength(300)) }),
 ]);
 export type WorkerToPage = v.InferOutput<typeof WorkerToPageSchema>;
 

@@ -55,6 +55,11 @@ export function mountTranslateSettings(section: HTMLElement, connection: EngineC
 
   const render = (current: TranslateRules): void => {
     rules.replaceChildren();
+    if (current.to) {
+      const target = document.createElement('p');
+      target.textContent = t('translateRulesTarget', label('alwaysLanguages', current.to));
+      rules.append(target);
+    }
     for (const [list, title] of LISTS) {
       const block = document.createElement('p');
       const name = document.createElement('strong');

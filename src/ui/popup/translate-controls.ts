@@ -1,13 +1,15 @@
-import { PagewiseError, TRANSLATE_LANGUAGES, type CommandResult, type PortClient, type TranslateMode } from '../../protocol';
+import { TRANSLATE_LANGUAGES, type CommandResult, type PortClient, type TranslateMode, type TranslateStatus } from '../../protocol';
 import { messageLocale, t } from '../shared/i18n';
 import { readSetting, saveSetting } from '../shared/stored-setting';
+import { mountTranslateRules } from './translate-rules-controls';
 
 type TabStatus = CommandResult<'translate.describe'>;
 
 /**
- * The popup's translation controls: the page's language, the target (the browser's language by default), the
- * display, "the whole page now", and "show original". The status line follows the tab's translation while the
- * popup is open.
+ * The popup's translation controls: the page's language (and a way to correct it), the target (the last one
+ * chosen, else the browser's language), the display, "the whole page now", and "show original". The status line
+ * follows the tab's translation while the popup is open and says, in the reader's language, what to do when it
+ * cannot go on.
  */
 export function mountTranslateControls(root: HTMLElement, engine: () => PortClient): void {
   const to = root.querySelector<HTMLSelectElement>('#translate-to')!;
@@ -18,7 +20,11 @@ export function mountTranslateControls(root: HTMLElement, engine: () => PortClie
   const restore = root.querySelector<HTMLButtonElement>('#translate-restore')!;
   const pageLanguage = root.querySelector<HTMLElement>('#translate-page-language')!;
   const statusLine = root.querySelector<HTMLElement>('#translate-status')!;
-  const names = new Intl.DisplayNames([messageLocale()], { type: 'language' });
+  const getModel = root.querySelector<HTMLButtonElement>('#translate-get-model')!;
+  getModel.addEventListener('click', () => void chrome.runtime.openOptionsPage());
+  const locale = messageLocale();
+  const names = new Intl.DisplayNames([locale], { type: 'language' });
+  const count = new Intl.NumberFormat(locale);
   const nameOf = (tag: string): string => {
     try {
       return names.of(tag) ?? tag;
@@ -26,75 +32,81 @@ export function mountTranslateControls(root: HTMLElement, engine: () => PortClie
       return tag;
     }
   };
-  for (const code of TRANSLATE_LANGUAGES) {
+  const base = (tag: string) => tag.split('-')[0]!.toLowerCase();
+  const languages = [...TRANSLATE_LANGUAGES].sort((a, b) => nameOf(a).localeCompare(nameOf(b), locale));
+  for (const code of languages) {
     to.append(new Option(nameOf(code), code));
     from.append(new Option(nameOf(code), code));
   }
-  const browserLanguage = chrome.i18n.getUILanguage().split(/[-_]/)[0]!.toLowerCase();
+  const browserLanguage = base(chrome.i18n.getUILanguage());
   to.value = (TRANSLATE_LANGUAGES as readonly string[]).includes(browserLanguage) ? browserLanguage : 'en';
-
-  const rulesBox = root.querySelector<HTMLFieldSetElement>('#translate-rules')!;
-  const ruleLanguage = root.querySelector<HTMLInputElement>('#rule-language')!;
-  const ruleSiteAlways = root.querySelector<HTMLInputElement>('#rule-site-always')!;
-  const ruleSiteNever = root.querySelector<HTMLInputElement>('#rule-site-never')!;
-  let current: TabStatus | undefined;
-  void readSetting('translateRules').then((rules) => {
-    if ((TRANSLATE_LANGUAGES as readonly string[]).includes(rules.to)) to.value = rules.to;
-    mode.value = rules.mode;
+  void readSetting('translateChoice').then((choice) => {
+    if (!choice) return;
+    if ((TRANSLATE_LANGUAGES as readonly string[]).includes(choice.to)) to.value = choice.to;
+    mode.value = choice.mode;
   });
-  const showRules = async (tab: TabStatus): Promise<void> => {
-    const rules = await readSetting('translateRules');
-    rulesBox.hidden = !tab.host;
-    const language = tab.pageLanguage.split('-')[0]!.toLowerCase();
-    ruleLanguage.parentElement!.hidden = !language;
-    root.querySelector('#rule-language-label')!.textContent = t('translateRuleLanguage', nameOf(language || 'und'));
-    ruleLanguage.checked = rules.alwaysLanguages.includes(language);
-    ruleSiteAlways.checked = rules.alwaysSites.includes(tab.host);
-    ruleSiteNever.checked = rules.neverSites.includes(tab.host);
-  };
-  /** Saves one rule change; the target and display the rules apply are the ones chosen now. */
-  const saveRule = async (list: 'alwaysLanguages' | 'alwaysSites' | 'neverSites', value: string, on: boolean): Promise<void> => {
-    const rules = await readSetting('translateRules');
-    const next = { ...rules, to: to.value, mode: mode.value as TranslateMode, [list]: [...rules[list].filter((v) => v !== value), ...(on ? [value] : [])] };
-    // "Always" and "never" for the same site cannot both hold: the newer choice stands.
-    if (list === 'alwaysSites' && on) next.neverSites = next.neverSites.filter((v) => v !== value);
-    if (list === 'neverSites' && on) next.alwaysSites = next.alwaysSites.filter((v) => v !== value);
-    await saveSetting('translateRules', next);
-    if (current) await showRules(current);
-  };
-  ruleLanguage.addEventListener('change', () => void saveRule('alwaysLanguages', current?.pageLanguage.split('-')[0]!.toLowerCase() ?? '', ruleLanguage.checked));
-  ruleSiteAlways.addEventListener('change', () => void saveRule('alwaysSites', current?.host ?? '', ruleSiteAlways.checked));
-  ruleSiteNever.addEventListener('change', () => void saveRule('neverSites', current?.host ?? '', ruleSiteNever.checked));
+  const rules = mountTranslateRules(root, nameOf, () => ({ to: to.value, mode: mode.value as TranslateMode }));
 
+  let current: TabStatus | undefined;
+  const say = (text: string): void => {
+    // A live region repeats whatever is written into it: write only what changed.
+    if (statusLine.textContent !== text) statusLine.textContent = text;
+  };
+  const statusText = (status: TranslateStatus): string => {
+    if (!status.active) return t('translateRestored');
+    const progress = t('translateProgress', [count.format(status.done), count.format(status.found)]);
+    if (status.stoppedBy === 'no-model') return `${progress} ${t('translateNeedsModel')}`;
+    if (status.stoppedBy === 'model-downloading') return `${progress} ${t('translateModelDownloading')}`;
+    if (status.stoppedBy) return `${progress} ${t('translateStopped', status.lastError ?? '')}`;
+    if (status.failed > 0) return `${progress} ${t('translateFailedCount', count.format(status.failed))}`;
+    return progress;
+  };
   const show = (tab: TabStatus): void => {
-    if (current?.tabId !== tab.tabId || current.host !== tab.host) void showRules(tab);
+    if (current?.tabId !== tab.tabId || current.host !== tab.host) rules.show(tab);
     current = tab;
-    pageLanguage.textContent = tab.pageLanguage ? t('translatePageLanguage', nameOf(tab.pageLanguage)) : t('translatePageLanguageUnknown');
+    start.disabled = tab.pdf;
+    const already = tab.pageLanguage && base(tab.pageLanguage) === base(to.value);
+    pageLanguage.textContent = tab.pdf
+      ? t('translatePdf')
+      : tab.pageLanguage
+        ? already
+          ? t('translateAlreadyIn', nameOf(tab.pageLanguage))
+          : t('translatePageLanguage', nameOf(tab.pageLanguage))
+        : t('translatePageLanguageUnknown');
     root.querySelector('#translate-from-auto')!.textContent = tab.pageLanguage ? t('translateFromDetected', nameOf(tab.pageLanguage)) : t('translateFromUnknown');
     const status = tab.status;
+    const wasShown = !restore.hidden;
     restore.hidden = !status?.active;
-    if (!status) return;
-    if (status.active) {
-      mode.value = status.mode;
-      const lines = [t('translateProgress', [String(status.done), String(status.found)])];
-      if (status.failed > 0 || status.lastError) lines.push(t('translateFailed', [String(status.failed), status.lastError ?? '']));
-      statusLine.textContent = lines.join(' ');
-    } else {
-      statusLine.textContent = t('translateRestored');
+    // "Show original" went away under the keyboard: the focus goes to the button that starts again.
+    if (wasShown && restore.hidden && document.activeElement === document.body) start.focus();
+    getModel.hidden = status?.stoppedBy !== 'no-model' && status?.stoppedBy !== 'model-downloading';
+    if (status) {
+      if (status.active) mode.value = status.mode;
+      say(statusText(status));
     }
   };
   const failed = (error: unknown): void => {
-    statusLine.textContent = error instanceof PagewiseError || error instanceof Error ? error.message : String(error);
+    // No page to work on (a browser page, the web store, a tab still loading): nothing to start.
+    start.disabled = true;
+    say(error instanceof Error ? error.message : String(error));
   };
-  const refresh = (): Promise<void> => engine().call('translate.describe', {}).then(show, failed);
+  const refresh = (): Promise<void> =>
+    engine()
+      .call('translate.describe', {})
+      .then((tab) => {
+        start.disabled = false;
+        show(tab);
+      }, failed);
 
+  to.addEventListener('change', () => current && show(current));
   start.addEventListener('click', () => {
-    void readSetting('translateRules').then((rules) => saveSetting('translateRules', { ...rules, to: to.value, mode: mode.value }));
+    void saveSetting('translateChoice', { to: to.value, mode: mode.value });
     void engine()
       .call('translate.start', { to: to.value, mode: mode.value as TranslateMode, wholePage: whole.checked, ...(from.value ? { from: from.value } : {}) })
       .then(show, failed);
   });
   mode.addEventListener('change', () => {
+    void saveSetting('translateChoice', { to: to.value, mode: mode.value });
     if (restore.hidden) return;
     void engine().call('translate.set-mode', { mode: mode.value as TranslateMode }).then(show, failed);
   });
