@@ -8,8 +8,8 @@ import { instructions } from '../src/tasks/translate/translate-prompts';
 import { DIST } from '../scripts/lib/chromium';
 import { startPageServer } from '../scripts/lib/page-server';
 import { serveFolder } from '../scripts/lib/serve-folder';
-import { callEngine, readyTabId } from '../test/e2e/harness/engine-client';
-import { launchExtension, type LaunchedExtension } from '../test/e2e/harness/launch-extension';
+import { callEngine, openActiveTab } from '../test/e2e/harness/engine-client';
+import { launchExtension } from '../test/e2e/harness/launch-extension';
 import { storeModelFolder } from '../test/e2e/harness/store-pages';
 import { FolderModelSource } from '../test/support/folder-model-source';
 import { bigPage } from '../test/e2e/harness/translate-pages';
@@ -46,14 +46,6 @@ async function describeTab(ui: Page): Promise<{ status?: TranslateStatus; usage?
   return outcome.result as { status?: TranslateStatus; usage?: TranslateUsage };
 }
 
-async function openTab(ext: LaunchedExtension, url: string): Promise<Page> {
-  const tab = await ext.context.newPage();
-  await tab.goto(url);
-  await readyTabId(ext.worker, url);
-  await tab.bringToFront();
-  return tab;
-}
-
 const bench: Benchmark = {
   name: 'translate.collect_ms_per_1k_segments translate.longest_task_ms translate.prompt_overhead translate.decode_share',
   async run(): Promise<Figure[]> {
@@ -69,7 +61,7 @@ const bench: Benchmark = {
       if (!load.ok) throw new Error(`engine.load: ${JSON.stringify(load.error)}`);
 
       // The big page: collection and the main thread, while the user scrolls.
-      const big = await openTab(ext, `${pages.origin}/big.html`);
+      const big = await openActiveTab(ext, `${pages.origin}/big.html`);
       await big.evaluate(`(() => {
         window.__longest = 0; window.__tasks = 0;
         new PerformanceObserver((list) => { for (const e of list.getEntries()) { window.__tasks++; window.__longest = Math.max(window.__longest, e.duration); } }).observe({ type: 'longtask' });
@@ -89,7 +81,7 @@ const bench: Benchmark = {
       const perThousand = status.collectMs / (status.found / 1000);
 
       // The article, whole: what the prompts cost beyond the page's own tokens, and how fast the page gets written.
-      const article = await openTab(ext, `${pages.origin}/article.html`);
+      const article = await openActiveTab(ext, `${pages.origin}/article.html`);
       const t0 = performance.now();
       const go = await callEngine(ui, 'translate.start', { to: 'hi', mode: 'replace', wholePage: true });
       if (!go.ok) throw new Error(`translate.start: ${JSON.stringify(go.error)}`);

@@ -11,7 +11,7 @@ import type { ExtractedPage, SummaryEvent, SummaryOptions } from '../../src/prot
 import { pageGrounding, planSummary } from '../../src/tasks/summarize/summary-plan';
 import { summaryMessages } from '../../src/tasks/summarize/summary-prompts';
 import { tinyModelMeter } from '../unit/tasks/tiny-model-meter';
-import { callEngine, readyTabId, startEngineCall, awaitEngineCall } from './harness/engine-client';
+import { callEngine, openActiveTab, startEngineCall, awaitEngineCall } from './harness/engine-client';
 import { launchExtension, type LaunchedExtension } from './harness/launch-extension';
 import { storeModelFolder } from './harness/store-pages';
 
@@ -37,14 +37,8 @@ describe('summarize the open tab', () => {
   let pages: PageServer;
   let panel: Page;
 
-  /** Opens `path` in a tab, waits for its content script, and makes it the active tab the panel works on. */
-  async function openTab(path: string): Promise<Page> {
-    const tab = await ext.context.newPage();
-    await tab.goto(`${pages.origin}${path}`);
-    await readyTabId(ext.worker, `${pages.origin}${path}`);
-    await tab.bringToFront();
-    return tab;
-  }
+  /** Opens `path` in a tab, waits for its content script, and makes it the active tab the UI works on. */
+  const openTab = (path: string): Promise<Page> => openActiveTab(ext, `${pages.origin}${path}`);
 
   async function extract(): Promise<ExtractedPage> {
     const outcome = await callEngine(panel, 'tab.extract-page', {});

@@ -12,7 +12,7 @@ import type { InlinePiece } from '../../src/protocol';
 import { TranslationCache } from '../../src/store/translation-cache';
 import { toMarkup } from '../../src/tasks/translate/inline-markup';
 import { TRANSLATE_PROMPT_VERSION } from '../../src/tasks/translate/translate-prompts';
-import { callEngine, readyTabId } from './harness/engine-client';
+import { callEngine, openActiveTab, readyTabId } from './harness/engine-client';
 import { launchExtension, type LaunchedExtension } from './harness/launch-extension';
 import { storeModelFolder } from './harness/store-pages';
 import { bigPage } from './harness/translate-pages';
@@ -79,13 +79,8 @@ describe('translate the page in place', () => {
   let ui: Page;
   let modelId: string;
 
-  async function openTab(path: string): Promise<Page> {
-    const tab = await ext.context.newPage();
-    await tab.goto(`${pages.origin}${path}`);
-    await readyTabId(ext.worker, `${pages.origin}${path}`);
-    await tab.bringToFront();
-    return tab;
-  }
+  /** Opens `path` in a tab, waits for its content script, and makes it the active tab the UI works on. */
+  const openTab = (path: string): Promise<Page> => openActiveTab(ext, `${pages.origin}${path}`);
 
   async function command(name: string, payload: unknown): Promise<{ pageLanguage: string; status?: Status }> {
     const outcome = await callEngine(ui, name, payload);

@@ -87,6 +87,15 @@ export async function waitFor(check: () => Promise<boolean>, timeoutMs: number, 
 }
 
 /** The id of the tab showing `url`, once its content script answers (see contentScriptTab). */
+/** Opens `url` in a new tab, waits for its content script, and brings it to the front: the active tab a UI works on. */
+export async function openActiveTab(ext: { context: import('playwright-core').BrowserContext; worker: import('playwright-core').Worker }, url: string): Promise<import('playwright-core').Page> {
+  const tab = await ext.context.newPage();
+  await tab.goto(url);
+  await readyTabId(ext.worker, url);
+  await tab.bringToFront();
+  return tab;
+}
+
 export async function readyTabId(worker: import('playwright-core').Worker, url: string): Promise<number> {
   let tabId: number | undefined;
   await waitFor(async () => (tabId = await contentScriptTab(worker, url)) !== undefined, 10_000, `the content script of ${url}`);
