@@ -5,9 +5,8 @@ import { readFileSync } from 'node:fs';
 import * as ortNode from 'onnxruntime-node';
 import { Engine } from '../../src/engine/engine';
 import type { OrtApi, OrtSession } from '../../src/engine/ort-types';
-import type { TranslateBatch } from '../../src/protocol';
+import { piecesText, type TranslateBatch } from '../../src/protocol';
 import { runTranslateBatch, type TranslateModel } from '../../src/tasks/translate/batch-runner';
-import { plainText } from '../../src/tasks/translate/inline-markup';
 import { FolderModelSource } from '../../test/support/folder-model-source';
 import { corpusChrf } from './chrf';
 
@@ -70,7 +69,7 @@ export async function evaluateTranslation(options: TranslateEvalOptions): Promis
   try {
     for (let at = 0; at < sources.length; at += size) {
       const batch: TranslateBatch = { from: options.from, to: options.to, units: sources.slice(at, at + size).map((line, k) => ({ id: at + k, pieces: [line] })) };
-      const result = await runTranslateBatch(batch, model, new AbortController().signal, (id, pieces) => (hypotheses[id] = plainText(pieces)));
+      const result = await runTranslateBatch(batch, model, new AbortController().signal, (id, pieces) => (hypotheses[id] = piecesText(pieces)));
       failed += result.failed.length;
       process.stderr.write(`\r${Math.min(at + size, sources.length)}/${sources.length} lines`);
     }

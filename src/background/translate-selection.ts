@@ -1,4 +1,4 @@
-import { PagewiseError, sentenceGroups, TRANSLATE_LANGUAGES, TRANSLATE_LIMITS, type TranslateBatch } from '../protocol';
+import { PagewiseError, piecesText, sentenceGroups, TRANSLATE_LANGUAGES, TRANSLATE_LIMITS, type TranslateBatch } from '../protocol';
 import { callTab } from './handlers/tab-handlers';
 import type { HostDocument } from './host-document';
 import { readSetting } from './settings';
@@ -46,7 +46,7 @@ async function translateSelection(host: HostDocument, tab: chrome.tabs.Tab & { i
     const done = new Map<number, string>();
     const result = await host.call('translate.batch', batch, {
       onEvent: (event) => {
-        if (event.type === 'unit') done.set(event.id, plain(event.pieces));
+        if (event.type === 'unit') done.set(event.id, piecesText(event.pieces));
       },
     });
     // A part the model could not translate keeps its original text rather than leaving a hole.
@@ -57,8 +57,4 @@ async function translateSelection(host: HostDocument, tab: chrome.tabs.Tab & { i
     const message = error instanceof PagewiseError || error instanceof Error ? error.message : String(error);
     await show('error', message).catch(() => undefined);
   }
-}
-
-function plain(pieces: ReadonlyArray<string | { children?: unknown[] }>): string {
-  return pieces.map((piece) => (typeof piece === 'string' ? piece : piece.children ? plain(piece.children as never) : '')).join('');
 }

@@ -3,7 +3,7 @@
 // back, follows new content, and can put the page back exactly as it was. The page is hostile and the answers
 // are untrusted: only units collected here are written, only with text, and only while they still hold the text
 // they were collected with.
-import type { ErrorCode, InlinePiece, PageToWorker, TranslateMode, TranslateStatus, WorkerToPage } from '../../protocol';
+import { piecesText, type ErrorCode, type InlinePiece, type PageToWorker, type TranslateMode, type TranslateStatus, type WorkerToPage } from '../../protocol';
 import { BilingualView } from './bilingual-view';
 import { isElement, OWN_MARK, UnitCollector, type PageUnit, type TextUnit } from './page-units';
 import { baseLanguage, directionOf, joinsWithoutSpaces } from './text-direction';
@@ -273,7 +273,7 @@ export class PageTranslation {
     let chars = 0;
     for (const item of pool) {
       if (item.from !== from) continue;
-      const size = textLength(item.unit.pieces);
+      const size = piecesText(item.unit.pieces).length;
       if (batch.length > 0 && (batch.length >= BATCH.units || chars + size > BATCH.chars)) break;
       batch.push(item);
       chars += size;
@@ -334,13 +334,13 @@ export class PageTranslation {
     if (!pieces || (unit.kind === 'text' && !UnitWriter.isCurrent(unit))) return;
     const to = this.settings.to;
     if (unit.kind === 'attribute') {
-      this.writer.writeAttribute(unit, textOf(pieces));
+      this.writer.writeAttribute(unit, piecesText(pieces));
       return;
     }
     const slotText = (slot: number): string => unit.slots.get(slot)?.textContent ?? '';
     // A copy beneath cannot go inside an option or a button: those take the translation in place in either mode.
     if (this.settings.mode === 'bilingual' && !inControl(unit)) {
-      if (!unit.part) return this.bilingual.show(unit, textOf(pieces, slotText), to);
+      if (!unit.part) return this.bilingual.show(unit, piecesText(pieces, slotText), to);
       this.collectPart(unit, pieces);
       const whole = this.partsText(unit);
       if (whole !== undefined) this.bilingual.show(unit, whole, to);
@@ -364,7 +364,7 @@ export class PageTranslation {
       all = new Array<string | undefined>(part.count).fill(undefined);
       this.parts.set(part.node, all);
     }
-    all[part.index] = textOf(pieces);
+    all[part.index] = piecesText(pieces);
   }
 
   private partsText(unit: TextUnit): string | undefined {
@@ -562,13 +562,4 @@ function inControl(unit: TextUnit): boolean {
 function isOwn(node: Node): boolean {
   const element = isElement(node) ? node : node.parentElement;
   return !!element?.closest(`[${OWN_MARK}]`);
-}
-
-/** The pieces' text; opaque slots (code, a number kept as is) read as `opaque` tells, or as nothing. */
-function textOf(pieces: readonly InlinePiece[], opaque: (slot: number) => string = () => ''): string {
-  return pieces.map((piece) => (typeof piece === 'string' ? piece : piece.children ? textOf(piece.children, opaque) : opaque(piece.slot))).join('');
-}
-
-function textLength(pieces: readonly InlinePiece[]): number {
-  return textOf(pieces).length;
 }

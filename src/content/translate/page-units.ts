@@ -3,7 +3,7 @@
 // an element whose computed display is not inline (Firefox's translations do the same); the walk splits until a
 // unit holds only inline content. It runs in slices (see UnitCollector.collect), so a huge page never holds the
 // main thread, and it never changes the page: writing is unit-writer.ts's job.
-import { piecesWithinLimits, sentenceGroups, type InlinePiece } from '../../protocol';
+import { piecesText, piecesWithinLimits, sentenceGroups, type InlinePiece } from '../../protocol';
 
 export interface TextUnit {
   kind: 'text';
@@ -218,7 +218,7 @@ export class UnitCollector {
         }
         continue;
       }
-      const text = plain(unit.pieces);
+      const text = piecesText(unit.pieces);
       if (!HAS_LETTER.test(text) || inScript(text, this.options.to)) continue;
       // A block the page marks as being in the target language already. The page-wide `<html lang>` is left to the
       // user (pages often declare it wrong, and the popup says when the page looks like it is in the target already).
@@ -307,10 +307,6 @@ function splitRun(nodes: ChildNode[]): ChildNode[][] {
   }
   if (current.length > 0) groups.push(current);
   return groups;
-}
-
-function plain(pieces: readonly InlinePiece[]): string {
-  return pieces.map((piece) => (typeof piece === 'string' ? piece : piece.children ? plain(piece.children) : '')).join('');
 }
 
 function computedDisplay(element: Element): string {

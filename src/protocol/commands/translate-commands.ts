@@ -12,6 +12,11 @@ import { ERROR_CODES } from '../errors';
 /** A piece of a unit: text, or slot `slot` (an inline element of the unit) with its own pieces; no `children`: opaque. */
 export type InlinePiece = string | { slot: number; children?: InlinePiece[] };
 
+/** The text a reader sees in `pieces`; an opaque slot reads as `opaque` says (by default, as nothing). */
+export function piecesText(pieces: readonly InlinePiece[], opaque: (slot: number) => string = () => ''): string {
+  return pieces.map((piece) => (typeof piece === 'string' ? piece : piece.children ? piecesText(piece.children, opaque) : opaque(piece.slot))).join('');
+}
+
 export const TRANSLATE_LIMITS = {
   /** Characters of text in one unit (a long paragraph is split in sentences before this). */
   unitChars: 2000,

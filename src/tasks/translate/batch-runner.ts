@@ -3,8 +3,8 @@
 // halves, then one unit at a time. No unit is dropped, merged or left half-done: each ends translated or listed
 // as failed with the reason, and the page keeps its original text for it.
 import type { ChatMessage } from '../../engine/chat-format';
-import type { InlinePiece, TranslateBatch, TranslateBatchResult } from '../../protocol/commands/translate-commands';
-import { markUnit, parseMarkup, plainText, toMarkup, type MarkedUnit } from './inline-markup';
+import { piecesText, type InlinePiece, type TranslateBatch, type TranslateBatchResult } from '../../protocol/commands/translate-commands';
+import { markUnit, parseMarkup, toMarkup, type MarkedUnit } from './inline-markup';
 import { NumberedAnswer } from './numbered-answer';
 import { batchMessage, instructions } from './translate-prompts';
 
@@ -49,7 +49,7 @@ export async function runTranslateBatch(
     const marked = markUnit(unit.pieces, batch.glossary);
     const markup = toMarkup(marked.pieces);
     const tokens = model.textTokens(markup);
-    return { id: unit.id, marked, markup, tokens, source: plainText(unit.pieces) };
+    return { id: unit.id, marked, markup, tokens, source: piecesText(unit.pieces) };
   });
 
   /** One model call on `group`; returns the units that did not come back right, with why. */
@@ -127,7 +127,7 @@ const NUMBER = /\d+(?:[.,:]\d+)*/g;
 /** The unit's pieces from one answer line, or why the line cannot stand for it. */
 function checkLine(text: string, unit: Prepared): InlinePiece[] | string {
   const { pieces, missingKept } = parseMarkup(text, unit.marked);
-  const written = plainText(pieces);
+  const written = piecesText(pieces);
   if (!written.trim()) return 'The model wrote nothing for it.';
   if (missingKept.length > 0) return 'The model dropped a link or address from it.';
   if (written.length > 4 * unit.source.length + 60) return 'The model wrote far more than the text holds.';

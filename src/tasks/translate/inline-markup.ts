@@ -43,11 +43,6 @@ export function toMarkup(pieces: readonly InlinePiece[]): string {
   return pieces.map((piece) => (typeof piece === 'string' ? escapeText(piece) : piece.children ? `<t${piece.slot}>${toMarkup(piece.children)}</t${piece.slot}>` : `<t${piece.slot}/>`)).join('');
 }
 
-/** The unit's text without markup, as a reader sees it (opaque slots left out). */
-export function plainText(pieces: readonly InlinePiece[]): string {
-  return pieces.map((piece) => (typeof piece === 'string' ? piece : piece.children ? plainText(piece.children) : '')).join('');
-}
-
 export interface ParsedTranslation {
   /** The answer as the unit's pieces: the page's slots only, host-made ones turned back into their text. */
   pieces: InlinePiece[];

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { InlinePiece } from '../../../../src/protocol';
-import { markUnit, parseMarkup, plainText, toMarkup } from '../../../../src/tasks/translate/inline-markup';
+import { piecesText, type InlinePiece } from '../../../../src/protocol';
+import { markUnit, parseMarkup, toMarkup } from '../../../../src/tasks/translate/inline-markup';
 
 const unit: InlinePiece[] = ['Read ', { slot: 1, children: ['the ', { slot: 2, children: ['new'] }, ' rules'] }, ' and run ', { slot: 3 }, ' today.'];
 
@@ -40,7 +40,7 @@ describe('the markup a unit travels in', () => {
     const back = parseMarkup('Siehe <t1/> oder schreib an <t2/>.', marked);
     expect(back).toEqual({ pieces: ['Siehe https://example.org/a?b=1 oder schreib an ann@example.org.'], missingKept: [] });
     expect(parseMarkup('Siehe oben.', marked).missingKept).toEqual([1, 2]);
-    expect(plainText(back.pieces)).toContain('ann@example.org');
+    expect(piecesText(back.pieces)).toContain('ann@example.org');
   });
 });
 
