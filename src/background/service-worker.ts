@@ -1,5 +1,6 @@
 import { classifySender, PORT_NAMES, PagewiseError } from '../protocol';
 import { diagnosticsHandlers } from './handlers/diagnostics-handlers';
+import { fillTabHandlers } from './handlers/fill-tab-handlers';
 import { tabHandlers } from './handlers/tab-handlers';
 import { translateTabHandlers } from './handlers/translate-tab-handlers';
 import { HostDocument } from './host-document';
@@ -18,7 +19,7 @@ import { relayUiPort, type WorkerHandlers } from './ui-relay';
 const host = new HostDocument();
 const refusals = new Refusals();
 const translations = new TranslateSessions(host, refusals);
-const handlers: WorkerHandlers = { ...tabHandlers, ...translateTabHandlers(translations), ...diagnosticsHandlers(refusals) };
+const handlers: WorkerHandlers = { ...tabHandlers, ...translateTabHandlers(translations), ...fillTabHandlers, ...diagnosticsHandlers(refusals) };
 
 // Nothing may message the worker: content scripts are asked (worker -> tab), never heard, and UI pages use ports.
 chrome.runtime.onMessage.addListener((_message: unknown, sender, sendResponse) => {

@@ -2,6 +2,7 @@ import browser from 'webextension-polyfill';
 import { dispatchOneShot, pageCommands, type Handlers, type PageInfo } from '../protocol';
 import { isPdf } from './page/visible-text';
 import { extractHandlers } from './extract/extract-handlers';
+import { fillPageHandlers } from './fill/fill-handlers';
 import { translatePageHandlers, listenForTranslation } from './translate/translate-channel';
 
 /**
@@ -25,6 +26,7 @@ const handlers: Handlers<typeof pageCommands, undefined> = {
   'page.ping': async () => ({ page: pageInfo(), startedAt }),
   ...extractHandlers,
   ...translatePageHandlers,
+  ...fillPageHandlers,
 };
 
 listenForTranslation();

@@ -52,10 +52,10 @@ export class ChatFormat {
       role: m.role,
       content: neutralize(m.content),
       ...(m.thinking !== undefined ? { thinking: neutralize(m.thinking) } : {}),
-      ...(m.toolCalls ? { tool_calls: m.toolCalls.map((c) => ({ type: 'function', function: { name: c.name, arguments: c.arguments } })) } : {}),
+      ...(m.toolCalls ? { tool_calls: m.toolCalls.map((c) => ({ type: 'function', function: { name: neutralize(c.name), arguments: quotedArguments(c.arguments) } })) } : {}),
     }));
     const text = this.tokenizer.apply_chat_template(conversation, {
-      tools: tools.length > 0 ? tools.map((t) => ({ ...t })) : null,
+      tools: tools.length > 0 ? tools.map((t) => neutralizeJson({ ...t } as unknown as JsonValue)) : null,
       add_generation_prompt: addGenerationPrompt,
       tokenize: false,
     }) as string;
@@ -75,6 +75,26 @@ export class ChatFormat {
     const ids = this.tokenizer.encode(token, { add_special_tokens: false });
     return ids.length === 1 ? ids[0] : undefined;
   }
+}
+
+/** Every string in `value` (keys too) neutralized: tool definitions and arguments reach the template as well as text. */
+function neutralizeJson(value: JsonValue): JsonValue {
+  if (typeof value === 'string') return neutralize(value);
+  if (Array.isArray(value)) return value.map(neutralizeJson);
+  if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([key, item]) => [neutralize(key), neutralizeJson(item)]));
+  return value;
+}
+
+/**
+ * A call's arguments as the template should print them. LFM2.5's template writes a string argument as
+ * `'` + value + `'` with no escaping (scripts/export/chat-template.jinja, `argument` macro), so a `'` in a value
+ * would end the string early and let the rest read as more arguments or another call: the string is escaped
+ * here, Python style, which is also how the model writes them and how tool-call-parser.ts reads them back.
+ * Objects and lists go through the template's `tojson`, which escapes on its own.
+ */
+function quotedArguments(args: Record<string, JsonValue>): Record<string, JsonValue> {
+  const escape = (text: string): string => text.replace(/[\\'\n\r]/g, (c) => ({ '\\': '\\\\', "'": "\\'", '\n': '\\n', '\r': '\\r' })[c]!);
+  return Object.fromEntries(Object.entries(args).map(([key, value]) => [neutralize(key), typeof value === 'string' ? neutralize(escape(value)) : neutralizeJson(value)]));
 }
 
 /** Breaks control strings in untrusted text with a zero-width space so they tokenize as plain text. */

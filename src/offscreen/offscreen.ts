@@ -3,6 +3,7 @@ import { WeightDb } from '../store/weight-db';
 import { EngineHost } from './engine-host';
 import { diagnosticsHandlers } from './handlers/diagnostics-handlers';
 import { engineHandlers } from './handlers/engine-handlers';
+import { fillHandlers } from './handlers/fill-handlers';
 import { storeHandlers } from './handlers/store-handlers';
 import { summarizeHandlers } from './handlers/summarize-handlers';
 import { translateHandlers } from './handlers/translate-handlers';
@@ -20,6 +21,7 @@ const handlers: HostHandlers = {
   ...storeHandlers(host, db),
   ...summarizeHandlers(host),
   ...translateHandlers(host),
+  ...fillHandlers(host),
   ...diagnosticsHandlers(host),
 };
 linkToWorker(handlers, host.status);

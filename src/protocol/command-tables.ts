@@ -1,6 +1,7 @@
 import type * as v from 'valibot';
 import { hostDiagnosticsCommands, workerDiagnosticsCommands } from './commands/diagnostics-commands';
 import { engineCommands } from './commands/engine-commands';
+import { fillHostCommands, fillTabCommands } from './commands/fill-commands';
 import { storeCommands } from './commands/store-commands';
 import { summarizeCommands } from './commands/summarize-commands';
 import { tabCommands } from './commands/tab-commands';
@@ -19,12 +20,14 @@ export const hostCommands = {
   ...storeCommands,
   ...summarizeCommands,
   ...translateHostCommands,
+  ...fillHostCommands,
   ...hostDiagnosticsCommands,
 } as const;
 
 export const workerCommands = {
   ...tabCommands,
   ...translateTabCommands,
+  ...fillTabCommands,
   ...workerDiagnosticsCommands,
 } as const;
 

@@ -1,4 +1,5 @@
 import * as v from 'valibot';
+import { fillTabCommands, FormListingSchema } from './commands/fill-commands';
 import { LanguageTagSchema, TranslateStatusSchema } from './commands/translate-commands';
 
 /**
@@ -95,5 +96,23 @@ export const pageCommands = {
   'page.language': {
     payload: v.object({}),
     result: v.object({ declared: LanguageTagSchema, detected: LanguageTagSchema }),
+  },
+  /** Lists the page's fields and keeps their nodes under the listed ids (replacing any earlier listing). */
+  'page.fill-collect': {
+    payload: v.object({}),
+    result: FormListingSchema,
+  },
+  /** The worker's fill commands, for the tab they name, minus the tab. */
+  'page.fill-preview': {
+    payload: v.omit(fillTabCommands['fill.preview'].payload, ['tabId']),
+    result: fillTabCommands['fill.preview'].result,
+  },
+  'page.fill-apply': {
+    payload: v.omit(fillTabCommands['fill.apply'].payload, ['tabId']),
+    result: fillTabCommands['fill.apply'].result,
+  },
+  'page.fill-undo': {
+    payload: v.object({}),
+    result: fillTabCommands['fill.undo'].result,
   },
 } as const;

@@ -15,3 +15,4 @@ export * from './commands/tab-commands';
 export * from './commands/store-commands';
 export * from './commands/summarize-commands';
 export * from './commands/translate-commands';
+export * from './commands/fill-commands';

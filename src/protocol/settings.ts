@@ -1,4 +1,5 @@
 import * as v from 'valibot';
+import { EMPTY_PROFILE, ProfileSchema } from './commands/fill-commands';
 import { SummaryOptionsSchema } from './commands/summarize-commands';
 import { GlossarySchema, LanguageTagSchema, TRANSLATE_MODES } from './commands/translate-commands';
 
@@ -55,6 +56,14 @@ export const SETTINGS = {
   translateGlossary: {
     schema: GlossarySchema,
     fallback: [] as string[],
+  },
+  /**
+   * The user's details for filling forms. Local storage only (never `storage.sync`), which the worker restricts
+   * to Pagewise's own pages: content scripts and pages cannot read it. Shown only in the options page.
+   */
+  fillProfile: {
+    schema: ProfileSchema,
+    fallback: EMPTY_PROFILE,
   },
   /** The side panel's last summary choices (type, length, language, format). */
   summaryOptions: {

@@ -5,7 +5,8 @@
 // they were collected with.
 import { piecesText, type ErrorCode, type InlinePiece, type PageToWorker, type TranslateMode, type TranslateStatus, type WorkerToPage } from '../../protocol';
 import { BilingualView } from './bilingual-view';
-import { isElement, OWN_MARK, UnitCollector, type PageUnit, type TextUnit } from './page-units';
+import { isElement } from '../page/dom-reach';
+import { OWN_MARK, UnitCollector, type PageUnit, type TextUnit } from './page-units';
 import { baseLanguage, directionOf, joinsWithoutSpaces } from './text-direction';
 import { UnitWriter } from './unit-writer';
 

@@ -4,6 +4,7 @@
 // unit holds only inline content. It runs in slices (see UnitCollector.collect), so a huge page never holds the
 // main thread, and it never changes the page: writing is unit-writer.ts's job.
 import { piecesText, piecesWithinLimits, sentenceGroups, type InlinePiece } from '../../protocol';
+import { isElement, sameOriginDocument } from '../page/dom-reach';
 
 export interface TextUnit {
   kind: 'text';
@@ -320,14 +321,6 @@ function blockOf(node: Node): Element {
   return (node as Document).documentElement ?? document.documentElement;
 }
 
-function sameOriginDocument(frame: HTMLIFrameElement): Document | null {
-  try {
-    return frame.contentDocument;
-  } catch {
-    return null;
-  }
-}
-
 export function sameLanguage(a: string, b: string): boolean {
   return a.split('-')[0]!.toLowerCase() === b.split('-')[0]!.toLowerCase();
 }
@@ -354,10 +347,3 @@ function inScript(text: string, to: string): boolean {
   return letters > 0 && inside / letters >= 0.6;
 }
 
-/**
- * Node-type checks instead of `instanceof`: nodes of a same-origin frame belong to the frame's window, whose
- * Element is another constructor than ours.
- */
-export function isElement(node: Node | null | undefined): node is Element {
-  return node?.nodeType === Node.ELEMENT_NODE;
-}

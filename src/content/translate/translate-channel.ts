@@ -1,6 +1,7 @@
 import browser from 'webextension-polyfill';
 import * as v from 'valibot';
 import { TRANSLATE_PORT, WorkerToPageSchema, type Handlers, type PageToWorker, type pageCommands } from '../../protocol';
+import { shadowRootOf } from '../page/dom-reach';
 import { PageTranslation } from './page-translation';
 import { showSelectionBubble } from './selection-bubble';
 
@@ -47,19 +48,6 @@ export function listenForTranslation(): void {
       else translation.receive(message);
     });
   });
-}
-
-/** Closed shadow roots too, where the browser gives extensions the key (Chrome's dom API). */
-function shadowRootOf(element: Element): ShadowRoot | null {
-  const dom = (globalThis as { chrome?: { dom?: { openOrClosedShadowRoot?: (e: HTMLElement) => ShadowRoot | null } } }).chrome?.dom;
-  if (dom?.openOrClosedShadowRoot && 'translate' in element) {
-    try {
-      return dom.openOrClosedShadowRoot(element as HTMLElement);
-    } catch {
-      return element.shadowRoot;
-    }
-  }
-  return element.shadowRoot;
 }
 
 /** The detector's reading of the page, taken once (the popup asks every second while it is open). */

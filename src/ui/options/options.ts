@@ -5,6 +5,7 @@ import { mountEngineSettings, mountUnloadButton } from './engine-settings';
 import { mountHardwarePanel } from './hardware-panel';
 import { mountHubSetting } from './hub-setting';
 import { mountModelManager } from './models/model-manager';
+import { mountProfileSettings } from './profile-settings';
 import { mountTranslateSettings } from './translate-settings';
 import './options.css';
 
@@ -16,4 +17,5 @@ mountEngineSettings(byId('idle-seconds', HTMLInputElement), byId('idle-seconds-s
 mountUnloadButton(byId('unload-model', HTMLButtonElement), byId('unload-model-status', HTMLOutputElement), connection);
 mountHubSetting(byId('hub-base-url', HTMLInputElement), byId('hub-base-url-status', HTMLOutputElement));
 mountTranslateSettings(byId('translate-section', HTMLElement), connection);
+mountProfileSettings(byId('profile-section', HTMLElement));
 mountDiagnostics(byId('diagnostics-section', HTMLElement), connection);

@@ -3,6 +3,7 @@ import { formatPercent, formatTimeLeft } from '../shared/format';
 import { t } from '../shared/i18n';
 import { startUiPage } from '../shared/ui-page';
 import { AnswerView } from './answer-view';
+import { FillSection } from './fill-section';
 import { takePendingSummaries } from './pending-summary';
 import { SummaryOptionsForm } from './summary-options-form';
 import { SummarySession } from './summary-session';
@@ -94,5 +95,7 @@ askForm.addEventListener('submit', (event) => {
   input.value = '';
   void ask(question);
 });
+
+new FillSection(document.getElementById('fill-section')!, () => connection.engine, explain);
 
 void optionsForm.restore().then(() => takePendingSummaries((request) => void summarize(request.scope)));

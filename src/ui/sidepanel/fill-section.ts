@@ -1,0 +1,200 @@
+import { PagewiseError, type FieldOutcome, type FillPlan, type FillProposal, type PortClient } from '../../protocol';
+import { button, el } from '../shared/dom';
+import { t } from '../shared/i18n';
+import { readSetting } from '../shared/stored-setting';
+
+/**
+ * The side panel's "Fill a form": list the active tab's fields, plan values (profile rules, then the model with
+ * the user's instruction), show each proposal with a box to accept or reject it while the page marks it in
+ * place, then apply what was accepted and offer undo. Every value shown is text (textContent), whatever the
+ * page or the model wrote.
+ */
+export class FillSection {
+  private readonly instruction: HTMLTextAreaElement;
+  private readonly allowSensitive: HTMLInputElement;
+  private readonly status = el('p', { className: 'fill-status' });
+  private readonly list = el('ul', { className: 'fill-proposals' });
+  private readonly refused = el('ul', { className: 'fill-refused' });
+  private readonly questions = el('ul', { className: 'fill-questions' });
+  private readonly outcomes = el('ul', { className: 'fill-outcomes' });
+  private readonly propose: HTMLButtonElement;
+  private readonly cancel: HTMLButtonElement;
+  private readonly apply: HTMLButtonElement;
+  private readonly undo: HTMLButtonElement;
+  private running: AbortController | undefined;
+  private tabId: number | undefined;
+  private proposals: FillProposal[] = [];
+  private readonly accepted = new Set<string>();
+
+  constructor(
+    section: HTMLElement,
+    private readonly engine: () => PortClient,
+    private readonly explain: (error: unknown) => string,
+  ) {
+    this.status.setAttribute('role', 'status');
+    this.instruction = el('textarea', { id: 'fill-instruction', rows: 2, maxLength: 2000, dir: 'auto', placeholder: t('fillInstructionPlaceholder') });
+    this.allowSensitive = el('input', { type: 'checkbox', id: 'fill-allow-sensitive' });
+    this.propose = button(t('fillPropose'), () => void this.plan(), 'fill-propose');
+    this.cancel = button(t('cancel'), () => this.running?.abort(), 'fill-cancel', true);
+    this.apply = button(t('fillApply'), () => void this.applyAccepted(), 'fill-apply');
+    this.undo = button(t('fillUndo'), () => void this.undoApply(), 'fill-undo', true);
+    this.cancel.hidden = this.apply.hidden = this.undo.hidden = true;
+    section.append(
+      el('h2', { textContent: t('fillHeading') }),
+      el('label', { htmlFor: 'fill-instruction', className: 'muted', textContent: t('fillInstructionLabel') }),
+      this.instruction,
+      el('label', { className: 'fill-sensitive' }, this.allowSensitive, ` ${t('fillAllowSensitive')}`),
+      el('div', { className: 'actions' }, this.propose, this.cancel),
+      this.status,
+      this.list,
+      this.questions,
+      this.refused,
+      el('div', { className: 'actions' }, this.apply, this.undo),
+      this.outcomes,
+    );
+  }
+
+  private async plan(): Promise<void> {
+    this.running?.abort();
+    const running = (this.running = new AbortController());
+    const { signal } = running;
+    this.reset();
+    this.cancel.hidden = false;
+    this.propose.disabled = true;
+    this.say(t('fillListing'));
+    try {
+      const { tabId, listing } = await this.engine().call('fill.collect', {}, { signal });
+      this.tabId = tabId;
+      if (listing.fields.length === 0) throw new PagewiseError('unsupported', t('fillNoFields'));
+      const profile = await readSetting('fillProfile');
+      this.say(t('fillPlanning', String(listing.fields.length)));
+      const plan = await this.engine().call(
+        'fill.plan',
+        { listing, profile, instruction: this.instruction.value.trim(), allowSensitive: this.allowSensitive.checked },
+        {
+          signal,
+          onEvent: (event) => {
+            if (event.type === 'proposal') this.show(event.proposal);
+            else if (event.type === 'refusal') this.refuse(event.refusal.asked, event.refusal.reason);
+            else this.say(t('fillModelStep', String(event.step)));
+          },
+        },
+      );
+      this.finish(plan, listing.truncated);
+    } catch (error) {
+      this.say(this.explain(error), true);
+    } finally {
+      if (this.running === running) this.running = undefined;
+      this.cancel.hidden = true;
+      this.propose.disabled = false;
+    }
+  }
+
+  private reset(): void {
+    this.proposals = [];
+    this.accepted.clear();
+    this.list.replaceChildren();
+    this.refused.replaceChildren();
+    this.questions.replaceChildren();
+    this.outcomes.replaceChildren();
+    this.apply.hidden = this.undo.hidden = true;
+    if (this.tabId !== undefined) void this.engine().call('fill.preview', { tabId: this.tabId, proposals: [] }).catch(() => undefined);
+  }
+
+  /** Adds or replaces the proposal for a field (the model may propose again for the same field). */
+  private show(proposal: FillProposal): void {
+    this.proposals = [...this.proposals.filter((p) => p.fieldId !== proposal.fieldId), proposal];
+    if (!proposal.sensitive || this.allowSensitive.checked) this.accepted.add(proposal.fieldId);
+    else this.accepted.delete(proposal.fieldId);
+    const box = el('input', { type: 'checkbox', checked: this.accepted.has(proposal.fieldId) });
+    box.dataset['field'] = proposal.fieldId;
+    box.addEventListener('change', () => {
+      if (box.checked) this.accepted.add(proposal.fieldId);
+      else this.accepted.delete(proposal.fieldId);
+      this.preview();
+    });
+    const item = el(
+      'li',
+      {},
+      el('label', {}, box, ' ', el('span', { className: 'fill-label', dir: 'auto', textContent: proposal.label || proposal.fieldId }), ' ', el('span', { className: 'fill-value', dir: 'auto', textContent: proposal.shown })),
+      el('span', { className: 'muted fill-source', textContent: ` ${t(proposal.source === 'profile' ? 'fillFromProfile' : 'fillFromModel')}${proposal.sensitive ? ` · ${t('fillSensitive')}` : ''}` }),
+    );
+    item.dataset['field'] = proposal.fieldId;
+    const existing = this.list.querySelector(`li[data-field="${CSS.escape(proposal.fieldId)}"]`);
+    if (existing) existing.replaceWith(item);
+    else this.list.append(item);
+  }
+
+  private refuse(asked: string, reason: string): void {
+    this.refused.append(el('li', { className: 'error' }, el('span', { dir: 'auto', textContent: asked }), ': ', el('span', { dir: 'auto', textContent: reason })));
+  }
+
+  private finish(plan: FillPlan, truncated: boolean): void {
+    for (const proposal of plan.proposals) this.show(proposal);
+    for (const question of plan.questions) this.questions.append(el('li', { dir: 'auto', textContent: question }));
+    const parts = [plan.proposals.length === 0 ? t('fillNothingProposed') : t('fillProposed', String(plan.proposals.length))];
+    if (plan.answer) parts.push(plan.answer);
+    if (truncated) parts.push(t('fillTruncated'));
+    this.say(parts.join(' '));
+    this.apply.hidden = plan.proposals.length === 0;
+    this.preview();
+  }
+
+  private preview(): void {
+    if (this.tabId === undefined) return;
+    const proposals = this.proposals.filter((p) => this.accepted.has(p.fieldId)).map(({ fieldId, shown }) => ({ fieldId, shown }));
+    void this.engine().call('fill.preview', { tabId: this.tabId, proposals }).catch((error: unknown) => this.say(this.explain(error), true));
+  }
+
+  private async applyAccepted(): Promise<void> {
+    if (this.tabId === undefined) return;
+    const chosen = this.proposals.filter((p) => this.accepted.has(p.fieldId));
+    try {
+      const { outcomes } = await this.engine().call('fill.apply', { tabId: this.tabId, writes: chosen.flatMap((p) => p.writes), allowSensitive: this.allowSensitive.checked });
+      this.report(outcomes, chosen);
+      this.apply.hidden = true;
+      this.undo.hidden = !outcomes.some((o) => o.outcome === 'written' || o.outcome === 'wiped');
+    } catch (error) {
+      this.say(this.explain(error), true);
+    }
+  }
+
+  private async undoApply(): Promise<void> {
+    if (this.tabId === undefined) return;
+    try {
+      const { outcomes } = await this.engine().call('fill.undo', { tabId: this.tabId });
+      this.report(outcomes, this.proposals);
+      this.undo.hidden = true;
+    } catch (error) {
+      this.say(this.explain(error), true);
+    }
+  }
+
+  /** One line per field a person sees (a split field's parts are reported once, by their worst outcome). */
+  private report(outcomes: readonly FieldOutcome[], proposals: readonly FillProposal[]): void {
+    const ownerOf = new Map(proposals.flatMap((p) => p.writes.map((w) => [w.id, p] as const)));
+    const byField = new Map<string, FieldOutcome>();
+    const rank = { refused: 3, wiped: 2, written: 1, restored: 1 } as const;
+    for (const outcome of outcomes) {
+      const key = ownerOf.get(outcome.id)?.fieldId ?? outcome.id;
+      const known = byField.get(key);
+      if (!known || rank[outcome.outcome] > rank[known.outcome]) byField.set(key, outcome);
+    }
+    this.outcomes.replaceChildren();
+    for (const [fieldId, outcome] of byField) {
+      const label = proposals.find((p) => p.fieldId === fieldId)?.label || fieldId;
+      const item = el('li', { className: outcome.outcome === 'refused' || outcome.outcome === 'wiped' ? 'error' : '' }, el('span', { dir: 'auto', textContent: label }), `: ${t(`fillOutcome_${outcome.outcome}`)}`);
+      if (outcome.reason) item.append(' ', el('span', { className: 'muted', textContent: outcome.reason }));
+      item.dataset['field'] = fieldId;
+      item.dataset['outcome'] = outcome.outcome;
+      this.outcomes.append(item);
+    }
+    const counts = outcomes.reduce((sum, o) => sum + (o.outcome === 'written' || o.outcome === 'restored' ? 1 : 0), 0);
+    this.say(t(outcomes.some((o) => o.outcome === 'restored') ? 'fillUndone' : 'fillApplied', String(counts)));
+  }
+
+  private say(text: string, error = false): void {
+    this.status.textContent = text;
+    this.status.classList.toggle('error', error);
+  }
+}
