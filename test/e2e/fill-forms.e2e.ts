@@ -165,7 +165,8 @@ describe('fill forms', () => {
     });
     const { tab, tabId, listing } = await listFields('/hostile.html');
     expect(listing.fields.map((f) => f.name)).toEqual(['given', 'family', 'email', 'pw', 'country', 'nick', 'city']);
-    const filled = await plan(listing, 'Fill it in, my nickname is Bee and I live in Chiang Mai.');
+    // No address in the profile: the city and the country are the model's to propose (and its country is refused).
+    const filled = await plan(listing, 'Fill it in, my nickname is Bee and I live in Chiang Mai.', false, { ...PROFILE, addresses: [] });
     const reasons = filled.refused.map((r) => `${r.fieldId ?? '-'}: ${r.reason}`);
     expect(reasons).toHaveLength(4);
     expect(reasons[0]).toMatch(/^-: The model named a field Pagewise did not list/);

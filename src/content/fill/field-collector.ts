@@ -299,11 +299,13 @@ function textBefore(element: Element): string {
   return '';
 }
 
-/** The heading of the form a field belongs to: the first heading inside its form, else the nearest one before it. */
+/** What the form is called: the heading just before it, else the first heading inside it (a section's, often). */
 function formTitle(control: Element): string {
   const form = (control as HTMLInputElement).form ?? control.closest('form');
+  const before = headingBefore(form ?? control);
+  if (before) return before;
   const inside = form?.querySelector(HEADINGS);
-  return inside ? readText(inside) : headingBefore(form ?? control);
+  return inside ? readText(inside) : '';
 }
 
 /** Headings per document or shadow root, found once per listing (a page changes between listings). */
