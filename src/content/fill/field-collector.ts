@@ -168,7 +168,7 @@ function describe(control: TextControl, type: string, id: string, cluster: numbe
     const select = control as HTMLSelectElement;
     options = [...select.options].slice(0, FILL_LIMITS.options).map((option) => ({ value: clip(option.value, FILL_LIMITS.optionChars), text: clip(option.text, FILL_LIMITS.optionChars) }));
     value = select.value;
-    typed = [...select.options].some((option) => option.selected !== option.defaultSelected);
+    typed = !select.multiple && select.selectedIndex !== defaultIndex(select);
   } else if (type === 'checkbox') {
     value = input!.checked ? 'on' : '';
     typed = input!.checked !== input!.defaultChecked;
@@ -201,6 +201,16 @@ function describe(control: TextControl, type: string, id: string, cluster: numbe
     cluster,
     dir,
   };
+}
+
+/**
+ * The option a select shows before anyone chooses: the last one marked `selected` in the markup, else the first
+ * that is not disabled (`defaultSelected` reflects only the attribute, so most selects have none marked).
+ */
+function defaultIndex(select: HTMLSelectElement): number {
+  const options = [...select.options];
+  for (let i = options.length - 1; i >= 0; i--) if (options[i]!.defaultSelected) return i;
+  return options.findIndex((option) => !option.disabled);
 }
 
 function radioKey(input: HTMLInputElement): string {

@@ -182,6 +182,8 @@ const PHONE_ROLE: Partial<Record<FieldType, PartRole>> = {
   'tel-local-suffix': 'suffix',
 };
 
+const NANP_ROLES: PartRole[] = ['area-code', 'prefix', 'suffix'];
+
 /** The ways a phone number is split that Pagewise fills. */
 const PHONE_SHAPES = ['country-code,national', 'country-code,area-code,local', 'area-code,local', 'area-code,prefix,suffix', 'country-code,area-code,prefix,suffix'];
 
@@ -201,7 +203,12 @@ function asPhone(parts: readonly FormField[], kinds: ReadonlyArray<Classificatio
   const sizes = parts.map((part) => part.maxLength ?? 0);
   let roles = found;
   const open = found.filter((role) => role === undefined).length;
-  if (open > 0) {
+  // Three boxes of 3, 3 and 4 are the North American split whatever the names guess ("phone_prefix" reads as a
+  // country code's prefix to the word rules); only an autocomplete token says otherwise.
+  const nanp = sizes.join(',') === '3,3,4' && found.every((role, i) => role === undefined || role === NANP_ROLES[i] || kinds[i]?.by !== 'autocomplete');
+  if (nanp) {
+    roles = NANP_ROLES;
+  } else if (open > 0) {
     const rest = sizes.slice(found.lastIndexOf('country-code') + 1);
     const tail = rest.join(',');
     const guess: PartRole[] | undefined =

@@ -76,6 +76,11 @@ describe('split phones become one field', () => {
     expect(phone).toMatchObject({ roles: ['area-code', 'prefix', 'suffix'], type: 'tel', confidence: 'certain', label: 'Phone' });
   });
 
+  it('three boxes of 3, 3 and 4 named area, prefix and line: "prefix" is the local prefix, not a country code', () => {
+    const fields = together(field({ label: 'Phone', name: 'phone_area', maxLength: 3 }), field({ label: 'Phone', name: 'phone_prefix', maxLength: 3 }), field({ label: 'Phone', name: 'phone_line', maxLength: 4 }));
+    expect(groupFields(fields)).toEqual([expect.objectContaining({ roles: ['area-code', 'prefix', 'suffix'], type: 'tel', confidence: 'certain' })]);
+  });
+
   it('a dialling-code list beside the number', () => {
     const codes = [PROMPT, ...['+1', '+44', '+91', '+66', '+971', '+61', '+81', '+86', '+49', '+33', '+55'].map((code) => ({ value: code, text: `(${code})` }))];
     const fields = together(select('Mobile', codes), field({ label: 'Mobile', type: 'tel', maxLength: 10 }));
