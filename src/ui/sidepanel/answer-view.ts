@@ -20,6 +20,8 @@ export class AnswerView {
   private thinking = '';
   /** When the first step of a long page began: the pace of the steps since gives the time left. */
   private stepsStartedAt: number | undefined;
+  /** Cancels the render scheduled for the answer streamed so far (see setAnswer). */
+  private pendingRender: (() => void) | undefined;
   private readonly part = <T extends HTMLElement>(role: string): T => this.root.querySelector<T>(`[data-role="${role}"]`)!;
 
   constructor(
@@ -56,7 +58,7 @@ export class AnswerView {
   /** The final text from the result: authoritative, whatever the stream delivered. */
   finish(answer: string, thinking: string): void {
     if (thinking && !this.thinking) this.addThinking(thinking);
-    this.setAnswer(answer);
+    this.setAnswer(answer, true);
     // A model can close its answer at once (or write only thinking): say so, rather than leave an empty box.
     if (answer.trim() === '') this.note(t('answerEmpty'));
     this.part('progress').hidden = true;
@@ -131,11 +133,32 @@ export class AnswerView {
     this.part('thinking-text').textContent = this.thinking;
   }
 
-  private setAnswer(text: string): void {
+  /**
+   * Keeps the text; shows it at the next frame (or within 100 ms where frames do not come, a panel in the
+   * background), so a stream of many small events renders the whole answer once per frame, not once per event.
+   * `now` shows it at once (the final text).
+   */
+  private setAnswer(text: string, now = false): void {
     this.answer = text;
+    if (now) {
+      this.showAnswer();
+      return;
+    }
+    if (this.pendingRender) return;
+    const frame = requestAnimationFrame(() => this.showAnswer());
+    const timer = setTimeout(() => this.showAnswer(), 100);
+    this.pendingRender = () => {
+      cancelAnimationFrame(frame);
+      clearTimeout(timer);
+    };
+  }
+
+  private showAnswer(): void {
+    this.pendingRender?.();
+    this.pendingRender = undefined;
     const output = this.part('output');
-    if (this.format === 'markdown') output.replaceChildren(renderMarkdown(text));
-    else output.textContent = text;
+    if (this.format === 'markdown') output.replaceChildren(renderMarkdown(this.answer));
+    else output.textContent = this.answer;
   }
 
   private async copy(): Promise<void> {

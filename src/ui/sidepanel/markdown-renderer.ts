@@ -1,7 +1,7 @@
 /**
  * Renders the small Markdown subset a summary uses (paragraphs, lists, headings, code, bold, italics, links)
- * by building DOM nodes with textContent: model output never becomes HTML. Links are kept only for http(s)
- * targets and open in a new tab without access to this page. Hand-written rather than a Markdown library
+ * by building DOM nodes with textContent: model output never becomes HTML. Links are kept only for https
+ * targets without user info, show the host they go to, and open in a new tab without access to this page. Hand-written rather than a Markdown library
  * plus sanitizer: the subset is tiny, and building nodes leaves nothing to sanitize.
  */
 export function renderMarkdown(markdown: string, doc: Document = document): DocumentFragment {
@@ -86,7 +86,11 @@ export function renderMarkdown(markdown: string, doc: Document = document): Docu
   return out;
 }
 
-const INLINE = /`([^`]+)`|\*\*(.+?)\*\*|__(.+?)__|\*(?=\S)(.+?)\*|\[([^\]]+)\]\(([^()\s]+)\)/g;
+/**
+ * Inline spans, each bounded: an opener with no closer (a stream cut mid-line, or a hostile line of `[`) is tried
+ * against at most a few hundred characters, so a line costs linear time, not its length squared.
+ */
+const INLINE = /`([^`\n]{1,500})`|\*\*(.{1,500}?)\*\*|__(.{1,500}?)__|\*(?=\S)(.{1,500}?)\*|\[([^\]\n]{1,500})\]\(([^()\s]{1,2000})\)/g;
 
 function appendInline(parent: Node, text: string, doc: Document): void {
   let last = 0;
@@ -113,6 +117,11 @@ function appendInline(parent: Node, text: string, doc: Document): void {
   if (last < text.length) parent.appendChild(doc.createTextNode(text.slice(last)));
 }
 
+/**
+ * A link the reader can judge: https only, no user name or password in it (`https://bank.example@evil.example/`
+ * reads as the bank and goes elsewhere), and the host it really goes to shown after the text, since the text is
+ * the model's (or the page's) to choose. Anything else stays text.
+ */
 function link(text: string, href: string, doc: Document): Node {
   let url: URL | undefined;
   try {
@@ -120,11 +129,16 @@ function link(text: string, href: string, doc: Document): Node {
   } catch {
     url = undefined;
   }
-  if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:')) return doc.createTextNode(text);
+  if (!url || url.protocol !== 'https:' || url.username || url.password || !url.hostname) return doc.createTextNode(text);
   const a = doc.createElement('a');
   a.href = url.href;
   a.textContent = text;
   a.rel = 'noopener noreferrer';
   a.target = '_blank';
-  return a;
+  const host = doc.createElement('span');
+  host.className = 'link-host';
+  host.textContent = ` (${url.hostname})`;
+  const both = doc.createDocumentFragment();
+  both.append(a, host);
+  return both;
 }
