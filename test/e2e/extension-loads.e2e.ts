@@ -23,6 +23,9 @@ describe('the built extension in Chromium', () => {
     const manifest = await ext.worker.evaluate(() => chrome.runtime.getManifest());
     expect(manifest.manifest_version).toBe(3);
     expect(manifest.name).toBe('Pagewise');
+    // Less reach: nothing declared that is not used, and no other extension or web page may connect.
+    expect(manifest.permissions).not.toContain('scripting');
+    expect(manifest.externally_connectable).toEqual({ ids: [], matches: [] });
   });
 
   test('a content script runs on a 127.0.0.1 page, answers the worker, and tells it nothing unasked', async () => {
