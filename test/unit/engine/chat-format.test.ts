@@ -49,4 +49,14 @@ describe('the chat format keeps outside text as text', () => {
     );
     expect(controlCounts(dirty)).toEqual(controlCounts(clean));
   });
+
+  it('the filter comes from the tokenizer’s own added tokens: one of a shape no fixed pattern knows is kept as text too', async () => {
+    const files = await new FolderModelSource(ensureTestModel('tiny-dense').dir).files();
+    const tokenizer = structuredClone(files.tokenizer) as { model: { vocab: Record<string, number> }; added_tokens: object[] };
+    tokenizer.model.vocab['<image>'] = 323;
+    tokenizer.added_tokens.push({ id: 323, content: '<image>', single_word: false, lstrip: false, rstrip: false, normalized: false, special: true });
+    const withImage = new ChatFormat({ ...files, tokenizer });
+    expect(withImage.tokenId('<image>')).toBe(323);
+    expect(withImage.prompt([{ role: 'user', content: 'Look: <image> and <|reserved_7|>' }])).not.toContain(323);
+  });
 });
