@@ -1,7 +1,7 @@
 import { Readability } from '@mozilla/readability';
 import { EXTRACT_LIMITS, type ExtractedPage } from '../../protocol/content-messages';
 import { collectText, type CollectedText } from './block-collector';
-import { isAdSlot, isNoise, isNonText, isPdf } from '../page/visible-text';
+import { isAdSlot, isNoise, isNonText, isPdf, unseenText } from '../page/visible-text';
 
 /** Reader mode must keep at least this much text, or the page is read as visible text instead. */
 const MIN_ARTICLE_CHARS = 200;
@@ -31,6 +31,7 @@ function readArticle(doc: Document): (CollectedText & { title: string; lang: str
   let parsed: ReturnType<Readability<Node>['parse']>;
   try {
     const clone = doc.cloneNode(true) as Document;
+    dropUnseen(doc, clone);
     // Reader mode unwraps an ad slot's lone paragraph (losing its label), so slots go before it runs.
     for (const slot of Array.from(clone.querySelectorAll('[aria-label], [class]')).filter(isAdSlot)) slot.remove();
     // The serializer hands back the article's DOM node, so headings and paragraphs keep their structure.
@@ -45,3 +46,39 @@ function readArticle(doc: Document): (CollectedText & { title: string; lang: str
   if (chars < MIN_ARTICLE_CHARS) return null;
   return { ...collected, title: parsed?.title ?? '', lang: parsed?.lang ?? '' };
 }
+
+/** Node.TEXT_NODE, without the global: the extractor also reads documents of other windows (and of happy-dom in tests). */
+const TEXT_NODE = 3;
+
+/** Elements whose looks the live page is asked about; past it, the rest of a huge page is read as it stands. */
+const LOOKS_CHECKED = 20_000;
+
+/**
+ * Reader mode reads a clone, which has no styles: text the live page hides (a stylesheet class, moved off the
+ * page, a zero font size, a transparent colour) would reach the model as if a person could read it, and a page
+ * could plant instructions there. The clone is a copy made a moment ago, so its elements line up one to one with
+ * the live page's: each is judged on the live page and dropped from the clone.
+ */
+function dropUnseen(doc: Document, clone: Document): void {
+  const live = doc.querySelectorAll('body *');
+  const copy = clone.querySelectorAll('body *');
+  if (live.length !== copy.length) return;
+  const drop: Element[] = [];
+  const quiet: Element[] = [];
+  let hidden: Element | undefined;
+  for (let i = 0; i < Math.min(live.length, LOOKS_CHECKED); i++) {
+    const element = live[i]!;
+    if (hidden?.contains(element)) continue;
+    const verdict = unseenText(element);
+    if (verdict === 'subtree') {
+      hidden = element;
+      drop.push(copy[i]!);
+    } else if (verdict === 'own-text') {
+      quiet.push(copy[i]!);
+    }
+  }
+  for (const element of drop) element.remove();
+  // Only the element's own text: a zero font size on a list is a common way to close gaps between its items, whose own size is set again.
+  for (const element of quiet) for (const child of [...element.childNodes]) if (child.nodeType === TEXT_NODE) child.remove();
+}
+

@@ -41,6 +41,24 @@ function isRendered(element: Element): boolean {
 }
 
 /**
+ * Whether a person can read the element's text on the live page: `subtree` when the element and all inside it are
+ * hidden (not rendered, transparent, clipped to nothing, moved off the page), `own-text` when only its own text is
+ * (a zero font size or a transparent colour: its children may set their own), undefined when it is seen.
+ */
+export function unseenText(element: Element): 'subtree' | 'own-text' | undefined {
+  if (!isRendered(element)) return 'subtree';
+  const view = element.ownerDocument.defaultView;
+  if (!view) return undefined;
+  const rect = element.getBoundingClientRect();
+  if (rect.width > 0 && rect.height > 0 && (rect.right + view.scrollX <= 0 || rect.bottom + view.scrollY <= 0)) return 'subtree';
+  const style = view.getComputedStyle(element);
+  if (style.clipPath === 'inset(50%)' || (style.position === 'absolute' && style.clip === 'rect(0px, 0px, 0px, 0px)')) return 'subtree';
+  if (![...element.childNodes].some((child) => child.nodeType === 3 /* text */ && child.nodeValue?.trim())) return undefined;
+  if (Number.parseFloat(style.fontSize) < 1 || style.color === 'transparent' || /^rgba\(.*,\s*0\)$/.test(style.color)) return 'own-text';
+  return undefined;
+}
+
+/**
  * A PDF in the browser's viewer: the tab's document is a wrapper around the viewer's plugin frame, and the text
  * stays inside the viewer, out of a content script's reach.
  */
