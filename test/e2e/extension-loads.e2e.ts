@@ -10,6 +10,7 @@ describe('the built extension in Chromium', () => {
   beforeAll(async () => {
     server = await startPageServer({
       '/article.html': '<!doctype html><html lang="en"><title>A plain article</title><p>Hello from the page.</p></html>',
+      '/other.html': '<!doctype html><html lang="en"><title>The other window</title><p>Hello from the other window.</p></html>',
     });
     ext = await launchExtension();
   });
@@ -53,6 +54,24 @@ describe('the built extension in Chromium', () => {
     await page.bringToFront();
     const outcome = await callEngine(panel, 'tab.describe-active', {});
     expect(outcome).toMatchObject({ ok: true, result: { tabId, page: { title: 'A plain article', lang: 'en' } } });
+    await panel.close();
+    await page.close();
+  });
+
+  test('a panel works on its own window’s active tab, not on the window focused last', async () => {
+    const page = await ext.context.newPage();
+    await page.goto(`${server.origin}/article.html`);
+    await readyTabId(ext.worker, `${server.origin}/article.html`);
+    const panel = await ext.openExtensionPage('ui/sidepanel/sidepanel.html');
+    await page.bringToFront();
+    // A second window, opened without focus: its panel asks with its own window's id.
+    const other = await ext.worker.evaluate((url) => chrome.windows.create({ url, focused: false }).then((w) => w!.id!), `${server.origin}/other.html`);
+    await readyTabId(ext.worker, `${server.origin}/other.html`);
+    const mine = await callEngine(panel, 'tab.extract-page', {});
+    const theirs = await callEngine(panel, 'tab.extract-page', { windowId: other });
+    expect(mine).toMatchObject({ ok: true, result: { page: { title: 'A plain article' } } });
+    expect(theirs).toMatchObject({ ok: true, result: { page: { title: 'The other window' } } });
+    await ext.worker.evaluate((id) => chrome.windows.remove(id), other);
     await panel.close();
     await page.close();
   });

@@ -13,8 +13,8 @@ async function fillTab(tabId: number): Promise<chrome.tabs.Tab & { id: number }>
 
 /** Form filling, as the side panel drives it: each step goes to the content script of the tab the fields came from. */
 export const fillTabHandlers: FillTabHandlers = {
-  'fill.collect': async () => {
-    const tab = await activeTab();
+  'fill.collect': async ({ windowId }) => {
+    const tab = await activeTab(windowId);
     return { tabId: tab.id, listing: await callTab(tab, 'page.fill-collect', {}) };
   },
   'fill.preview': async ({ tabId, proposals }) => callTab(await fillTab(tabId), 'page.fill-preview', { proposals }),

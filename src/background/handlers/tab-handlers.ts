@@ -6,19 +6,20 @@ type TabHandlers = Pick<WorkerHandlers, keyof typeof tabCommands>;
 
 /** What the worker answers for UIs about tabs, by asking the tabs' content scripts. */
 export const tabHandlers: TabHandlers = {
-  'tab.describe-active': async () => {
-    const tab = await activeTab();
+  'tab.describe-active': async ({ windowId }) => {
+    const tab = await activeTab(windowId);
     const { page } = await callTab(tab, 'page.ping', {});
     return { tabId: tab.id, page };
   },
-  'tab.extract-page': async () => {
-    const tab = await activeTab();
+  'tab.extract-page': async ({ windowId }) => {
+    const tab = await activeTab(windowId);
     return { tabId: tab.id, page: await callTab(tab, 'page.extract', {}) };
   },
 };
 
-export async function activeTab(): Promise<chrome.tabs.Tab & { id: number }> {
-  const [tab] = await chrome.tabs.query({ active: true, lastFocusedWindow: true });
+/** The active tab of `windowId`, else of the last focused window. */
+export async function activeTab(windowId?: number): Promise<chrome.tabs.Tab & { id: number }> {
+  const [tab] = await chrome.tabs.query(windowId === undefined ? { active: true, lastFocusedWindow: true } : { active: true, windowId });
   if (tab?.id === undefined) throw new PagewiseError('no-content-script', chrome.i18n.getMessage('tabNone'));
   return tab as chrome.tabs.Tab & { id: number };
 }

@@ -1,4 +1,5 @@
 import * as v from 'valibot';
+import { WindowScopeSchema } from './window-scope';
 
 /**
  * Form filling. The content script lists the page's fields (ids and the text a person reads for each; the live
@@ -206,7 +207,7 @@ export const fillHostCommands = {
 export const fillTabCommands = {
   /** The fields of the active tab; the tab keeps the nodes, under these ids, until the next listing. */
   'fill.collect': {
-    payload: v.object({}),
+    payload: WindowScopeSchema,
     result: v.object({ tabId: TabId, listing: FormListingSchema }),
     event: v.never(),
   },

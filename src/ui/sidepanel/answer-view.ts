@@ -3,6 +3,9 @@ import { formatApproxDuration, formatNumber } from '../shared/format';
 import { localizeDocument, t } from '../shared/i18n';
 import { renderMarkdown } from './markdown-renderer';
 
+/** One frame at 60 Hz: the streamed answer is rendered at most this often. */
+const FRAME_MS = 16;
+
 export interface AnswerActions {
   onCancel(): void;
   onRegenerate?: () => void;
@@ -22,6 +25,7 @@ export class AnswerView {
   private stepsStartedAt: number | undefined;
   /** Cancels the render scheduled for the answer streamed so far (see setAnswer). */
   private pendingRender: (() => void) | undefined;
+  private renderedAt = -Infinity;
   private readonly part = <T extends HTMLElement>(role: string): T => this.root.querySelector<T>(`[data-role="${role}"]`)!;
 
   constructor(
@@ -134,8 +138,9 @@ export class AnswerView {
   }
 
   /**
-   * Keeps the text; shows it at the next frame (or within 100 ms where frames do not come, a panel in the
-   * background), so a stream of many small events renders the whole answer once per frame, not once per event.
+   * Keeps the text and shows it at most once a frame: at once after a quiet frame, else at the next frame (or
+   * within 100 ms where frames do not come, a panel in the background), so a stream of many small events renders
+   * the whole answer once per frame, not once per event.
    * `now` shows it at once (the final text).
    */
   private setAnswer(text: string, now = false): void {
@@ -145,6 +150,11 @@ export class AnswerView {
       return;
     }
     if (this.pendingRender) return;
+    // The first text after a quiet frame shows at once; what follows within the frame waits for the next one.
+    if (performance.now() - this.renderedAt >= FRAME_MS) {
+      this.showAnswer();
+      return;
+    }
     const frame = requestAnimationFrame(() => this.showAnswer());
     const timer = setTimeout(() => this.showAnswer(), 100);
     this.pendingRender = () => {
@@ -156,6 +166,7 @@ export class AnswerView {
   private showAnswer(): void {
     this.pendingRender?.();
     this.pendingRender = undefined;
+    this.renderedAt = performance.now();
     const output = this.part('output');
     if (this.format === 'markdown') output.replaceChildren(renderMarkdown(this.answer));
     else output.textContent = this.answer;

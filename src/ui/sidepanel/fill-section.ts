@@ -30,6 +30,7 @@ export class FillSection {
     section: HTMLElement,
     private readonly engine: () => PortClient,
     private readonly explain: (error: unknown) => string,
+    private readonly windowId: () => Promise<number | undefined>,
   ) {
     this.status.setAttribute('role', 'status');
     this.instruction = el('textarea', { id: 'fill-instruction', rows: 2, maxLength: 2000, dir: 'auto', placeholder: t('fillInstructionPlaceholder') });
@@ -63,7 +64,8 @@ export class FillSection {
     this.propose.disabled = true;
     this.say(t('fillListing'));
     try {
-      const { tabId, listing } = await this.engine().call('fill.collect', {}, { signal });
+      const windowId = await this.windowId();
+      const { tabId, listing } = await this.engine().call('fill.collect', windowId === undefined ? {} : { windowId }, { signal });
       this.tabId = tabId;
       if (listing.fields.length === 0) throw new PagewiseError('unsupported', t('fillNoFields'));
       const profile = await readSetting('fillProfile');

@@ -13,7 +13,9 @@ document.getElementById('open-options')!.addEventListener('click', () => void ch
 
 const template = document.getElementById('answer-template') as HTMLTemplateElement;
 const optionsForm = new SummaryOptionsForm(document.getElementById('summary-options') as HTMLFormElement);
-const session = new SummarySession(() => connection.engine);
+/** Each window has its own panel: this one works on its own window's active tab. */
+const panelWindow = chrome.windows.getCurrent().then((window) => window.id, () => undefined);
+const session = new SummarySession(() => connection.engine, () => panelWindow);
 const summarySlot = document.getElementById('summary-slot')!;
 const followUp = document.getElementById('follow-up')!;
 const conversation = document.getElementById('conversation')!;
@@ -96,6 +98,6 @@ askForm.addEventListener('submit', (event) => {
   void ask(question);
 });
 
-new FillSection(document.getElementById('fill-section')!, () => connection.engine, explain);
+new FillSection(document.getElementById('fill-section')!, () => connection.engine, explain, () => panelWindow);
 
 void optionsForm.restore().then(() => takePendingSummaries((request) => void summarize(request.scope)));

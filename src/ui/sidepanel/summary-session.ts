@@ -29,7 +29,11 @@ export class SummarySession {
   private conversation: Conversation | undefined;
   private running: AbortController | undefined;
 
-  constructor(private readonly engine: () => PortClient) {}
+  constructor(
+    private readonly engine: () => PortClient,
+    /** The panel's own window: its active tab is the one summarized, whichever window was focused last. */
+    private readonly windowId: () => Promise<number | undefined>,
+  ) {}
 
   get canAsk(): boolean {
     return this.conversation !== undefined;
@@ -42,7 +46,8 @@ export class SummarySession {
   async summarize(options: SummaryOptions, target: SummaryCallbacks): Promise<{ text: string; thinking: string; chunks: number }> {
     const signal = this.start();
     this.conversation = undefined;
-    const { page } = await this.engine().call('tab.extract-page', {}, { signal });
+    const windowId = await this.windowId();
+    const { page } = await this.engine().call('tab.extract-page', windowId === undefined ? {} : { windowId }, { signal });
     // Said here, before the engine loads a model for nothing, and in the reader's language.
     if (page.pdf && page.blocks.length === 0) throw new PagewiseError('unsupported', t('pdfNotSupported'));
     if (options.scope === 'selection' && !page.selection) throw new PagewiseError('unsupported', t('selectTextFirst'));
