@@ -91,6 +91,7 @@ describe('fill forms', () => {
         '/fill-frame.html': fixture('fill-frame.html'),
         '/steps.html': fixture('fill-steps.html'),
         '/hostile.html': fixture('fill-hostile.html'),
+        '/honeypots.html': fixture('fill-honeypots.html'),
       },
       [vendor],
     );
@@ -132,8 +133,10 @@ describe('fill forms', () => {
     expect(filled.steps).toBe(2);
 
     const before = await tab.evaluate(() => document.getElementById('checkout')!.outerHTML); // eslint-disable-line no-restricted-properties -- comparing markup
-    const { shown } = await command<{ shown: number }>('fill.preview', { tabId, proposals: filled.proposals.map(({ fieldId, shown }) => ({ fieldId, shown })) });
+    const { shown } = await command<{ shown: number }>('fill.preview', { tabId, marks: filled.proposals.map(({ fieldId }, i) => ({ fieldId, number: i + 1 })) });
     expect(shown).toBe(filled.proposals.length);
+    // The page could read text in our layer back (window.find): it gets numbers, never the values.
+    expect(await tab.evaluate(() => { const find = (window as unknown as { find: (text: string) => boolean }).find; return find('priya@example.in') || find('Sita'); })).toBe(false);
     // Marks live in Pagewise's own layer: the form itself is untouched until apply.
     expect(await tab.evaluate(() => document.querySelectorAll('pagewise-fill-marks').length)).toBe(1);
     expect(await tab.evaluate(() => document.getElementById('checkout')!.outerHTML)).toBe(before); // eslint-disable-line no-restricted-properties -- comparing markup
@@ -175,7 +178,7 @@ describe('fill forms', () => {
     expect(reasons[3]).toMatch(/^f5: .*Atlantis/);
     expect(filled.proposals.map((p) => `${p.fieldId}=${p.shown}`).sort()).toEqual(['f1=Priya', 'f2=Sharma', 'f3=priya@example.in', 'f6=Bee', 'f7=Chiang Mai']);
 
-    await command('fill.preview', { tabId, proposals: filled.proposals.map(({ fieldId, shown }) => ({ fieldId, shown })) });
+    await command('fill.preview', { tabId, marks: filled.proposals.map(({ fieldId }, i) => ({ fieldId, number: i + 1 })) });
     // While the preview is shown: the site swaps the city field for a new one, and the user types in the family name.
     await tab.evaluate(() => {
       const old = document.getElementById('h-replaced')!;
@@ -268,7 +271,9 @@ describe('fill forms', () => {
   test('as a person does it: details typed into the options page, then the side panel proposes, one value is unticked, the rest filled, then undone', async () => {
     await useScript({ 3: CALL("fill_field(id='f12', value='Leave it with the neighbour')"), 5: 'Done.' });
     const options = await ext.openExtensionPage('ui/options/options.html');
+    options.once('dialog', (dialog) => void dialog.accept());
     await options.locator('[data-action="delete-profile"]').click();
+    await expect.poll(() => options.locator('#profile-status').textContent()).toMatch(/deleted/);
     for (const [id, value] of [['profile-givenName', 'Meera'], ['profile-familyName', 'Iyer'], ['profile-email', 'meera@example.in']]) {
       await options.locator(`#${id}`).fill(value!);
       await options.locator(`#${id}`).dispatchEvent('change');
@@ -292,6 +297,29 @@ describe('fill forms', () => {
     expect(await valuesOf(tab, ['#first', '#last', '[name=email]', '#notes'])).toEqual({ '#first': '', '#last': '', '[name=email]': '', '#notes': '' });
     expect(await tab.evaluate(() => (window as unknown as { __submitted: number }).__submitted)).toBe(0);
     await panel.close();
+    await tab.close();
+  });
+
+  test('honeypots a person cannot see are never listed, and a page that sends its form on every change is stopped while Pagewise fills', async () => {
+    await useScript({ 3: CALL("set_checked(id='f4', checked=True)"), 5: 'Done.' });
+    const { tab, tabId, listing } = await listFields('/honeypots.html');
+    // Hidden in every way a site hides fields from people: clipped, zero height, scrolled away, clip-path,
+    // nearly transparent, filtered, far off to the right, covered, a speck, inside closed details.
+    expect(listing.fields.map((f) => f.name)).toEqual(['email', 'weekly', 'given', 'terms']);
+    const filled = await plan(listing, 'I agree to the terms.');
+    expect(filled.proposals.map((p) => p.fieldId).sort()).toEqual(['f1', 'f3', 'f4']);
+    const { outcomes, blockedSubmits } = await command<{ outcomes: FieldOutcome[]; blockedSubmits: number }>('fill.apply', { tabId, writes: filled.proposals.flatMap((p) => p.writes), allowSensitive: false });
+    expect(outcomes.map((o) => o.outcome)).toEqual(['written', 'written', 'written']);
+    expect(blockedSubmits).toBeGreaterThan(0);
+    expect(await tab.evaluate(() => (window as unknown as { __submitted: number }).__submitted)).toBe(0);
+
+    // Listed again after the fill, Pagewise's own values are not a person's typing: they can be proposed for again, and undo still works.
+    const again = await command<{ tabId: number; listing: FormListing }>('fill.collect', {});
+    expect(again.listing.fields.filter((f) => f.typed)).toEqual([]);
+    const undone = await command<{ outcomes: FieldOutcome[] }>('fill.undo', { tabId });
+    expect(undone.outcomes.map((o) => o.outcome)).toEqual(['restored', 'restored', 'restored']);
+    expect(await valuesOf(tab, ['#email', '#eager-name', '#eager-terms'])).toEqual({ '#email': '', '#eager-name': '', '#eager-terms': false });
+    expect(await tab.evaluate(() => (window as unknown as { __submitted: number }).__submitted)).toBe(0);
     await tab.close();
   });
 });

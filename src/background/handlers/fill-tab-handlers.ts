@@ -17,7 +17,7 @@ export const fillTabHandlers: FillTabHandlers = {
     const tab = await activeTab(windowId);
     return { tabId: tab.id, listing: await callTab(tab, 'page.fill-collect', {}) };
   },
-  'fill.preview': async ({ tabId, proposals }) => callTab(await fillTab(tabId), 'page.fill-preview', { proposals }),
+  'fill.preview': async ({ tabId, marks }) => callTab(await fillTab(tabId), 'page.fill-preview', { marks }),
   'fill.apply': async ({ tabId, writes, allowSensitive }) => callTab(await fillTab(tabId), 'page.fill-apply', { writes, allowSensitive }),
   'fill.undo': async ({ tabId }) => callTab(await fillTab(tabId), 'page.fill-undo', {}),
 };

@@ -3,6 +3,7 @@
 // left out. The listing carries ids and text only; the live nodes stay here, under those ids.
 import { FILL_LIMITS, type FieldControl, type FormField, type FormListing } from '../../protocol';
 import { composedParent, isElement, sameOriginDocument } from '../page/dom-reach';
+import { isVisible } from './field-visibility';
 
 type TextControl = HTMLInputElement | HTMLTextAreaElement | HTMLSelectElement;
 
@@ -16,6 +17,8 @@ export interface FieldCollectOptions {
   shadowRootOf: (element: Element) => ShadowRoot | null;
   /** Whether a person can see the element; unit tests without layout pass their own. */
   isVisible?: (element: Element) => boolean;
+  /** The value Pagewise itself last wrote into the element, if any: a field still holding it was not typed in by a person. */
+  ownValue?: (element: Element) => string | undefined;
 }
 
 /** Input types that take no value a person types or picks: never listed. */
@@ -23,7 +26,8 @@ const NOT_FIELDS = new Set(['hidden', 'submit', 'button', 'reset', 'image', 'fil
 const HEADINGS = 'h1, h2, h3, h4, h5, h6, [role="heading"]';
 
 const clip = (text: string, chars: number = FILL_LIMITS.textChars): string => {
-  const flat = text.replace(/\s+/g, ' ').trim();
+  // A page can label a field with megabytes: only the start is ever shown, so only the start is flattened.
+  const flat = text.slice(0, 4 * chars).replace(/\s+/g, ' ').trim();
   return flat.length > chars ? `${flat.slice(0, chars - 1)}…` : flat;
 };
 
@@ -87,6 +91,8 @@ export function collectFields(doc: Document, options: FieldCollectOptions): { li
       break;
     }
     const field = describe(control, type, fieldIdOf(), clusterOf(control, clusters, visible));
+    // What Pagewise wrote earlier is not a person's typing: the field may be proposed for again (and undone).
+    if (field.typed && options.ownValue?.(control) === field.value) field.typed = false;
     const entry = { field, elements: [control] };
     fields.push(field);
     nodes.set(field.id, entry);
@@ -124,24 +130,6 @@ function ariaHidden(element: Element): boolean {
     if (at.getAttribute('aria-hidden') === 'true' || at.hasAttribute('inert')) return true;
   }
   return false;
-}
-
-/**
- * Seen by a person: rendered, not transparent, not a speck, not moved off the page. Honeypots use every one of
- * these; a real field a person fills uses none of them.
- */
-export function isVisible(element: Element): boolean {
-  const checked = element as Element & { checkVisibility?: (options: object) => boolean };
-  if (checked.checkVisibility && !checked.checkVisibility({ checkOpacity: true, checkVisibilityCSS: true })) return false;
-  const rect = element.getBoundingClientRect();
-  if (rect.width < 2 || rect.height < 2) return false;
-  const view = element.ownerDocument.defaultView;
-  const scrollX = view?.scrollX ?? 0;
-  const scrollY = view?.scrollY ?? 0;
-  if (rect.right + scrollX <= 0 || rect.bottom + scrollY <= 0) return false;
-  const style = view?.getComputedStyle(element);
-  if (style && (style.clipPath === 'inset(50%)' || style.clip === 'rect(0px, 0px, 0px, 0px)')) return false;
-  return true;
 }
 
 function describe(control: TextControl, type: string, id: string, cluster: number): FormField {
@@ -231,7 +219,7 @@ function readText(element: Element): string {
   let text = '';
   const walk = (node: Node): void => {
     for (const child of node.childNodes) {
-      if (child.nodeType === Node.TEXT_NODE) text += child.nodeValue ?? '';
+      if (child.nodeType === Node.TEXT_NODE) text += (child.nodeValue ?? '').slice(0, 2 * FILL_LIMITS.textChars + 1 - text.length);
       else if (isElement(child) && !/^(select|textarea|input|option|script|style|button)$/.test(child.localName)) walk(child);
       if (text.length > 2 * FILL_LIMITS.textChars) return;
     }
@@ -302,7 +290,7 @@ function textBefore(element: Element): string {
     }
     let textNode = at.previousSibling;
     while (textNode && textNode.nodeType !== Node.ELEMENT_NODE) {
-      if (textNode.nodeType === Node.TEXT_NODE && textNode.nodeValue?.trim()) return textNode.nodeValue;
+      if (textNode.nodeType === Node.TEXT_NODE && textNode.nodeValue?.trim()) return textNode.nodeValue.slice(0, 4 * FILL_LIMITS.textChars);
       textNode = textNode.previousSibling;
     }
   }
@@ -344,16 +332,18 @@ function clusterOf(control: Element, clusters: Map<Element, number>, visible: (e
     if (at.localName === 'form' || at.localName === 'body') break;
     const known = clusters.get(at);
     if (known !== undefined) return known;
-    const inside = [...at.querySelectorAll('input, select, textarea')].filter((element) => {
+    // Counted only as far as it matters (five is already too many), so a container of thousands costs little.
+    let inside = 0;
+    for (const element of at.querySelectorAll('input, select, textarea')) {
       const type = (element as HTMLInputElement).type;
-      return !NOT_FIELDS.has(type) && type !== 'radio' && type !== 'checkbox' && visible(element);
-    });
-    if (inside.length >= 2 && inside.length <= 4) {
+      if (!NOT_FIELDS.has(type) && type !== 'radio' && type !== 'checkbox' && visible(element) && ++inside > 4) break;
+    }
+    if (inside >= 2 && inside <= 4) {
       const id = clusters.size + 1;
       clusters.set(at, id);
       return id;
     }
-    if (inside.length > 4) break;
+    if (inside > 4) break;
   }
   const id = clusters.size + 1;
   clusters.set(control, id);

@@ -17,7 +17,7 @@ export const fillPageHandlers: Handlers<FillPageCommands, undefined> = {
     session ??= new FillSession(document, { shadowRootOf });
     return session.collect();
   },
-  'page.fill-preview': async ({ proposals }) => ({ shown: current().preview(proposals) }),
-  'page.fill-apply': async ({ writes, allowSensitive }) => ({ outcomes: await current().apply(writes, allowSensitive) }),
-  'page.fill-undo': async () => ({ outcomes: await current().undo() }),
+  'page.fill-preview': async ({ marks }) => ({ shown: current().preview(marks) }),
+  'page.fill-apply': async ({ writes, allowSensitive }) => current().apply(writes, allowSensitive),
+  'page.fill-undo': async () => current().undo(),
 };

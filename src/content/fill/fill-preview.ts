@@ -1,6 +1,8 @@
-// Marks proposed values in place before anything is written: an outline around each field and its proposed value
-// beside it, drawn in a layer of Pagewise's own (a closed shadow root over the page, which the page's styles and
-// scripts cannot reach) so the page's own nodes are not touched. The marks follow scrolling and resizing, and
+// Marks the fields that have a proposal before anything is written: an outline around each and its number in the
+// side panel's list, drawn in a layer of Pagewise's own (a closed shadow root over the page) so the page's own
+// nodes are not touched. No value is drawn: text in the page, even in a closed shadow root, can be read back by
+// the page (window.find), and the user has not accepted anything yet. The layer's box is set inline with
+// !important, so page styles on its element cannot move the marks. The marks follow scrolling and resizing, and
 // vanish for a field the page removed.
 import { OWN_MARK } from '../translate/page-units';
 
@@ -12,9 +14,8 @@ interface Mark {
 const STYLE = `
   :host { all: initial; position: fixed; inset: 0; pointer-events: none; z-index: 2147483647; }
   .box { position: fixed; box-sizing: border-box; border: 2px solid #7c3aed; border-radius: 4px; background: rgb(124 58 237 / 0.08); }
-  .value { position: absolute; inset-block-start: 100%; inset-inline-start: -2px; margin-block-start: 2px; max-inline-size: 24em;
-    overflow: hidden; text-overflow: ellipsis; white-space: nowrap; font: 12px/1.4 system-ui, sans-serif; color: #fff;
-    background: #5b21b6; border-radius: 3px; padding: 0 6px; unicode-bidi: plaintext; }
+  .value { position: absolute; inset-block-start: -9px; inset-inline-start: -9px; min-inline-size: 16px; box-sizing: border-box;
+    text-align: center; font: bold 11px/16px system-ui, sans-serif; color: #fff; background: #5b21b6; border-radius: 8px; padding: 0 4px; }
 `;
 
 export class PreviewMarks {
@@ -22,16 +23,16 @@ export class PreviewMarks {
   private readonly layers = new Map<Document, { host: HTMLElement; root: ShadowRoot; stop: AbortController }>();
   private frame = 0;
 
-  show(entries: ReadonlyArray<{ element: Element; shown: string }>): number {
+  show(entries: ReadonlyArray<{ element: Element; number: number }>): number {
     this.clear();
-    for (const { element, shown } of entries) {
+    for (const { element, number } of entries) {
       const layer = this.layerFor(element.ownerDocument);
       const doc = element.ownerDocument;
       const box = doc.createElement('div');
       box.className = 'box';
       const value = doc.createElement('div');
       value.className = 'value';
-      value.textContent = shown; // model output and profile text are data: text only, never markup
+      value.textContent = String(number);
       box.append(value);
       layer.root.append(box);
       this.marks.push({ element, box });
@@ -55,6 +56,9 @@ export class PreviewMarks {
     if (!layer) {
       const host = doc.createElement('pagewise-fill-marks');
       host.setAttribute(OWN_MARK, '');
+      for (const [property, value] of [['position', 'fixed'], ['inset', '0'], ['transform', 'none'], ['display', 'block'], ['pointer-events', 'none'], ['z-index', '2147483647'], ['margin', '0'], ['filter', 'none'], ['opacity', '1'], ['clip-path', 'none'], ['contain', 'none']]) {
+        host.style.setProperty(property!, value!, 'important');
+      }
       const root = host.attachShadow({ mode: 'closed' });
       const style = doc.createElement('style');
       style.textContent = STYLE;

@@ -3,7 +3,8 @@
 // visible and editable, nobody typed in it since, the value within the field's own constraints) and checked
 // once more a moment after, so a page script that wipes the value is reported, not hidden. Never submits.
 import type { FieldOutcome, FieldWrite, FormListing } from '../../protocol';
-import { collectFields, fillable, isVisible, type FieldCollectOptions, type FieldNodes } from './field-collector';
+import { collectFields, fillable, type FieldCollectOptions, type FieldNodes } from './field-collector';
+import { isVisible } from './field-visibility';
 import { PreviewMarks } from './fill-preview';
 import { currentValue, writeValue } from './field-writer';
 
@@ -29,7 +30,10 @@ export class FillSession {
   private typedSince = new Set<string>();
   private stopListening = new AbortController();
   private readonly marks = new PreviewMarks();
+  /** Every write of this page's fills, for undo; kept across listings (the nodes are the same). */
   private written: Written[] = [];
+  /** What Pagewise last wrote into each field: a field still holding it is not one a person typed in. */
+  private readonly ownValues = new WeakMap<Element, string>();
 
   constructor(
     private readonly doc: Document,
@@ -41,8 +45,7 @@ export class FillSession {
     this.stopListening.abort();
     this.stopListening = new AbortController();
     this.typedSince.clear();
-    this.written = [];
-    const { listing, nodes } = collectFields(this.doc, this.options);
+    const { listing, nodes } = collectFields(this.doc, { ...this.options, ownValue: (element) => this.ownValues.get(element) });
     this.listed = new Map();
     for (const [id, entry] of nodes) {
       this.listed.set(id, { nodes: entry, identity: entry.elements.map(identityOf), valueAtListing: currentValue(entry) });
@@ -58,18 +61,19 @@ export class FillSession {
     return listing;
   }
 
-  preview(proposals: ReadonlyArray<{ fieldId: string; shown: string }>): number {
-    const entries = proposals.flatMap(({ fieldId, shown }) => {
+  preview(marks: ReadonlyArray<{ fieldId: string; number: number }>): number {
+    const entries = marks.flatMap(({ fieldId, number }) => {
       const element = this.listed.get(fieldId)?.nodes.elements[0];
-      return element ? [{ element, shown }] : [];
+      return element ? [{ element, number }] : [];
     });
     return this.marks.show(entries);
   }
 
-  async apply(writes: readonly FieldWrite[], allowSensitive: boolean): Promise<FieldOutcome[]> {
+  async apply(writes: readonly FieldWrite[], allowSensitive: boolean): Promise<{ outcomes: FieldOutcome[]; blockedSubmits: number }> {
     this.marks.clear();
     const outcomes: FieldOutcome[] = [];
     const done: Written[] = [];
+    const guard = this.stopSubmits();
     for (const write of writes) {
       const listed = this.listed.get(write.id);
       const refusal = listed ? this.whyNot(write, listed, allowSensitive) : 'This field was not listed for this fill.';
@@ -87,25 +91,32 @@ export class FillSession {
       const record = { id: write.id, nodes, before, after };
       done.push(record);
       this.written.push(record);
+      this.ownValues.set(nodes.elements[0]!, after);
     }
     await settle(this.doc);
+    const blockedSubmits = guard.stop();
     for (const { id, nodes, after } of done) {
       const now = currentValue(nodes);
       outcomes.push(now === after ? { id, outcome: 'written', reason: '' } : { id, outcome: 'wiped', reason: now ? 'The page changed the value again right after it was filled.' : 'The page cleared the value right after it was filled.' });
     }
-    return order(outcomes, writes);
+    return { outcomes: order(outcomes, writes), blockedSubmits };
   }
 
   /** Puts back what the applies of this fill replaced, last first, where the value is still the one Pagewise wrote. */
-  async undo(): Promise<FieldOutcome[]> {
+  async undo(): Promise<{ outcomes: FieldOutcome[]; blockedSubmits: number }> {
     this.marks.clear();
     const outcomes: FieldOutcome[] = [];
+    const guard = this.stopSubmits();
     const records = this.written.reverse();
     this.written = [];
-    const restored = new Set<string>();
-    for (const { id, nodes, before, after } of records) {
-      if (restored.has(id)) continue;
-      restored.add(id);
+    // By node, not id: ids are per listing, and one field may have been filled in two listings (its first value wins).
+    const latest = new Map<Element, Written>();
+    for (const record of records) if (!latest.has(record.nodes.elements[0]!)) latest.set(record.nodes.elements[0]!, record);
+    const earliest = new Map<Element, string>();
+    for (const record of [...records].reverse()) if (!earliest.has(record.nodes.elements[0]!)) earliest.set(record.nodes.elements[0]!, record.before);
+    for (const [element, { id, nodes, after }] of latest) {
+      const before = earliest.get(element)!;
+      this.ownValues.delete(element);
       if (!nodes.elements.every((element) => element.isConnected)) {
         outcomes.push({ id, outcome: 'refused', reason: 'The page removed this field.' });
       } else if (currentValue(nodes) !== after) {
@@ -122,7 +133,31 @@ export class FillSession {
       }
     }
     await settle(this.doc);
-    return outcomes;
+    return { outcomes, blockedSubmits: guard.stop() };
+  }
+
+  /**
+   * A page may send its form from its own input, change or click listeners, which writing sets off: until
+   * `stop`, any submit in the documents of the listed fields is stopped and counted, so "never submits" holds
+   * for what Pagewise sets off. (A page calling `form.submit()` fires no event; that is the page's own doing.)
+   */
+  private stopSubmits(): { stop: () => number } {
+    const guard = new AbortController();
+    let blocked = 0;
+    const windows = new Set([this.doc.defaultView, ...[...this.listed.values()].flatMap((entry) => entry.nodes.elements.map((element) => element.ownerDocument.defaultView))]);
+    for (const view of windows) {
+      view?.addEventListener('submit', (event) => {
+        blocked++;
+        event.preventDefault();
+        event.stopImmediatePropagation();
+      }, { capture: true, signal: guard.signal });
+    }
+    return {
+      stop: () => {
+        guard.abort();
+        return blocked;
+      },
+    };
   }
 
   /** Why `write` must not happen now, or undefined when it may. */

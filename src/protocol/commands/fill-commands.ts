@@ -211,22 +211,26 @@ export const fillTabCommands = {
     result: v.object({ tabId: TabId, listing: FormListingSchema }),
     event: v.never(),
   },
-  /** Marks the proposed values in place (nothing is written yet); an empty list clears the marks. */
+  /**
+   * Marks the fields that have a proposal, each with its number in the panel's list (nothing is written yet); an
+   * empty list clears the marks. The values stay in the panel: the page is not shown what the user has not accepted.
+   */
   'fill.preview': {
-    payload: v.object({ tabId: TabId, proposals: v.pipe(v.array(v.object({ fieldId: FieldIdSchema, shown: FieldValue })), v.maxLength(FILL_LIMITS.fields)) }),
+    payload: v.object({ tabId: TabId, marks: v.pipe(v.array(v.object({ fieldId: FieldIdSchema, number: v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(FILL_LIMITS.fields)) })), v.maxLength(FILL_LIMITS.fields)) }),
     result: v.object({ shown: v.number() }),
     event: v.never(),
   },
   /** Writes the accepted values; each field is checked again just before. */
   'fill.apply': {
     payload: v.object({ tabId: TabId, writes: v.pipe(v.array(FieldWriteSchema), v.maxLength(FILL_LIMITS.fields * 3)), allowSensitive: v.boolean() }),
-    result: v.object({ outcomes: v.array(FieldOutcomeSchema) }),
+    /** `blockedSubmits`: times the page tried to send a form while Pagewise was filling it (each one stopped). */
+    result: v.object({ outcomes: v.array(FieldOutcomeSchema), blockedSubmits: v.pipe(v.number(), v.integer(), v.minValue(0)) }),
     event: v.never(),
   },
   /** Puts back every value the last apply changed, where the page has not changed it since. */
   'fill.undo': {
     payload: v.object({ tabId: TabId }),
-    result: v.object({ outcomes: v.array(FieldOutcomeSchema) }),
+    result: v.object({ outcomes: v.array(FieldOutcomeSchema), blockedSubmits: v.pipe(v.number(), v.integer(), v.minValue(0)) }),
     event: v.never(),
   },
 } as const;

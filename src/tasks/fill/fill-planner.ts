@@ -44,7 +44,8 @@ export async function planFill(request: FillRequest, agent: FillAgent | undefine
   }
   const open = fields.filter((field) => !output.proposals.has(field.id) && !field.parts[0]!.typed);
   if (!agent || (request.instruction.trim() === '' && open.length === 0)) {
-    return finish(output, agent ? '' : 'No model is ready: only the fields recognised from your profile were proposed.', 0);
+    const note = request.instruction.trim() ? 'No model is ready, so your instruction was not used: only the fields recognised from your profile were proposed.' : 'No model is ready: only the fields recognised from your profile were proposed.';
+    return finish(output, agent ? '' : note, 0);
   }
   const registry = fillTools(fields, output, { ...events, allowSensitive: request.allowSensitive });
   const messages = [FILL_INSTRUCTIONS, fillMessage(request.listing.title, fields.map((field) => ({ field, proposed: output.proposals.get(field.id)?.shown })), request.profile, request.instruction)];
@@ -70,10 +71,15 @@ function fromProfile(field: LogicalField, profile: Profile): FillProposal | unde
   return { fieldId: field.id, label: field.label || first.placeholder || first.name, shown: shaped.shown, writes: shaped.writes, source: 'profile', sensitive: false };
 }
 
-/** Nothing chosen or written yet: an empty value, or a select still on its prompt ("Select…", "0: Choose"). */
+/**
+ * Nothing chosen or written yet: an empty value, a select still on its prompt ("Select…"), or a select on the
+ * page's own default that nobody changed (a country list opening on "United States" is the page's guess, not the
+ * user's answer).
+ */
 function looksEmpty(part: FormField): boolean {
   if (part.value === '') return true;
   if (part.control !== 'select') return false;
+  if (!part.typed) return true;
   const chosen = part.options?.find((option) => option.value === part.value);
   return chosen !== undefined && isPrompt(chosen);
 }

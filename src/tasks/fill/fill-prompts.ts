@@ -39,6 +39,7 @@ export function fieldLine(field: LogicalField, proposed: string | undefined): st
   }
   if (first.typed) parts.push(`typed by the user: ${quote(first.value)} (leave it)`);
   else if (proposed !== undefined) parts.push(`proposed: ${quote(proposed)}`);
+  else if (field.parts.length === 1 && (first.control === 'input' || first.control === 'textarea') && first.value.trim()) parts.push(`has ${quote(first.value.slice(0, 80))}`);
   if (isSensitive(field)) parts.push('password or card');
   return parts.join(' ');
 }

@@ -1,4 +1,4 @@
-import { PagewiseError, type FieldOutcome, type FillPlan, type FillProposal, type PortClient } from '../../protocol';
+import { PagewiseError, type FieldOutcome, type FillPlan, type FillProposal, type FormListing, type PortClient } from '../../protocol';
 import { button, el } from '../shared/dom';
 import { t } from '../shared/i18n';
 import { readSetting } from '../shared/stored-setting';
@@ -25,6 +25,8 @@ export class FillSection {
   private tabId: number | undefined;
   private proposals: FillProposal[] = [];
   private readonly accepted = new Set<string>();
+  /** The listing the proposals are for: what each field holds now. */
+  private listing: FormListing | undefined;
 
   constructor(
     section: HTMLElement,
@@ -67,6 +69,7 @@ export class FillSection {
       const windowId = await this.windowId();
       const { tabId, listing } = await this.engine().call('fill.collect', windowId === undefined ? {} : { windowId }, { signal });
       this.tabId = tabId;
+      this.listing = listing;
       if (listing.fields.length === 0) throw new PagewiseError('unsupported', t('fillNoFields'));
       const profile = await readSetting('fillProfile');
       this.say(t('fillPlanning', String(listing.fields.length)));
@@ -100,14 +103,22 @@ export class FillSection {
     this.questions.replaceChildren();
     this.outcomes.replaceChildren();
     this.apply.hidden = this.undo.hidden = true;
-    if (this.tabId !== undefined) void this.engine().call('fill.preview', { tabId: this.tabId, proposals: [] }).catch(() => undefined);
+    if (this.tabId !== undefined) void this.engine().call('fill.preview', { tabId: this.tabId, marks: [] }).catch(() => undefined);
   }
 
-  /** Adds or replaces the proposal for a field (the model may propose again for the same field). */
+  /**
+   * Adds or replaces the proposal for a field (the model may propose again for the same field). A new proposal
+   * is ticked unless it is sensitive or would replace a value the field already holds; one already listed keeps
+   * the tick the user gave it.
+   */
   private show(proposal: FillProposal): void {
+    const known = this.proposals.some((p) => p.fieldId === proposal.fieldId);
     this.proposals = [...this.proposals.filter((p) => p.fieldId !== proposal.fieldId), proposal];
-    if (!proposal.sensitive || this.allowSensitive.checked) this.accepted.add(proposal.fieldId);
-    else this.accepted.delete(proposal.fieldId);
+    const replaced = this.replaced(proposal);
+    if (!known) {
+      if ((!proposal.sensitive || this.allowSensitive.checked) && !replaced) this.accepted.add(proposal.fieldId);
+      else this.accepted.delete(proposal.fieldId);
+    }
     const box = el('input', { type: 'checkbox', checked: this.accepted.has(proposal.fieldId) });
     box.dataset['field'] = proposal.fieldId;
     box.addEventListener('change', () => {
@@ -115,16 +126,36 @@ export class FillSection {
       else this.accepted.delete(proposal.fieldId);
       this.preview();
     });
+    const notes = [t(proposal.source === 'profile' ? 'fillFromProfile' : 'fillFromModel')];
+    if (proposal.sensitive) notes.push(t('fillSensitive'));
+    if (replaced) notes.push(t('fillReplaces', replaced));
     const item = el(
       'li',
       {},
+      el('span', { className: 'fill-number' }),
       el('label', {}, box, ' ', el('span', { className: 'fill-label', dir: 'auto', textContent: proposal.label || proposal.fieldId }), ' ', el('span', { className: 'fill-value', dir: 'auto', textContent: proposal.shown })),
-      el('span', { className: 'muted fill-source', textContent: ` ${t(proposal.source === 'profile' ? 'fillFromProfile' : 'fillFromModel')}${proposal.sensitive ? ` · ${t('fillSensitive')}` : ''}` }),
+      el('span', { className: 'muted fill-source', textContent: ` ${notes.join(' · ')}` }),
     );
     item.dataset['field'] = proposal.fieldId;
     const existing = this.list.querySelector(`li[data-field="${CSS.escape(proposal.fieldId)}"]`);
     if (existing) existing.replaceWith(item);
     else this.list.append(item);
+    this.number();
+  }
+
+  /** What the field holds now that the proposal would replace (text a person or the page put there), if anything. */
+  private replaced(proposal: FillProposal): string {
+    const fields = new Map(this.listing?.fields.map((field) => [field.id, field]));
+    const held = proposal.writes
+      .map((write) => fields.get(write.id))
+      .filter((field) => field && (field.control === 'input' || field.control === 'textarea') && field.value.trim() !== '')
+      .map((field) => field!.value);
+    return held.join(' ').slice(0, 80);
+  }
+
+  /** Numbers the list in order, the same numbers the page's marks show. */
+  private number(): void {
+    [...this.list.children].forEach((item, i) => (item.querySelector('.fill-number')!.textContent = `${i + 1}. `));
   }
 
   private refuse(asked: string, reason: string): void {
@@ -144,31 +175,41 @@ export class FillSection {
 
   private preview(): void {
     if (this.tabId === undefined) return;
-    const proposals = this.proposals.filter((p) => this.accepted.has(p.fieldId)).map(({ fieldId, shown }) => ({ fieldId, shown }));
-    void this.engine().call('fill.preview', { tabId: this.tabId, proposals }).catch((error: unknown) => this.say(this.explain(error), true));
+    const order = [...this.list.children].map((item) => (item as HTMLElement).dataset['field']!);
+    const marks = order.flatMap((fieldId, i) => (this.accepted.has(fieldId) ? [{ fieldId, number: i + 1 }] : []));
+    void this.engine().call('fill.preview', { tabId: this.tabId, marks }).catch((error: unknown) => this.say(this.explain(error), true));
   }
 
   private async applyAccepted(): Promise<void> {
-    if (this.tabId === undefined) return;
+    if (this.tabId === undefined || this.apply.disabled) return;
     const chosen = this.proposals.filter((p) => this.accepted.has(p.fieldId));
+    // One apply at a time: a second click would find every field changed and report the fill as failed.
+    this.apply.disabled = true;
     try {
-      const { outcomes } = await this.engine().call('fill.apply', { tabId: this.tabId, writes: chosen.flatMap((p) => p.writes), allowSensitive: this.allowSensitive.checked });
+      const { outcomes, blockedSubmits } = await this.engine().call('fill.apply', { tabId: this.tabId, writes: chosen.flatMap((p) => p.writes), allowSensitive: this.allowSensitive.checked });
       this.report(outcomes, chosen);
+      if (blockedSubmits > 0) this.outcomes.append(el('li', { className: 'error', textContent: t('fillBlockedSubmit') }));
       this.apply.hidden = true;
       this.undo.hidden = !outcomes.some((o) => o.outcome === 'written' || o.outcome === 'wiped');
     } catch (error) {
       this.say(this.explain(error), true);
+    } finally {
+      this.apply.disabled = false;
     }
   }
 
   private async undoApply(): Promise<void> {
-    if (this.tabId === undefined) return;
+    if (this.tabId === undefined || this.undo.disabled) return;
+    this.undo.disabled = true;
     try {
-      const { outcomes } = await this.engine().call('fill.undo', { tabId: this.tabId });
+      const { outcomes, blockedSubmits } = await this.engine().call('fill.undo', { tabId: this.tabId });
       this.report(outcomes, this.proposals);
+      if (blockedSubmits > 0) this.outcomes.append(el('li', { className: 'error', textContent: t('fillBlockedSubmit') }));
       this.undo.hidden = true;
     } catch (error) {
       this.say(this.explain(error), true);
+    } finally {
+      this.undo.disabled = false;
     }
   }
 
@@ -191,7 +232,7 @@ export class FillSection {
       item.dataset['outcome'] = outcome.outcome;
       this.outcomes.append(item);
     }
-    const counts = outcomes.reduce((sum, o) => sum + (o.outcome === 'written' || o.outcome === 'restored' ? 1 : 0), 0);
+    const counts = [...byField.values()].filter((o) => o.outcome === 'written' || o.outcome === 'restored').length;
     this.say(t(outcomes.some((o) => o.outcome === 'restored') ? 'fillUndone' : 'fillApplied', String(counts)));
   }
 
