@@ -31,13 +31,39 @@ const clip = (text: string, chars: number = FILL_LIMITS.textChars): string => {
   return flat.length > chars ? `${flat.slice(0, chars - 1)}…` : flat;
 };
 
-export function collectFields(doc: Document, options: FieldCollectOptions): { listing: FormListing; nodes: Map<string, FieldNodes> } {
+/** Main-thread time one slice of listing may take before the page gets a turn (a long form is listed in slices). */
+const SLICE_MS = 8;
+
+/** An ordinary task later (a MessageChannel message: no timer clamping, not throttled in a background tab). */
+function nextTask(): Promise<void> {
+  return new Promise((resolve) => {
+    const channel = new MessageChannel();
+    channel.port1.onmessage = () => {
+      channel.port1.close();
+      resolve();
+    };
+    channel.port2.postMessage(null);
+  });
+}
+
+export async function collectFields(doc: Document, options: FieldCollectOptions): Promise<{ listing: FormListing; nodes: Map<string, FieldNodes> }> {
+  let busy = 0;
+  let sliceStart = performance.now();
+  /** Gives the page a turn when this slice has run long enough; counts only the time spent here. */
+  const pause = async (): Promise<void> => {
+    if (performance.now() - sliceStart < SLICE_MS) return;
+    busy += performance.now() - sliceStart;
+    await nextTask();
+    sliceStart = performance.now();
+  };
   const visible = options.isVisible ?? isVisible;
   headingLists = new WeakMap();
   const controls: TextControl[] = [];
   const stack: Node[] = [doc.documentElement];
   // Document order: children pushed in reverse; a shadow root is walked where its host stands.
+  let steps = 0;
   while (stack.length > 0) {
+    if (++steps % 64 === 0) await pause();
     const node = stack.pop()!;
     if (isElement(node)) {
       const tag = node.localName;
@@ -71,6 +97,7 @@ export function collectFields(doc: Document, options: FieldCollectOptions): { li
   const fieldIdOf = (): string => `f${fields.length + 1}`;
 
   for (const control of controls) {
+    await pause();
     if (!fillable(control, visible)) continue;
     const type = control.localName === 'input' ? (control as HTMLInputElement).type : control.localName;
     if (control.localName === 'input' && NOT_FIELDS.has(type)) continue;
@@ -108,6 +135,7 @@ export function collectFields(doc: Document, options: FieldCollectOptions): { li
       truncated,
       title: clip(first ? formTitle(first) : '') || clip(doc.title),
       lang: (doc.documentElement.lang || '').slice(0, 64),
+      collectMs: busy + (performance.now() - sliceStart),
     },
     nodes,
   };

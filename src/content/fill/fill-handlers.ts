@@ -15,7 +15,7 @@ function current(): FillSession {
 export const fillPageHandlers: Handlers<FillPageCommands, undefined> = {
   'page.fill-collect': async () => {
     session ??= new FillSession(document, { shadowRootOf });
-    return session.collect();
+    return await session.collect();
   },
   'page.fill-preview': async ({ marks }) => ({ shown: current().preview(marks) }),
   'page.fill-apply': async ({ writes, allowSensitive }) => current().apply(writes, allowSensitive),

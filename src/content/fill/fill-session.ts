@@ -40,12 +40,12 @@ export class FillSession {
     private readonly options: FieldCollectOptions,
   ) {}
 
-  collect(): FormListing {
+  async collect(): Promise<FormListing> {
     this.marks.clear();
     this.stopListening.abort();
     this.stopListening = new AbortController();
     this.typedSince.clear();
-    const { listing, nodes } = collectFields(this.doc, { ...this.options, ownValue: (element) => this.ownValues.get(element) });
+    const { listing, nodes } = await collectFields(this.doc, { ...this.options, ownValue: (element) => this.ownValues.get(element) });
     this.listed = new Map();
     for (const [id, entry] of nodes) {
       this.listed.set(id, { nodes: entry, identity: entry.elements.map(identityOf), valueAtListing: currentValue(entry) });

@@ -76,6 +76,8 @@ export const FormListingSchema = v.object({
   title: Text,
   /** The page's language (`<html lang>`), empty when it declares none. */
   lang: v.pipe(v.string(), v.maxLength(64)),
+  /** Main-thread milliseconds the page side spent listing (what a long form costs the page). */
+  collectMs: v.pipe(v.number(), v.minValue(0)),
 });
 export type FormListing = v.InferOutput<typeof FormListingSchema>;
 

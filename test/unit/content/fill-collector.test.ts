@@ -12,18 +12,18 @@ import { groupFields } from '../../../src/tasks/fill/split-fields';
 
 const FORMS = join(import.meta.dirname, '../../fixtures/forms');
 
-function listing(file: string): FormField[] {
+async function listing(file: string): Promise<FormField[]> {
   const html = readFileSync(join(FORMS, file), 'utf8');
   document.documentElement.innerHTML = html.replace(/^<!doctype html>/i, ''); // eslint-disable-line no-restricted-properties -- a saved fixture, not page text
   const visible = (element: Element): boolean => !element.closest('[hidden]') && !/display:\s*none|left:\s*-\d{3,}px/.test(element.getAttribute('style') ?? '');
-  return collectFields(document, { shadowRootOf: (e) => e.shadowRoot, isVisible: visible }).listing.fields;
+  return (await collectFields(document, { shadowRootOf: (e) => e.shadowRoot, isVisible: visible })).listing.fields;
 }
 
 const summary = (fields: FormField[]) => fields.map((f) => [f.name, f.control, f.label || f.placeholder]);
 
 describe('listing the fields of saved forms', () => {
-  it('a hosted checkout: every field in order with its label or placeholder; card fields marked sensitive; the hidden token left out', () => {
-    const fields = listing('checkout-shop.html');
+  it('a hosted checkout: every field in order with its label or placeholder; card fields marked sensitive; the hidden token left out', async () => {
+    const fields = await listing('checkout-shop.html');
     expect(summary(fields)).toEqual([
       ['checkout[email]', 'input', 'Email'],
       ['checkout[buyer_accepts_marketing]', 'checkbox', 'Email me with news and offers'],
@@ -49,8 +49,8 @@ describe('listing the fields of saved forms', () => {
     expect(fields[2]!.context).toBe('Delivery');
   });
 
-  it('a Thai sign-up laid out in a table: labels from the cell before each field; a radio group is one field with its choices; both passwords sensitive', () => {
-    const fields = listing('signup-th.html');
+  it('a Thai sign-up laid out in a table: labels from the cell before each field; a radio group is one field with its choices; both passwords sensitive', async () => {
+    const fields = await listing('signup-th.html');
     expect(summary(fields)).toEqual([
       ['fname', 'input', 'ชื่อ *'],
       ['lname', 'input', 'นามสกุล *'],
@@ -71,8 +71,8 @@ describe('listing the fields of saved forms', () => {
     expect(new Set(dob.map((f) => f.cluster)).size).toBe(1);
   });
 
-  it('an Indian government form: bilingual labels, a split date of three inputs sharing one label, the legend as context', () => {
-    const fields = listing('passport-hi.html');
+  it('an Indian government form: bilingual labels, a split date of three inputs sharing one label, the legend as context', async () => {
+    const fields = await listing('passport-hi.html');
     expect(summary(fields)).toEqual([
       ['applicant_given_name', 'input', 'दिया गया नाम / Given name'],
       ['applicant_surname', 'input', 'उपनाम / Surname'],

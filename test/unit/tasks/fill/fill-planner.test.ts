@@ -33,6 +33,7 @@ function form(): FormListing {
   return {
     title: 'Sign up',
     lang: 'en',
+    collectMs: 1,
     truncated: false,
     fields: [
       field({ id: 'f1', label: 'First name', autocomplete: 'given-name', maxLength: 20 }),
