@@ -30,6 +30,12 @@ export interface AgentOptions {
   maxSteps?: number;
   signal?: AbortSignal;
   onEvent?: (event: AgentEvent) => void;
+  /**
+   * Run the valid calls of a turn that also holds invalid ones, answering each invalid call with its error
+   * (for tools that only propose, like form filling: one mistyped id should not cost the whole plan). By
+   * default a turn runs whole or not at all.
+   */
+  partialTurns?: boolean;
 }
 
 export async function runAgent(options: AgentOptions): Promise<AgentResult> {
@@ -44,7 +50,7 @@ export async function runAgent(options: AgentOptions): Promise<AgentResult> {
       messages.push({ role: 'assistant', content: generation.answer });
       return { answer: generation.answer, finish: 'answer', messages, steps: step };
     }
-    const checked = checkCalls(generation.toolCallText, registry);
+    const checked = checkCalls(generation.toolCallText, registry, options.partialTurns ?? false);
     if ('problem' in checked) {
       options.onEvent?.({ type: 'tool-error', step, problem: checked.problem });
       if (retried) return { answer: generation.answer, finish: 'tool-error', problem: checked.problem, messages, steps: step };
@@ -55,7 +61,12 @@ export async function runAgent(options: AgentOptions): Promise<AgentResult> {
     }
     retried = false;
     messages.push({ role: 'assistant', content: generation.answer, toolCalls: checked.calls.map((c) => c.call) });
-    for (const { call, run } of checked.calls) {
+    for (const { call, run, problem } of checked.calls) {
+      if (problem) {
+        options.onEvent?.({ type: 'tool-error', step, problem });
+        messages.push({ role: 'tool', content: JSON.stringify({ error: problem.code, message: problem.message }) });
+        continue;
+      }
       options.onEvent?.({ type: 'tool-call', step, call });
       signal?.throwIfAborted();
       const result = await run(signal);
@@ -66,10 +77,14 @@ export async function runAgent(options: AgentOptions): Promise<AgentResult> {
   return { answer: '', finish: 'step-limit', messages, steps: maxSteps };
 }
 
-type CheckedCalls = { calls: { call: ToolCallMessage; run: (signal?: AbortSignal) => Promise<JsonValue> }[] } | { problem: ToolCallProblem };
+type CheckedCall = { call: ToolCallMessage; run: (signal?: AbortSignal) => Promise<JsonValue>; problem?: ToolCallProblem };
+type CheckedCalls = { calls: CheckedCall[] } | { problem: ToolCallProblem };
 
-/** All calls of one turn are checked before any runs: a turn runs whole or not at all. */
-function checkCalls(text: string, registry: ToolRegistry): CheckedCalls {
+/**
+ * All calls of one turn are checked before any runs: a turn runs whole or not at all, unless `partial`, where
+ * the valid calls run and each invalid one carries its problem (a turn with no valid call is still a problem).
+ */
+function checkCalls(text: string, registry: ToolRegistry, partial: boolean): CheckedCalls {
   let parsed;
   try {
     parsed = parseToolCalls(text);
@@ -77,11 +92,17 @@ function checkCalls(text: string, registry: ToolRegistry): CheckedCalls {
     if (error instanceof ToolCallSyntaxError) return { problem: { code: 'malformed', message: `The tool call could not be read: ${error.message}.` } };
     throw error;
   }
-  const calls = [];
+  const calls: CheckedCall[] = [];
   for (const call of parsed) {
     const checked = registry.check(call);
-    if ('problem' in checked) return checked;
+    if ('problem' in checked) {
+      if (!partial) return checked;
+      calls.push({ call, run: async () => null, problem: checked.problem });
+      continue;
+    }
     calls.push({ call, run: (signal?: AbortSignal) => checked.tool.run(call.arguments, signal) });
   }
+  const invalid = calls.find((call) => call.problem);
+  if (invalid && calls.every((call) => call.problem)) return { problem: invalid.problem! };
   return { calls };
 }

@@ -27,6 +27,8 @@ export function fillHandlers(host: EngineHost): FillHandlers {
                 registry,
                 messages,
                 maxSteps: FILL_MAX_STEPS,
+                // The calls only propose: one mistyped id should not cost the rest of the plan.
+                partialTurns: true,
                 signal,
                 onEvent,
                 generate: (turn, tools, stop) => engine.generate({ messages: turn, tools, maxNewTokens: MAX_NEW_TOKENS, maxThinkingTokens: MAX_THINKING_TOKENS }, stop),

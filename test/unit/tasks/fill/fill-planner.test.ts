@@ -19,6 +19,7 @@ function scripted(turns: Partial<GenerationResult>[], seen: ChatMessage[][] = []
       registry,
       messages,
       maxSteps: 4,
+      partialTurns: true,
       onEvent,
       generate: async (turn) => {
         seen.push([...turn]);
@@ -90,6 +91,16 @@ describe('planning a fill', () => {
     );
     expect(plan.proposals).toEqual([]);
     expect(plan.refused.map((r) => r.reason)).toEqual([expect.stringMatching(/did not list/), expect.stringMatching(/did not list/)]);
+  });
+
+  it('one call for an unlisted field does not cost the other calls of its turn', async () => {
+    const plan = await planFill(
+      { listing: form(), profile: EMPTY_PROFILE, instruction: 'I am Sita Rao.', allowSensitive: false },
+      scripted([{ toolCallText: "[fill_field(id='f30', value='x'), fill_field(id='f1', value='Sita'), ask_user(question='Which country?')]" }, { answer: 'Done.' }]),
+    );
+    expect(plan.proposals.map((p) => [p.fieldId, p.shown])).toEqual([['f1', 'Sita']]);
+    expect(plan.questions).toEqual(['Which country?']);
+    expect(plan.refused).toEqual([expect.objectContaining({ reason: expect.stringMatching(/did not list/) })]);
   });
 
   it('a password field is filled only with the user’s leave for this fill, and marked so', async () => {
