@@ -76,6 +76,24 @@ describe('the built extension in Chromium', () => {
     await page.close();
   });
 
+  test('a page that holds its main thread is reported after 30 seconds instead of being waited on forever', async () => {
+    const page = await ext.context.newPage();
+    await page.goto(`${server.origin}/article.html`);
+    await readyTabId(ext.worker, `${server.origin}/article.html`);
+    const panel = await ext.openExtensionPage('ui/sidepanel/sidepanel.html');
+    await page.bringToFront();
+    await page.evaluate(() => setTimeout(() => {
+      const end = Date.now() + 45_000;
+      while (Date.now() < end);
+    }, 0));
+    const started = Date.now();
+    const outcome = await callEngine(panel, 'tab.extract-page', {});
+    expect(outcome).toMatchObject({ ok: false, error: { code: 'timeout', message: expect.stringMatching(/did not answer within 30 seconds/) } });
+    expect(Date.now() - started).toBeLessThan(40_000);
+    await panel.close();
+    await page.close();
+  }, 90_000);
+
   test('the side panel, popup and options pages load and show the engine state: a new user has no model yet', async () => {
     for (const path of ['ui/sidepanel/sidepanel.html', 'ui/popup/popup.html', 'ui/options/options.html']) {
       const page = await ext.openExtensionPage(path);

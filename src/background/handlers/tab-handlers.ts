@@ -24,16 +24,28 @@ export async function activeTab(windowId?: number): Promise<chrome.tabs.Tab & { 
   return tab as chrome.tabs.Tab & { id: number };
 }
 
-/** Asks the tab's content script something, with a clear error when there is none to ask. */
+/**
+ * How long a page may take to answer. The content script shares the page's main thread, so a page that holds it
+ * (a busy loop, a huge synchronous render) would keep the request, and the UI waiting on it, forever.
+ */
+export const TAB_ANSWER_MS = 30_000;
+
+/** Asks the tab's content script something, with a clear error when there is none to ask or it does not answer in time. */
 export async function callTab<N extends keyof typeof pageCommands & string>(
   tab: chrome.tabs.Tab & { id: number },
   command: N,
   payload: Parameters<typeof callOneShot<typeof pageCommands, N>>[3],
 ): ReturnType<typeof callOneShot<typeof pageCommands, N>> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new PagewiseError('timeout', chrome.i18n.getMessage('tabTimeout'))), TAB_ANSWER_MS);
+  });
   try {
-    return await callOneShot((message) => chrome.tabs.sendMessage(tab.id, message), pageCommands, command, payload);
+    return await Promise.race([callOneShot((message) => chrome.tabs.sendMessage(tab.id, message), pageCommands, command, payload), late]);
   } catch (error) {
     if (error instanceof PagewiseError) throw error;
     throw new PagewiseError('no-content-script', await whyUnreachable(tab));
+  } finally {
+    clearTimeout(timer);
   }
 }

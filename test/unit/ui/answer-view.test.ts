@@ -41,12 +41,30 @@ describe('an answer in the side panel', () => {
     expect(view.root.dataset['state']).toBe('running');
     view.onEvent({ type: 'answer', text: 'First ' });
     view.onEvent({ type: 'answer', text: 'point.' });
-    expect(part(view, 'output').textContent).toBe('First point.');
+    // The first text shows at once; what arrives within the same frame waits for the next one (or the final text).
+    expect(part(view, 'output').textContent).toBe('First ');
     view.finish('First point.', '');
+    expect(part(view, 'output').textContent).toBe('First point.');
     expect(view.root.dataset['state']).toBe('done');
     expect(part(view, 'error').hidden).toBe(true);
     expect(part(view, 'copy').hidden).toBe(false);
     expect(part(view, 'regenerate').hidden).toBe(false);
+  });
+
+  test('2,000 streamed events render the answer a few times, not 2,000 times, and the last text arrives', async () => {
+    const view = new AnswerView(template, 'markdown', { onCancel: () => undefined });
+    const output = part(view, 'output');
+    let renders = 0;
+    const observer = new MutationObserver((records) => (renders += records.filter((r) => r.target === output && r.type === 'childList').length > 0 ? 1 : 0));
+    observer.observe(output, { childList: true });
+    const started = performance.now();
+    for (let i = 0; i < 2000; i++) view.onEvent({ type: 'answer', text: `- point ${i} with **bold** text\n` });
+    const streamed = performance.now() - started;
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    observer.disconnect();
+    expect(output.querySelectorAll('li')).toHaveLength(2000);
+    expect(renders).toBeLessThanOrEqual(3);
+    expect(streamed).toBeLessThan(200);
   });
 
   test('an empty answer says the model wrote none, and offers no copy of nothing', () => {
