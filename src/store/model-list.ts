@@ -43,6 +43,12 @@ export async function listModels(
   // Imported folders have no entry of their own: their record carries it.
   const extra = [...records.values()].map((record) => record.entry).filter((entry) => !known.some((k) => k.id === entry.id));
   const models = [...known, ...extra].map((entry) => listing(entry, records.get(entry.id), isDownloading(entry.id)));
+  // A record that cannot be read as a model is listed on its own (with its key's id), so it can be deleted.
+  for (const id of await deps.db.listBrokenModels()) {
+    const builtIn = models.find((model) => model.id === id);
+    if (builtIn) builtIn.state = 'broken';
+    else models.push({ id, label: id, source: 'local', dtype: '', backend: 'wasm', format: 'onnx', custom: true, state: 'broken', sizeBytes: 0, storedBytes: 0, downloading: false });
+  }
   return { models, ...(await spaceFigures(deps.estimate)) };
 }
 

@@ -93,6 +93,23 @@ export function recordTotalBytes(record: ModelRecord): number {
   return record.files.reduce((sum, file) => sum + file.size, 0);
 }
 
+/**
+ * A record as Pagewise writes it (or wrote it before models were converted here). Anything else in the store
+ * (a disk gone bad, a version's bug) is broken: it is never read as a model, only listed so it can be deleted.
+ */
+function isSound(value: unknown): value is ModelRecord {
+  if (!value || typeof value !== 'object') return false;
+  const record = value as Partial<ModelRecord> & { entry?: Partial<ModelEntry> & { backend?: unknown; dtype?: unknown } };
+  const entry = record.entry;
+  if (!entry || typeof entry !== 'object' || typeof entry.id !== 'string' || typeof entry.label !== 'string') return false;
+  if (record.state !== 'partial' && record.state !== 'verified') return false;
+  if (typeof record.chunkBytes !== 'number' || !(record.chunkBytes > 0) || !Array.isArray(record.files)) return false;
+  if (!record.files.every((file) => file && typeof file.path === 'string' && typeof file.size === 'number' && typeof file.chunks === 'number')) return false;
+  const named = typeof record.backend === 'string' && typeof record.dtype === 'string';
+  const namedOnEntry = typeof entry.backend === 'string' && typeof entry.dtype === 'string';
+  return named ? Array.isArray(entry.targets) && entry.targets.length > 0 : namedOnEntry;
+}
+
 /** A record stored before models were converted here named its graph on the entry; it was always an ONNX download. */
 function upgraded(record: ModelRecord): ModelRecord {
   if (record.backend && record.dtype) return record;
@@ -104,8 +121,8 @@ export class WeightDb {
   constructor(private readonly store: UseStore = createStore('pagewise-weights', 'records')) {}
 
   async getModel(id: string): Promise<ModelRecord | undefined> {
-    const record = await get<ModelRecord>(modelKey(id), this.store);
-    return record && upgraded(record);
+    const record = await get<unknown>(modelKey(id), this.store);
+    return isSound(record) ? upgraded(record) : undefined;
   }
 
   putModel(record: ModelRecord): Promise<void> {
@@ -113,7 +130,15 @@ export class WeightDb {
   }
 
   async listModels(): Promise<ModelRecord[]> {
-    return (await this.store('readonly', (store) => promisifyRequest(store.getAll(under('model')) as IDBRequest<ModelRecord[]>))).map(upgraded);
+    return (await this.store('readonly', (store) => promisifyRequest(store.getAll(under('model')) as IDBRequest<unknown[]>))).filter(isSound).map(upgraded);
+  }
+
+  /** The ids (from their keys) of model records that cannot be read as models: the model manager offers to delete them. */
+  async listBrokenModels(): Promise<string[]> {
+    const [keys, values] = await this.store('readonly', (store) =>
+      Promise.all([promisifyRequest(store.getAllKeys(under('model')) as unknown as IDBRequest<Key[]>), promisifyRequest(store.getAll(under('model')) as IDBRequest<unknown[]>)]),
+    );
+    return keys.filter((key, i) => !isSound(values[i]) && typeof key[1] === 'string').map((key) => key[1] as string);
   }
 
   /** Stores one chunk and the record that counts it, atomically. */

@@ -28,8 +28,11 @@ export const ModelSummarySchema = v.object({
   /** `safetensors`: converted here from the published checkpoint; `onnx`: downloaded as exported. */
   format: v.picklist(['safetensors', 'onnx']),
   custom: v.boolean(),
-  /** `absent`: nothing stored; `partial`: some files stored, not usable; `verified`: every checksum matched. */
-  state: v.picklist(['absent', 'partial', 'verified']),
+  /**
+   * `absent`: nothing stored; `partial`: some files stored, not usable; `verified`: every checksum matched;
+   * `broken`: its record cannot be read (a disk gone bad): it can only be deleted.
+   */
+  state: v.picklist(['absent', 'partial', 'verified', 'broken']),
   /** Exact once listed from the hub, the published size before. */
   sizeBytes: Bytes,
   storedBytes: Bytes,
