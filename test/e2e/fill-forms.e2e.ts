@@ -305,11 +305,12 @@ describe('fill forms', () => {
     const { tab, tabId, listing } = await listFields('/honeypots.html');
     // Hidden in every way a site hides fields from people: clipped, zero height, scrolled away, clip-path,
     // nearly transparent, filtered, far off to the right, covered, a speck, inside closed details.
-    expect(listing.fields.map((f) => f.name)).toEqual(['email', 'weekly', 'given', 'terms']);
+    // A field scrolled out of a scrolling dialog is seen once the person scrolls: it is listed.
+    expect(listing.fields.map((f) => f.name)).toEqual(['email', 'weekly', 'given', 'terms', 'zip_in_scroller']);
     const filled = await plan(listing, 'I agree to the terms.');
-    expect(filled.proposals.map((p) => p.fieldId).sort()).toEqual(['f1', 'f3', 'f4']);
+    expect(filled.proposals.map((p) => p.fieldId).sort()).toEqual(['f1', 'f3', 'f4', 'f5']);
     const { outcomes, blockedSubmits } = await command<{ outcomes: FieldOutcome[]; blockedSubmits: number }>('fill.apply', { tabId, writes: filled.proposals.flatMap((p) => p.writes), allowSensitive: false });
-    expect(outcomes.map((o) => o.outcome)).toEqual(['written', 'written', 'written']);
+    expect(outcomes.map((o) => o.outcome)).toEqual(['written', 'written', 'written', 'written']);
     expect(blockedSubmits).toBeGreaterThan(0);
     expect(await tab.evaluate(() => (window as unknown as { __submitted: number }).__submitted)).toBe(0);
 
@@ -317,8 +318,8 @@ describe('fill forms', () => {
     const again = await command<{ tabId: number; listing: FormListing }>('fill.collect', {});
     expect(again.listing.fields.filter((f) => f.typed)).toEqual([]);
     const undone = await command<{ outcomes: FieldOutcome[] }>('fill.undo', { tabId });
-    expect(undone.outcomes.map((o) => o.outcome)).toEqual(['restored', 'restored', 'restored']);
-    expect(await valuesOf(tab, ['#email', '#eager-name', '#eager-terms'])).toEqual({ '#email': '', '#eager-name': '', '#eager-terms': false });
+    expect(undone.outcomes.map((o) => o.outcome)).toEqual(['restored', 'restored', 'restored', 'restored']);
+    expect(await valuesOf(tab, ['#email', '#eager-name', '#eager-terms', '#zip'])).toEqual({ '#email': '', '#eager-name': '', '#eager-terms': false, '#zip': '' });
     expect(await tab.evaluate(() => (window as unknown as { __submitted: number }).__submitted)).toBe(0);
     await tab.close();
   });

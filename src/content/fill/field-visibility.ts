@@ -25,10 +25,12 @@ export function isVisible(element: Element): boolean {
     [page, element.ownerDocument.body].every((box) => !box || !['hidden', 'clip'].includes(view.getComputedStyle(box)[axis]));
   const width = scrolls('overflowX') ? Math.max(page.scrollWidth, page.clientWidth) : page.clientWidth;
   const height = scrolls('overflowY') ? Math.max(page.scrollHeight, page.clientHeight) : page.clientHeight;
-  if (rect.left + view.scrollX >= width || rect.top + view.scrollY >= height) return false;
   const seen = visibleBox(element, rect, view);
   if (!seen) return false;
-  return !covered(element, seen, view);
+  // Past the page's end, unless a scrolling box holds it (its content is not part of the page's length).
+  if (!seen.inScroller && (rect.left + view.scrollX >= width || rect.top + view.scrollY >= height)) return false;
+  // Only the part showing now can be asked what is on top of it (a field scrolled inside a dialog is not covered).
+  return !seen.showing || !covered(element, seen.showing, view);
 }
 
 /**
@@ -36,8 +38,13 @@ export function isVisible(element: Element): boolean {
  * visible), never through a `clip` or a non-trivial `clip-path`, and not faded out along the way. Undefined when
  * nothing of it shows.
  */
-function visibleBox(element: Element, rect: DOMRect, view: Window): { left: number; top: number; right: number; bottom: number } | undefined {
+type Box = { left: number; top: number; right: number; bottom: number };
+
+function visibleBox(element: Element, rect: DOMRect, view: Window): { showing: Box | undefined; inScroller: boolean } | undefined {
   let { left, top, right, bottom } = rect;
+  /** What shows of it at this scroll position: clipped by scrolling boxes as well. */
+  const now: Box = { left, top, right, bottom };
+  let inScroller = false;
   let opacity = 1;
   for (let at: Element | null = element; at; at = composedParent(at)) {
     const style = view.getComputedStyle(at);
@@ -47,18 +54,27 @@ function visibleBox(element: Element, rect: DOMRect, view: Window): { left: numb
     if (style.clipPath !== 'none' && style.clipPath !== '' && !/^inset\(0(px|%)?( round .*)?\)$/.test(style.clipPath)) return undefined;
     if (at !== element && at.localName !== 'html' && at.localName !== 'body') {
       const box = at.getBoundingClientRect();
-      if (style.overflowX !== 'visible') {
+      // A box that hides what overflows it clips the field; one that scrolls only has to be big enough to scroll
+      // in (a long form in a scrolling dialog is seen as the person scrolls; a scroller of no size hides it).
+      const hides = (overflow: string): boolean => overflow === 'hidden' || overflow === 'clip';
+      if (hides(style.overflowX)) {
         left = Math.max(left, box.left);
         right = Math.min(right, box.right);
       }
-      if (style.overflowY !== 'visible') {
+      if (hides(style.overflowY)) {
         top = Math.max(top, box.top);
         bottom = Math.min(bottom, box.bottom);
       }
       if (right - left < SPECK_PX || bottom - top < SPECK_PX) return undefined;
+      if (style.overflowX !== 'visible' || style.overflowY !== 'visible') {
+        if (box.width < SPECK_PX || box.height < SPECK_PX) return undefined;
+        if (!hides(style.overflowX) || !hides(style.overflowY)) inScroller = true;
+        if (style.overflowX !== 'visible') [now.left, now.right] = [Math.max(now.left, box.left), Math.min(now.right, box.right)];
+        if (style.overflowY !== 'visible') [now.top, now.bottom] = [Math.max(now.top, box.top), Math.min(now.bottom, box.bottom)];
+      }
     }
   }
-  return { left, top, right, bottom };
+  return { showing: now.right - now.left >= SPECK_PX && now.bottom - now.top >= SPECK_PX ? now : undefined, inScroller };
 }
 
 /**
@@ -66,7 +82,7 @@ function visibleBox(element: Element, rect: DOMRect, view: Window): { left: numb
  * sticky bar over a field is the page's chrome scrolled over it, not a hiding place, and a field's own label
  * (floating labels sit on top of their field) is not cover.
  */
-function covered(element: Element, box: { left: number; top: number; right: number; bottom: number }, view: Window): boolean {
+function covered(element: Element, box: Box, view: Window): boolean {
   const x = (box.left + box.right) / 2;
   const y = (box.top + box.bottom) / 2;
   if (x < 0 || y < 0 || x >= view.innerWidth || y >= view.innerHeight) return false;
