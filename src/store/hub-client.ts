@@ -29,6 +29,12 @@ interface TreeEntry {
 
 const API_TIMEOUT_MS = 30_000;
 const MAX_TREE_PAGES = 50;
+/**
+ * Bounds on what a listing may claim, whoever serves it (the hub, or a mirror the user typed): no file larger than
+ * any model's largest shard could be (LFM2.5-8B-A1B's whole BF16 checkpoint is ~17 GB), no more files than a
+ * model repository holds, and paths that stay inside the repository.
+ */
+export const LISTING_LIMITS = { fileBytes: 64 * 2 ** 30, files: 10_000, pathChars: 500 } as const;
 
 export class HubClient {
   constructor(
@@ -56,6 +62,7 @@ export class HubClient {
       for (const entry of response.body as TreeEntry[]) {
         const file = toHubFile(entry);
         if (file) files.push(file);
+        if (files.length > LISTING_LIMITS.files) throw new Error(`The hub lists more than ${LISTING_LIMITS.files} files for ${repo}: not a model repository Pagewise downloads.`);
       }
       url = response.next;
     }
@@ -87,8 +94,12 @@ export class HubClient {
   }
 }
 
+/** A listed file, or undefined for an entry that is not one Pagewise could fetch: a folder, or out of bounds. */
 function toHubFile(entry: TreeEntry): HubFile | undefined {
   if (entry.type !== 'file' || typeof entry.path !== 'string' || typeof entry.size !== 'number') return undefined;
+  if (!Number.isSafeInteger(entry.size) || entry.size < 0 || entry.size > LISTING_LIMITS.fileBytes) return undefined;
+  const path = entry.path;
+  if (path.length === 0 || path.length > LISTING_LIMITS.pathChars || path.startsWith('/') || path.split('/').some((part) => part === '' || part === '.' || part === '..') || /[\\\u0000-\u001f]/.test(path)) return undefined;
   const lfsOid = entry.lfs?.oid;
   if (typeof lfsOid === 'string' && /^[0-9a-f]{64}$/.test(lfsOid)) {
     return { path: entry.path, size: entry.size, digest: { algorithm: 'sha256', hex: lfsOid } };
