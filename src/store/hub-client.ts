@@ -99,7 +99,7 @@ function toHubFile(entry: TreeEntry): HubFile | undefined {
   if (entry.type !== 'file' || typeof entry.path !== 'string' || typeof entry.size !== 'number') return undefined;
   if (!Number.isSafeInteger(entry.size) || entry.size < 0 || entry.size > LISTING_LIMITS.fileBytes) return undefined;
   const path = entry.path;
-  if (path.length === 0 || path.length > LISTING_LIMITS.pathChars || path.startsWith('/') || path.split('/').some((part) => part === '' || part === '.' || part === '..') || /[\\\u0000-\u001f]/.test(path)) return undefined;
+  if (path.length === 0 || path.length > LISTING_LIMITS.pathChars || path.startsWith('/') || path.split('/').some((part) => part === '' || part === '.' || part === '..') || [...path].some((c) => c === '\\' || c.charCodeAt(0) < 0x20)) return undefined;
   const lfsOid = entry.lfs?.oid;
   if (typeof lfsOid === 'string' && /^[0-9a-f]{64}$/.test(lfsOid)) {
     return { path: entry.path, size: entry.size, digest: { algorithm: 'sha256', hex: lfsOid } };
