@@ -9,7 +9,7 @@ import type { FillPlan, FillProposal, FillRefusal, FormField, FormListing, Profi
 import { isSensitiveType } from './field-types';
 import { profileValue, shapeValue } from './field-values';
 import { FILL_INSTRUCTIONS, fillMessage } from './fill-prompts';
-import { fillTools, type FillToolOutput } from './fill-tools';
+import { fillTools, shorten, type FillToolOutput } from './fill-tools';
 import { isPrompt } from './select-options';
 import { groupFields, type LogicalField } from './split-fields';
 
@@ -97,8 +97,4 @@ function finish(output: FillToolOutput, answer: string, steps: number): FillPlan
 /** The validator's words for an id outside the enumeration, said as the user needs it. */
 function explain(message: string): string {
   return /^arguments\/id: .*does not match any of/.test(message) ? 'The model named a field Pagewise did not list for it (or one it may not change).' : message;
-}
-
-function shorten(text: string, chars = 300): string {
-  return text.length > chars ? `${text.slice(0, chars - 1)}…` : text;
 }

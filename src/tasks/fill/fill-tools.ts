@@ -30,7 +30,8 @@ export function isSensitive(field: LogicalField): boolean {
   return field.parts.some((part) => part.sensitive) || (field.type !== undefined && isSensitiveType(field.type));
 }
 
-const shorten = (text: string, chars = 300): string => (text.length > chars ? `${text.slice(0, chars - 1)}…` : text);
+/** Text cut to `chars` with an ellipsis: what the panel shows of a call or a reason (the schemas bound them). */
+export const shorten = (text: string, chars = 300): string => (text.length > chars ? `${text.slice(0, chars - 1)}…` : text);
 
 /** A registry whose tools propose values for `fields` into `output`; a tool whose field list would be empty is left out. */
 export function fillTools(fields: readonly LogicalField[], output: FillToolOutput, options: FillToolOptions = {}): ToolRegistry {
