@@ -21,14 +21,23 @@ const BLOCK_TAGS = new Set([
 const HEADING = /^H([1-6])$/;
 const BLOCK_SELECTOR = [...BLOCK_TAGS, 'H1', 'H2', 'H3', 'H4', 'H5', 'H6'].join(',').toLowerCase();
 
-export function collectText(root: Element, skip: (element: Element) => boolean): CollectedText {
+/**
+ * How much of a page one extraction walks. A hostile page chooses its shape: the walk keeps its own stack (no
+ * recursion to overflow on 15,000 nested elements), looks each element up once (no subtree search per inline
+ * element), and stops, marking the page truncated, after this many nodes or this long on the page's main thread.
+ */
+export const WALK_CAPS = { nodes: 300_000, ms: 1500 } as const;
+
+/** Marks the walk's stack where a block element ends, so its text is flushed as a block of its own. */
+const BLOCK_END = Symbol('block end');
+
+export function collectText(root: Element, skip: (element: Element) => boolean, caps: { nodes: number; ms: number } = WALK_CAPS): CollectedText {
   const out: CollectedText = { headings: [], blocks: [], truncated: false };
   let totalChars = 0;
   let section = -1;
   let buffer = '';
   let preformatted = false;
 
-  const full = (): boolean => out.truncated;
   const addBlock = (text: string): void => {
     for (const piece of splitLong(text, EXTRACT_LIMITS.blockChars)) {
       if (out.blocks.length >= EXTRACT_LIMITS.blocks || totalChars + piece.length > EXTRACT_LIMITS.totalChars) {
@@ -42,57 +51,83 @@ export function collectText(root: Element, skip: (element: Element) => boolean):
   const flush = (): void => {
     const text = preformatted ? buffer.replace(/^\n+|\s+$/g, '') : normalize(buffer);
     buffer = '';
-    if (text && !full()) addBlock(text);
+    if (text && !out.truncated) addBlock(text);
   };
 
-  const walk = (parent: Node): void => {
-    for (const child of Array.from(parent.childNodes)) {
-      if (full()) return;
-      if (child.nodeType === 3) {
-        buffer += child.nodeValue ?? '';
-        continue;
-      }
-      if (child.nodeType !== 1) continue;
-      const element = child as Element;
-      if (skip(element)) continue;
-      const tag = element.tagName.toUpperCase();
-      const heading = HEADING.exec(tag);
-      if (heading) {
-        flush();
-        const text = normalize(element.textContent ?? '').slice(0, EXTRACT_LIMITS.headingChars);
-        if (!text) continue;
-        if (out.headings.length >= EXTRACT_LIMITS.headings) {
-          out.truncated = true;
-          return;
-        }
-        out.headings.push({ level: Number(heading[1]), text });
-        section = out.headings.length - 1;
-      } else if (tag === 'BR') {
-        buffer += '\n';
-      } else if (tag === 'TR' && !element.querySelector('table')) {
-        flush();
-        const cells = Array.from(element.children).filter((cell) => !skip(cell));
-        buffer = cells.map((cell) => normalize(cell.textContent ?? '')).filter(Boolean).join(' | ');
-        flush();
-      } else if (tag === 'PRE') {
-        flush();
-        preformatted = true;
-        buffer = element.textContent ?? '';
-        flush();
-        preformatted = false;
-      } else if (BLOCK_TAGS.has(tag) || element.querySelector(BLOCK_SELECTOR)) {
-        flush();
-        walk(element);
-        flush();
-      } else {
-        walk(element);
-      }
+  const holdsBlock = ancestorsOf(root, BLOCK_SELECTOR);
+  const holdsTable = ancestorsOf(root, 'table');
+  const deadline = performance.now() + caps.ms;
+  const stack: (Node | typeof BLOCK_END)[] = [];
+  const pushChildren = (parent: Node): void => {
+    for (let child = parent.lastChild; child; child = child.previousSibling) stack.push(child);
+  };
+  pushChildren(root);
+  let visited = 0;
+
+  while (stack.length > 0 && !out.truncated) {
+    const next = stack.pop()!;
+    if (next === BLOCK_END) {
+      flush();
+      continue;
     }
-  };
-
-  walk(root);
+    if (++visited > caps.nodes || (visited % 512 === 0 && performance.now() > deadline)) {
+      out.truncated = true;
+      break;
+    }
+    if (next.nodeType === 3) {
+      buffer += next.nodeValue ?? '';
+      continue;
+    }
+    if (next.nodeType !== 1) continue;
+    const element = next as Element;
+    if (skip(element)) continue;
+    const tag = element.tagName.toUpperCase();
+    const heading = HEADING.exec(tag);
+    if (heading) {
+      flush();
+      const text = normalize(element.textContent ?? '').slice(0, EXTRACT_LIMITS.headingChars);
+      if (!text) continue;
+      if (out.headings.length >= EXTRACT_LIMITS.headings) {
+        out.truncated = true;
+        break;
+      }
+      out.headings.push({ level: Number(heading[1]), text });
+      section = out.headings.length - 1;
+    } else if (tag === 'BR') {
+      buffer += '\n';
+    } else if (tag === 'TR' && !holdsTable.has(element)) {
+      flush();
+      const cells = Array.from(element.children).filter((cell) => !skip(cell));
+      buffer = cells.map((cell) => normalize(cell.textContent ?? '')).filter(Boolean).join(' | ');
+      flush();
+    } else if (tag === 'PRE') {
+      flush();
+      preformatted = true;
+      buffer = element.textContent ?? '';
+      flush();
+      preformatted = false;
+    } else if (BLOCK_TAGS.has(tag) || holdsBlock.has(element)) {
+      flush();
+      stack.push(BLOCK_END);
+      pushChildren(element);
+    } else {
+      pushChildren(element);
+    }
+  }
   flush();
   return out;
+}
+
+/** The elements under `root` with a descendant matching `selector`: each ancestor chain is climbed once. */
+function ancestorsOf(root: Element, selector: string): Set<Element> {
+  const holders = new Set<Element>();
+  for (const match of Array.from(root.querySelectorAll(selector))) {
+    for (let up = match.parentElement; up && !holders.has(up); up = up.parentElement) {
+      holders.add(up);
+      if (up === root) break;
+    }
+  }
+  return holders;
 }
 
 /** Collapses runs of whitespace the way a browser renders them (line breaks from <br> survive). */

@@ -7,6 +7,13 @@ import { isAdSlot, isNoise, isNonText, isPdf, unseenText } from '../page/visible
 const MIN_ARTICLE_CHARS = 200;
 
 /**
+ * Reader mode recurses through the tree, so a page nested deeper than this (only a script can build one: the
+ * HTML parser flattens markup past 512) is read as visible text, which keeps its own stack. 15,000 nested
+ * elements took Readability 1.4 s to overflow.
+ */
+const MAX_READER_DEPTH = 500;
+
+/**
  * Reads the page the user is looking at: Mozilla's Readability (Firefox's reader mode) on a clone of the
  * document, since it rewrites what it parses; when it finds no article (a search page, an app, a short
  * note) the visible text of the live page, which can tell what is hidden.
@@ -29,6 +36,7 @@ export function extractPage(doc: Document, selection: string): ExtractedPage {
 
 function readArticle(doc: Document): (CollectedText & { title: string; lang: string }) | null {
   let parsed: ReturnType<Readability<Node>['parse']>;
+  if (doc.body && nestedDeeperThan(doc.body, MAX_READER_DEPTH)) return null;
   try {
     const clone = doc.cloneNode(true) as Document;
     dropUnseen(doc, clone);
@@ -45,6 +53,27 @@ function readArticle(doc: Document): (CollectedText & { title: string; lang: str
   const chars = collected.blocks.reduce((sum, block) => sum + block.text.length, 0);
   if (chars < MIN_ARTICLE_CHARS) return null;
   return { ...collected, title: parsed?.title ?? '', lang: parsed?.lang ?? '' };
+}
+
+/** Whether any element under `root` sits more than `limit` levels down; walked without recursion, once. */
+function nestedDeeperThan(root: Element, limit: number): boolean {
+  let node: Element | null = root;
+  let depth = 0;
+  while (node) {
+    const child: Element | null = node.firstElementChild;
+    if (child) {
+      if (++depth > limit) return true;
+      node = child;
+      continue;
+    }
+    while (node !== root && !node.nextElementSibling) {
+      node = node.parentElement!;
+      depth--;
+    }
+    if (node === root) return false;
+    node = node.nextElementSibling;
+  }
+  return false;
 }
 
 /** Node.TEXT_NODE, without the global: the extractor also reads documents of other windows (and of happy-dom in tests). */

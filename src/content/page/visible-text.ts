@@ -31,10 +31,13 @@ export function isNoise(element: Element): boolean {
 
 function isRendered(element: Element): boolean {
   // checkVisibility covers display:none ancestors, content-visibility and (with the flags) visibility/opacity.
-  if (typeof element.checkVisibility === 'function') {
-    return element.checkVisibility({ visibilityProperty: true, opacityProperty: true });
-  }
   const view = element.ownerDocument.defaultView;
+  if (typeof element.checkVisibility === 'function') {
+    if (element.checkVisibility({ visibilityProperty: true, opacityProperty: true })) return true;
+    // An element laid out as its contents has no box, and checkVisibility says no for it; its children have boxes
+    // and are judged one by one (the walk only reaches it through ancestors that were seen).
+    return view?.getComputedStyle(element).display === 'contents';
+  }
   if (!view) return true;
   const style = view.getComputedStyle(element);
   return style.display !== 'none' && style.visibility !== 'hidden';

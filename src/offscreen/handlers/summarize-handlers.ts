@@ -4,7 +4,7 @@ import { Conversations, type Conversation } from '../../tasks/summarize/conversa
 import { followUpMessages } from '../../tasks/summarize/follow-up';
 import { summaryBudgets } from '../../tasks/summarize/summary-budget';
 import { pageGrounding, planSummary } from '../../tasks/summarize/summary-plan';
-import { checked, runSummary, type SummaryModel } from '../../tasks/summarize/summary-runner';
+import { checked, runSummary, summaryResult, type SummaryModel } from '../../tasks/summarize/summary-runner';
 import type { EngineHost } from '../engine-host';
 
 type SummarizeHandlers = Pick<HostHandlers, keyof typeof summarizeCommands>;
@@ -30,15 +30,7 @@ export function summarizeHandlers(host: EngineHost): SummarizeHandlers {
       const outcome = await runSummary(plan, model, signal, emit);
       const conversationId = crypto.randomUUID();
       conversations.put(conversationId, { title: page.title, grounding: outcome.grounding, options, summary: outcome.answer, turns: [] });
-      return {
-        text: outcome.answer,
-        thinking: outcome.thinking,
-        reusedTokens: outcome.reusedTokens,
-        promptTokens: outcome.promptTokens,
-        conversationId,
-        ...(plan.single === undefined ? { notes: outcome.grounding } : {}),
-        chunks: outcome.chunks,
-      };
+      return summaryResult(plan, outcome, conversationId);
     },
     'task.ask': async ({ conversationId, question, contextTokens, restore }, { signal, emit }) => {
       if (restore) conversations.put(conversationId, restored(restore));

@@ -33,8 +33,13 @@ const ContextTokensSchema = v.optional(v.pipe(v.number(), v.integer(), v.minValu
 
 const TextLimit = (chars: number) => v.pipe(v.string(), v.maxLength(chars));
 
-/** Part notes a long page's summary stands on (the page itself grounds a short page's conversation). */
-const NotesSchema = TextLimit(200_000);
+/**
+ * Part notes a long page's summary stands on (the page itself grounds a short page's conversation). Their
+ * length follows the model's tokens, not the page's characters (a garbage note of long tokens can run past
+ * any page-based bound), so the host cuts them to this before answering.
+ */
+export const NOTES_CHARS = 200_000;
+const NotesSchema = TextLimit(NOTES_CHARS);
 
 /** A conversation's id, given by the host with its summary. */
 const ConversationIdSchema = v.pipe(v.string(), v.minLength(1), v.maxLength(64));

@@ -1,5 +1,6 @@
 import type { ChatMessage } from '../../engine/chat-format';
-import type { SummaryEvent } from '../../protocol/commands/summarize-commands';
+import { NOTES_CHARS, type SummaryEvent, type summarizeCommands } from '../../protocol/commands/summarize-commands';
+import type { InferOutput } from 'valibot';
 import { fitText, type PromptMeter } from './prompt-meter';
 import type { StageBudget } from './summary-budget';
 import { noteTokens, splitEvenly, type SummaryPlan } from './summary-plan';
@@ -67,6 +68,30 @@ export async function runSummary(
     emit({ type: channel, text }),
   );
   return { ...answer, grounding, chunks: Math.max(1, plan.chunks.length) };
+}
+
+export type SummaryResult = InferOutput<(typeof summarizeCommands)['task.summarize']['result']>;
+
+/**
+ * What the panel gets back: the answer, and for a map-reduced page the notes a follow-up stands on should the
+ * host be closed in between (cut to what the protocol carries: follow-ups fit their grounding to the context anyway).
+ */
+export function summaryResult(plan: SummaryPlan, outcome: SummaryOutcome, conversationId: string): SummaryResult {
+  return {
+    text: outcome.answer,
+    thinking: outcome.thinking,
+    reusedTokens: outcome.reusedTokens,
+    promptTokens: outcome.promptTokens,
+    conversationId,
+    ...(plan.single === undefined ? { notes: cutAt(outcome.grounding, NOTES_CHARS) } : {}),
+    chunks: outcome.chunks,
+  };
+}
+
+/** At most `max` UTF-16 units, never half a surrogate pair. */
+function cutAt(text: string, max: number): string {
+  if (text.length <= max) return text;
+  return text.slice(0, /[\uD800-\uDBFF]/.test(text.charAt(max - 1)) ? max - 1 : max);
 }
 
 /** The invariant the plan promises, checked before every call: prompt + generation fit the context. */

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as v from 'valibot';
 import { describe, expect, it } from 'vitest';
+import { collectText } from '../../../src/content/extract/block-collector';
 import { extractPage } from '../../../src/content/extract/page-extractor';
 import { EXTRACT_LIMITS, ExtractedPageSchema } from '../../../src/protocol/content-messages';
 import { loadFixture } from './load-fixture';
@@ -63,5 +64,62 @@ describe('extraction of saved article pages', () => {
     expect(page.selection.length).toBe(EXTRACT_LIMITS.selectionChars);
     expect(page.blocks.every((block) => block.text.length <= EXTRACT_LIMITS.blockChars)).toBe(true);
     expect(v.safeParse(ExtractedPageSchema, page).success).toBe(true);
+  });
+});
+
+describe('the walk over a hostile page shape', () => {
+  const emptyPage = () => {
+    const doc = loadFixture('news-en.html');
+    doc.body.replaceChildren();
+    return doc;
+  };
+
+  // happy-dom's own querySelectorAll recurses and overflows at a few thousand levels: the e2e test
+  // (extract-hostile-shapes) reads 15,000 in Chromium; this one checks the order of the walk.
+  it('reads the text at every level of 2,000 nested elements, in order', () => {
+    const doc = emptyPage();
+    let parent: Element = doc.body;
+    for (let i = 0; i < 2000; i++) {
+      const div = doc.createElement('div');
+      if (i % 100 === 0) div.append(`Level ${i} of a deep page. `);
+      parent.append(div);
+      parent = div;
+    }
+    parent.append('BOTTOM');
+    const text = collectText(doc.body, () => false).blocks.map((block) => block.text);
+    expect(text).toEqual([...Array.from({ length: 20 }, (_, i) => `Level ${i * 100} of a deep page.`), 'BOTTOM']);
+  });
+
+  it('stops after its node cap, and says the page was cut', () => {
+    const doc = emptyPage();
+    for (let i = 0; i < 300; i++) doc.body.append(Object.assign(doc.createElement('p'), { textContent: `Paragraph ${i}.` }));
+    const collected = collectText(doc.body, () => false, { nodes: 100, ms: 60_000 });
+    expect(collected.truncated).toBe(true);
+    expect(collected.blocks.length).toBeGreaterThan(10);
+    expect(collected.blocks.length).toBeLessThan(100);
+  });
+
+  it('stops when its time is up, and says the page was cut', () => {
+    const doc = emptyPage();
+    for (let i = 0; i < 3000; i++) doc.body.append(Object.assign(doc.createElement('p'), { textContent: `Paragraph ${i}.` }));
+    const collected = collectText(doc.body, () => false, { nodes: 1e9, ms: -1 });
+    expect(collected.truncated).toBe(true);
+    expect(collected.blocks.length).toBeLessThan(3000);
+  });
+
+  it('a table row holding a table is walked as blocks, not as one row of cells', () => {
+    const doc = emptyPage();
+    const row = (...cells: (string | Element)[]) => {
+      const tr = doc.createElement('tr');
+      for (const cell of cells) tr.appendChild(doc.createElement('td')).append(cell);
+      return tr;
+    };
+    const table = (...rows: Element[]) => {
+      const element = doc.createElement('table');
+      element.append(...rows);
+      return element;
+    };
+    doc.body.append(table(row(table(row('inner a', 'inner b'))), row('x', 'y')));
+    expect(collectText(doc.body, () => false).blocks.map((block) => block.text)).toEqual(['inner a | inner b', 'x | y']);
   });
 });
