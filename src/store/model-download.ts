@@ -178,6 +178,25 @@ export async function deleteStoredModel(deps: Pick<StoreDeps, 'db' | 'locks'>, m
   });
 }
 
+/**
+ * Space ran out: the file being stored goes (its bytes are freed and nothing half-stored lingers), the files
+ * already verified stay, so the download resumes from them once the user has made room. The record is kept
+ * only while it counts a verified file.
+ */
+async function dropUnfinishedFiles(db: WeightDb, record: ModelRecord): Promise<void> {
+  if (!record.files.some((file) => file.verified)) {
+    await db.deleteModel(record.entry.id);
+    return;
+  }
+  for (const file of record.files) {
+    if (file.verified || (file.chunks === 0 && !file.hashState)) continue;
+    file.chunks = 0;
+    delete file.hashState;
+    delete file.etag;
+    await db.discardFile(record, file.path);
+  }
+}
+
 async function downloadUnlocked(deps: StoreDeps, request: DownloadRequest): Promise<DownloadOutcome> {
   const { entry, signal } = request;
   const { record, plan } = await planDownload(deps, entry, request.hubBaseUrl, signal, request.chunkBytes);
@@ -224,9 +243,8 @@ async function downloadUnlocked(deps: StoreDeps, request: DownloadRequest): Prom
     }
   } catch (error) {
     if (!(error instanceof StorageFullError)) throw error;
-    // Nothing half-stored may linger when space ran out: the user gets the figures and the space back.
-    await deps.db.deleteModel(entry.id);
-    return quotaOutcome(deps, plan.totalBytes, entry.id);
+    await dropUnfinishedFiles(deps.db, record);
+    return quotaOutcome(deps, recordTotalBytes(record) - recordBytesStored(record), entry.id);
   }
   record.state = 'verified';
   await deps.db.putModel(record);

@@ -6,7 +6,9 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { awaitEngineCall, callEngine, startEngineCall, waitFor } from './harness/engine-client';
 import { launchExtension, type LaunchedExtension } from './harness/launch-extension';
 import { startLocalHub, writeFixtureModel, type FixtureModel, type LocalHub } from './harness/local-hub';
-import { addHubModel, modelRow, storedChunkCount } from './harness/store-pages';
+import { addHubModel, fileDigests, modelRow, storedChunkCount, storedDigests } from './harness/store-pages';
+
+const EMPTY_SHA256 = 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855';
 
 /** A quota too small for the model, set for the test through DevTools, as a full disk would leave it. */
 let dir: string;
@@ -49,7 +51,7 @@ describe('running out of storage', () => {
     expect(hub.contentRequests().every((r) => r.sentBytes === graphSize)).toBe(true);
   });
 
-  test('space that runs out mid-download stops it cleanly and leaves no orphaned chunks', async () => {
+  test('space that runs out mid-download loses only the unfinished file: verified files stay, no orphaned chunks, and the download resumes once there is room', async () => {
     await setQuota(model.totalBytes * 3);
     const modelId = await addHubModel(ui, hub);
     hub.setThrottle(1_500_000);
@@ -59,9 +61,27 @@ describe('running out of storage', () => {
     await setQuota(1_000_000);
     hub.setThrottle(undefined);
     const outcome = await awaitEngineCall(ui, call);
-    expect(outcome).toMatchObject({ ok: true, result: { status: 'quota-exceeded', neededBytes: model.totalBytes } });
-    expect(await storedChunkCount(ui)).toBe(0);
-    expect(await modelRow(ui, modelId)).toMatchObject({ state: 'absent', storedBytes: 0 });
+    const row = await modelRow(ui, modelId);
+    expect(row?.storedBytes).toBeGreaterThan(0);
+    expect(outcome).toMatchObject({ ok: true, result: { status: 'quota-exceeded', neededBytes: model.totalBytes - row!.storedBytes } });
+    // What is kept is whole files, byte for byte; the file that was arriving left nothing behind.
+    const kept = Object.fromEntries(Object.entries(await storedDigests(ui, modelId)).filter(([, digest]) => digest !== EMPTY_SHA256));
+    expect(Object.keys(kept).length).toBeGreaterThan(0);
+    expect(kept).toEqual(await fileDigests(model.dir, Object.keys(kept)));
+    const keptBytes = (await Promise.all(Object.keys(kept).map(async (path) => (await stat(join(model.dir, path))).size))).reduce((a, b) => a + b, 0);
+    expect(row).toMatchObject({ state: 'partial', storedBytes: keptBytes });
+    const keptChunks = (await Promise.all(Object.keys(kept).map(async (path) => Math.ceil((await stat(join(model.dir, path))).size / (128 * 1024))))).reduce((a, b) => a + b, 0);
+    expect(await storedChunkCount(ui, modelId)).toBe(keptChunks);
+
+    // Room again: the download fetches only what is missing and the model is whole.
+    await setQuota(model.totalBytes * 3);
+    const before = hub.contentRequests().length;
+    const resumed = await callEngine(ui, 'store.download', { modelId, consent: { approvedBytes: model.totalBytes }, chunkBytes: 128 * 1024 });
+    expect(resumed).toMatchObject({ ok: true, result: { status: 'verified' } });
+    const refetched = hub.contentRequests().slice(before).filter((request) => Object.entries(kept).some(([path, digest]) => request.path.endsWith(`/${path}`) || request.path.endsWith(`/${digest}`)));
+    expect(refetched).toEqual([]);
+    const all = await storedDigests(ui, modelId);
+    expect(all).toEqual(await fileDigests(model.dir, Object.keys(all)));
     await setQuota(0);
   });
 });

@@ -11,7 +11,7 @@ import { deleteStoredModel, downloadModel, planDownload, type DownloadRequest, t
 import { ModelBusyError } from '../../../src/store/model-lock';
 import { openModel } from '../../../src/store/open-model';
 import { verifyModel } from '../../../src/store/verify-model';
-import { WeightDb } from '../../../src/store/weight-db';
+import { recordBytesStored, WeightDb } from '../../../src/store/weight-db';
 import type { StoreNotice } from '../../../src/store/file-download';
 
 const CHUNK = 64 * 1024;
@@ -183,18 +183,45 @@ describe('downloading a model into the store', () => {
     expect(await deps.db.getModel(entry().id)).toBeUndefined();
   });
 
-  test('the store filling up mid-download stops cleanly and leaves no orphaned chunks', async () => {
+  test('the store filling up before any file is verified stops cleanly and leaves nothing', async () => {
     const deps = freshDeps();
-    let writes = 0;
-    const putChunk = deps.db.putChunk.bind(deps.db);
-    deps.db.putChunk = async (...args) => {
-      if (++writes > 5) throw new DOMException('The quota has been exceeded.', 'QuotaExceededError');
-      return putChunk(...args);
+    deps.db.putChunk = async () => {
+      throw new DOMException('The quota has been exceeded.', 'QuotaExceededError');
     };
     const outcome = await downloadModel(deps, request());
     expect(outcome.status).toBe('quota-exceeded');
     expect(await deps.db.countChunks()).toBe(0);
     expect(await deps.db.getModel(entry().id)).toBeUndefined();
+  });
+
+  test('the store filling up after some files are verified loses only the unfinished file, and the download resumes from the rest', async () => {
+    const deps = freshDeps();
+    const first = request();
+    const verifiedBefore: string[] = [];
+    const putChunk = deps.db.putChunk.bind(deps.db);
+    let full = false;
+    deps.db.putChunk = async (record, path, index, bytes) => {
+      // Space runs out on the second chunk of the first file bigger than one chunk, once another file is verified.
+      if (index === 1 && record.files.some((file) => file.verified)) {
+        full = true;
+        verifiedBefore.push(...record.files.filter((file) => file.verified).map((file) => file.path));
+        throw new DOMException('The quota has been exceeded.', 'QuotaExceededError');
+      }
+      return putChunk(record, path, index, bytes);
+    };
+    const outcome = await downloadModel(deps, first);
+    expect(full).toBe(true);
+    const stored = await deps.db.getModel(entry().id);
+    expect(stored?.files.filter((file) => file.verified).map((file) => file.path)).toEqual(verifiedBefore);
+    expect(stored?.files.filter((file) => !file.verified).every((file) => file.chunks === 0 && !file.hashState)).toBe(true);
+    const keptChunks = stored!.files.reduce((sum, file) => sum + file.chunks, 0);
+    expect(await deps.db.countChunks()).toBe(keptChunks);
+    expect(outcome).toMatchObject({ status: 'quota-exceeded', neededBytes: model.totalBytes - recordBytesStored(stored!) });
+
+    deps.db.putChunk = putChunk;
+    const second = request();
+    expect((await downloadModel(deps, second)).status).toBe('verified');
+    await expectByteIdentical(deps.db, second.entry.id);
   });
 
   test('a chunk IndexedDB failed to write is fetched and stored again, and the model still verifies', async () => {
@@ -273,5 +300,26 @@ describe('one writer per model', () => {
     } finally {
       hub.setThrottle(undefined);
     }
+  });
+
+  test('a delete during a download whose writes are slow is final: no queued chunk write brings the record back', async () => {
+    const deps = freshDeps();
+    const controller = new AbortController();
+    const putChunk = deps.db.putChunk.bind(deps.db);
+    let writesStarted = 0;
+    deps.db.putChunk = async (...args) => {
+      writesStarted++;
+      await new Promise((resolve) => setTimeout(resolve, 150));
+      return putChunk(...args);
+    };
+    const download = downloadModel(deps, request({ signal: controller.signal })).catch(() => 'stopped');
+    await expect.poll(() => writesStarted, { timeout: 10_000 }).toBeGreaterThan(2);
+    controller.abort();
+    await deleteStoredModel(deps, entry().id);
+    expect(await download).toBe('stopped');
+    // Long enough for any write still queued to land.
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    expect(await deps.db.getModel(entry().id)).toBeUndefined();
+    expect(await deps.db.countChunks()).toBe(0);
   });
 });
