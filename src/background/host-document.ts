@@ -1,6 +1,7 @@
 import {
   OFFSCREEN_PATH,
   PagewiseError,
+  HANG_SECONDS,
   PortClient,
   STOPPED_STATE,
   type CallOptions,
@@ -27,6 +28,10 @@ export class HostDocument {
   private inFlight = 0;
   private idleTimer: ReturnType<typeof setTimeout> | undefined;
   private state: EngineState = STOPPED_STATE;
+  /** Fires when the host has sent nothing for the hang limit while working (see HANG_SECONDS). */
+  private hangTimer: ReturnType<typeof setTimeout> | undefined;
+  private hangMs: number = HANG_SECONDS.default * 1000;
+  private hungClient: PortClient | null = null;
   private readonly stateListeners = new Set<(state: EngineState) => void>();
 
   get currentState(): EngineState {
@@ -41,19 +46,40 @@ export class HostDocument {
   /** Called when the offscreen document connects its port (on creation, or again after the worker restarted). */
   attach(port: FramePort): void {
     this.client?.disconnect();
-    const client = new PortClient(
-      port,
-      () => new PagewiseError('engine-crashed', 'The engine stopped while working on this request. Try again.'),
+    const client: PortClient = new PortClient(port, () =>
+      this.hungClient === client
+        ? new PagewiseError('engine-crashed', `The engine stopped responding (nothing for ${Math.round(this.hangMs / 1000)} s) and was closed. Try again.`)
+        : new PagewiseError('engine-crashed', 'The engine stopped while working on this request. Try again.'),
     );
     this.client = client;
     client.onState((state) => this.setState(state));
+    // Any frame (heartbeat, state, event, result) is a sign of life.
+    port.onMessage.addListener(() => this.watchForHang(client));
     port.onDisconnect.addListener(() => {
       if (this.client !== client) return;
       this.client = null;
+      clearTimeout(this.hangTimer);
       this.setState(STOPPED_STATE);
     });
+    void readSetting('engineHangSeconds').then((seconds) => (this.hangMs = seconds * 1000));
     for (const resolve of this.connectWaiters.splice(0)) resolve(client);
     this.scheduleIdleClose();
+    this.watchForHang(client);
+  }
+
+  /**
+   * (Re)starts the hang clock while the host works. A host silent past the limit is hung: its requests fail with
+   * a clear error and its document is closed, so the next request starts a fresh one instead of waiting forever.
+   */
+  private watchForHang(client: PortClient): void {
+    clearTimeout(this.hangTimer);
+    if (!this.working || this.client !== client) return;
+    this.hangTimer = setTimeout(() => {
+      if (this.client !== client || !this.working) return;
+      this.hungClient = client;
+      client.disconnect();
+      void this.close();
+    }, this.hangMs);
   }
 
   async call<N extends HostCommandName>(command: N, payload: CommandPayload<N>, options: CallOptions<N> = {}): Promise<CommandResult<N>> {
@@ -61,9 +87,11 @@ export class HostDocument {
     clearTimeout(this.idleTimer);
     try {
       const client = await this.ensure();
+      if (this.inFlight === 1) this.watchForHang(client);
       return await client.call(command, payload, options);
     } finally {
       this.inFlight--;
+      if (!this.working) clearTimeout(this.hangTimer);
       this.scheduleIdleClose();
     }
   }

@@ -13,8 +13,8 @@ import {
 } from '../protocol';
 import type { HostDocument } from './host-document';
 
-/** The commands the worker answers itself, by name. */
-export type WorkerHandlers = { [N in WorkerCommandName]: (payload: CommandPayload<N>) => Promise<CommandResult<N>> };
+/** The commands the worker answers itself, by name; `signal` aborts when the UI cancels or closes. */
+export type WorkerHandlers = { [N in WorkerCommandName]: (payload: CommandPayload<N>, context: { signal: AbortSignal }) => Promise<CommandResult<N>> };
 
 /**
  * Serves one UI port (side panel, popup, options): answers the worker's own commands, relays the rest to the
@@ -53,7 +53,7 @@ export function relayUiPort(port: chrome.runtime.Port, host: HostDocument, handl
     const controller = new AbortController();
     running.set(id, controller);
     const answer = isWorkerCommandName(command)
-      ? answerHere(handlers, command, payload)
+      ? answerHere(handlers, command, payload, controller.signal)
       : // The host validates the payload against the command table; the worker only routes.
         host.call(command, payload as never, {
           signal: controller.signal,
@@ -68,8 +68,8 @@ export function relayUiPort(port: chrome.runtime.Port, host: HostDocument, handl
   });
 }
 
-async function answerHere(handlers: WorkerHandlers, command: WorkerCommandName, payload: unknown): Promise<unknown> {
+async function answerHere(handlers: WorkerHandlers, command: WorkerCommandName, payload: unknown, signal: AbortSignal): Promise<unknown> {
   const input = v.safeParse(workerCommands[command].payload, payload);
   if (!input.success) throw new PagewiseError('bad-message', `Invalid payload for "${command}".`);
-  return (handlers[command] as (payload: unknown) => Promise<unknown>)(input.output);
+  return (handlers[command] as (payload: unknown, context: { signal: AbortSignal }) => Promise<unknown>)(input.output, { signal });
 }

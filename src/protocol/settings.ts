@@ -28,6 +28,12 @@ export const NO_TRANSLATE_RULES: TranslateRules = { to: '', mode: 'replace', alw
 /** Tests set the timeout to a few seconds; below that the model would unload between a summary and its follow-up. */
 export const IDLE_SECONDS = { min: 5, max: 86_400, default: 300 } as const;
 
+/**
+ * While it works, the engine host sends a heartbeat every 10 s and yields between model steps; silence this long
+ * means its document hangs (a step that never returns, a renderer stuck in a loop). Tests shorten it.
+ */
+export const HANG_SECONDS = { min: 5, max: 3600, default: 120 } as const;
+
 /** A hub or mirror address as typed; the store checks it before use (https, or http to this computer). */
 export const HubBaseUrlSchema = v.pipe(v.string(), v.maxLength(300));
 
@@ -36,6 +42,11 @@ export const SETTINGS = {
   engineIdleSeconds: {
     schema: v.pipe(v.number(), v.integer(), v.minValue(IDLE_SECONDS.min), v.maxValue(IDLE_SECONDS.max)),
     fallback: IDLE_SECONDS.default as number,
+  },
+  /** Seconds the engine host may go silent while working before the worker closes it and fails its requests. */
+  engineHangSeconds: {
+    schema: v.pipe(v.number(), v.integer(), v.minValue(HANG_SECONDS.min), v.maxValue(HANG_SECONDS.max)),
+    fallback: HANG_SECONDS.default as number,
   },
   /** The hub or mirror models download from; empty means huggingface.co. The store checks it again before use. */
   hubBaseUrl: {

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { launchExtension, type LaunchedExtension } from './harness/launch-extension';
 import { startPageServer, type PageServer } from '../../scripts/lib/page-server';
-import { callEngine, readyTabId } from './harness/engine-client';
+import { callEngine, cancelEngineCall, readyTabId, startEngineCall } from './harness/engine-client';
 
 describe('the built extension in Chromium', () => {
   let ext: LaunchedExtension;
@@ -93,6 +93,26 @@ describe('the built extension in Chromium', () => {
     await panel.close();
     await page.close();
   }, 90_000);
+
+  test('a stop while a busy page has not answered ends the request at once', async () => {
+    const page = await ext.context.newPage();
+    await page.goto(`${server.origin}/article.html`);
+    await readyTabId(ext.worker, `${server.origin}/article.html`);
+    const panel = await ext.openExtensionPage('ui/sidepanel/sidepanel.html');
+    await page.bringToFront();
+    await page.evaluate(() => setTimeout(() => {
+      const end = Date.now() + 15_000;
+      while (Date.now() < end);
+    }, 0));
+    const call = await startEngineCall(panel, 'tab.extract-page', {});
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    const stoppedAt = Date.now();
+    const outcome = await cancelEngineCall(panel, call);
+    expect(outcome).toMatchObject({ ok: false, error: { code: 'cancelled' } });
+    expect(Date.now() - stoppedAt).toBeLessThan(2000);
+    await panel.close();
+    await page.close();
+  }, 60_000);
 
   test('the side panel, popup and options pages load and show the engine state: a new user has no model yet', async () => {
     for (const path of ['ui/sidepanel/sidepanel.html', 'ui/popup/popup.html', 'ui/options/options.html']) {

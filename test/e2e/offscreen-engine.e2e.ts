@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Page } from 'playwright-core';
-import { awaitEngineCall, callEngine, offscreenExists, startEngineCall, waitFor } from './harness/engine-client';
+import { awaitEngineCall, callEngine, offscreenExists, sendToOffscreen, startEngineCall, waitFor } from './harness/engine-client';
 import { launchExtension, type LaunchedExtension } from './harness/launch-extension';
 
 describe('the offscreen engine host', () => {
@@ -65,6 +65,29 @@ describe('the offscreen engine host', () => {
     const next = await callEngine(ui, 'engine.get-state', {});
     expect(next).toMatchObject({ ok: true });
   });
+
+  test('a host that goes silent while it works is noticed: its request fails clearly and the next request starts a new one', async () => {
+    await ext.worker.evaluate(() => chrome.storage.local.set({ engineHangSeconds: 5 }));
+    // The limit is read when a document connects: start from a fresh one.
+    await ext.worker.evaluate(async () => {
+      if ((await chrome.runtime.getContexts({ contextTypes: [chrome.runtime.ContextType.OFFSCREEN_DOCUMENT] })).length) await chrome.offscreen.closeDocument();
+    });
+    const id = await startEngineCall(ui, 'diagnostics.measure-speed', { backend: 'wasm', ms: 60_000 });
+    await waitFor(() => offscreenExists(ext.worker), 10_000, 'the offscreen document');
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    // The host's main thread stuck in a loop: no heartbeat, no event, no result.
+    await sendToOffscreen(ui, 'Runtime.evaluate', { expression: 'setTimeout(() => { const end = Date.now() + 20000; while (Date.now() < end); }, 0)' });
+    const started = Date.now();
+    // The worker notices within the limit and closes the document. (The UI pages share the extension's renderer
+    // process with it, so they hear of it when the loop lets their thread run again.)
+    await waitFor(async () => !(await offscreenExists(ext.worker)), 12_000, 'the worker to close the silent host');
+    expect(Date.now() - started).toBeLessThan(12_000);
+    const outcome = await awaitEngineCall(ui, id);
+    expect(outcome).toMatchObject({ ok: false, error: { code: 'engine-crashed', message: expect.stringMatching(/stopped responding \(nothing for 5 s\)/) } });
+    const next = await callEngine(ui, 'engine.get-state', {});
+    expect(next).toMatchObject({ ok: true });
+    await ext.worker.evaluate(() => chrome.storage.local.remove('engineHangSeconds'));
+  }, 60_000);
 
   test('cancelling a call stops it on the host', async () => {
     const outcome = await ui.evaluate(

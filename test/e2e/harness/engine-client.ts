@@ -101,3 +101,17 @@ export async function readyTabId(worker: import('playwright-core').Worker, url: 
   await waitFor(async () => (tabId = await contentScriptTab(worker, url)) !== undefined, 10_000, `the content script of ${url}`);
   return tabId!;
 }
+
+/**
+ * Sends one DevTools command to the engine's offscreen document (which no Playwright page stands for), through
+ * a session on a UI page: a crash or a hang of the host, for real, as tests need them. Resolves when the command
+ * was sent; commands that stop the document (Page.crash) never answer.
+ */
+export async function sendToOffscreen(ui: import('playwright-core').Page, method: string, params: Record<string, unknown> = {}): Promise<void> {
+  const session = await ui.context().newCDPSession(ui);
+  const { targetInfos } = (await session.send('Target.getTargets')) as { targetInfos: Array<{ targetId: string; url: string }> };
+  const offscreen = targetInfos.find((target) => target.url.endsWith('/offscreen/offscreen.html'));
+  if (!offscreen) throw new Error('No offscreen document to send to.');
+  const { sessionId } = (await session.send('Target.attachToTarget', { targetId: offscreen.targetId, flatten: false })) as { sessionId: string };
+  await session.send('Target.sendMessageToTarget', { sessionId, message: JSON.stringify({ id: 1, method, params }) });
+}

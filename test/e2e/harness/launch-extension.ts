@@ -7,7 +7,8 @@ import { CHROMIUM, extensionLaunchArgs, IGNORED_DEFAULT_ARGS } from '../../../sc
 export interface LaunchedExtension {
   context: BrowserContext;
   extensionId: string;
-  worker: Worker;
+  /** The extension's service worker as it runs now (Chrome starts a new one after it stopped or crashed). */
+  readonly worker: Worker;
   userDataDir: string;
   /** Opens one of the extension's own pages (e.g. `ui/options/options.html`) in a tab. */
   openExtensionPage(path: string): Promise<Page>;
@@ -38,12 +39,14 @@ export async function launchExtension(options: LaunchOptions = {}): Promise<Laun
     args,
     ignoreDefaultArgs: IGNORED_DEFAULT_ARGS,
   });
-  const worker = context.serviceWorkers()[0] ?? (await context.waitForEvent('serviceworker', { timeout: 30_000 }));
-  const extensionId = new URL(worker.url()).host;
+  const first = context.serviceWorkers()[0] ?? (await context.waitForEvent('serviceworker', { timeout: 30_000 }));
+  const extensionId = new URL(first.url()).host;
   return {
     context,
     extensionId,
-    worker,
+    get worker() {
+      return context.serviceWorkers().findLast((worker) => new URL(worker.url()).host === extensionId) ?? first;
+    },
     userDataDir,
     async openExtensionPage(path) {
       const page = await context.newPage();
