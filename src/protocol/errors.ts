@@ -10,6 +10,7 @@ export const ERROR_CODES = [
   'unknown-command',
   'engine-unavailable', // the offscreen host could not be started or did not answer in time
   'engine-crashed', // the offscreen host went away while the request was in flight
+  'connection-lost', // a UI's line to the service worker dropped (the worker was stopped or restarted)
   'cancelled',
   'timeout',
   'no-content-script', // the tab has no content script (chrome:// page, store page, not yet loaded)

@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { awaitEngineCall, callEngine, startEngineCall, waitFor } from './harness/engine-client';
+import { awaitEngineCall, callEngine, startEngineCall, stopServiceWorker, waitFor } from './harness/engine-client';
 import { launchExtension, type LaunchedExtension } from './harness/launch-extension';
 import { startLocalHub, writeFixtureModel, type FixtureModel, type LocalHub } from './harness/local-hub';
 import { addHubModel, fileDigests, modelRow, planAndDownload, storedDigests } from './harness/store-pages';
@@ -64,6 +64,29 @@ describe('resuming an interrupted download', () => {
       expect(fetchedBytes).toBeLessThanOrEqual(model.totalBytes - row!.storedBytes);
       const resumed = hub.contentRequests().slice(before);
       expect(resumed[0]!.rangeStart).toBeGreaterThan(0);
+      const digests = await storedDigests(ui, modelId);
+      expect(digests).toEqual(await fileDigests(model.dir, Object.keys(digests)));
+    } finally {
+      await ext.close();
+      await hub.close();
+    }
+  });
+
+  test('the service worker stopped mid-download: the page watching it hears so, the download goes on in the engine, and the settings page sees it finish', async () => {
+    const hub = await startLocalHub({ modelDir: model.dir, repo: 'pagewise-test/worker-stop' });
+    const ext = await launchExtension();
+    try {
+      const { ui, modelId, call, stored } = await startSlowDownload(ext, hub);
+      await stopServiceWorker(ui);
+      // The watching call loses its line to the worker, and says so at once.
+      const lost = await awaitEngineCall(ui, call);
+      expect(lost).toMatchObject({ ok: false });
+      // A new worker starts for the next request; the engine document kept downloading meanwhile.
+      await waitFor(async () => ((await modelRow(ui, modelId))?.storedBytes ?? 0) > stored, 30_000, 'the download to go on after the worker restarted');
+      const state = await callEngine(ui, 'engine.get-state', {});
+      expect(state).toMatchObject({ ok: true, result: { downloads: [{ modelId }] } });
+      hub.setThrottle(undefined);
+      await waitFor(async () => (await modelRow(ui, modelId))?.state === 'verified', 60_000, 'the download to finish');
       const digests = await storedDigests(ui, modelId);
       expect(digests).toEqual(await fileDigests(model.dir, Object.keys(digests)));
     } finally {

@@ -11,7 +11,7 @@ import type { ExtractedPage, SummaryEvent, SummaryOptions } from '../../src/prot
 import { pageGrounding, planSummary } from '../../src/tasks/summarize/summary-plan';
 import { summaryMessages } from '../../src/tasks/summarize/summary-prompts';
 import { tinyModelMeter } from '../unit/tasks/tiny-model-meter';
-import { callEngine, openActiveTab, startEngineCall, awaitEngineCall } from './harness/engine-client';
+import { callEngine, openActiveTab, startEngineCall, awaitEngineCall, stopServiceWorker } from './harness/engine-client';
 import { launchExtension, type LaunchedExtension } from './harness/launch-extension';
 import { storeModelFolder } from './harness/store-pages';
 
@@ -114,6 +114,24 @@ describe('summarize the open tab', () => {
     expect(await answer.getAttribute('data-part')).toBe(stoppedAt);
     await tab.close();
   });
+
+  test('the service worker stopped over DevTools mid-summary: the panel says the line was lost, and Regenerate summarizes through the new worker', async () => {
+    const tab = await openTab('/long.html');
+    const answer = panel.locator('#summary-slot .answer');
+    await panel.locator('#summarize-page').click();
+    await expect.poll(async () => Number(await answer.getAttribute('data-part')), { timeout: 60_000 }).toBeGreaterThanOrEqual(2);
+    await stopServiceWorker(panel);
+    await expect.poll(() => answer.getAttribute('data-state'), { timeout: 10_000 }).toBe('done');
+    expect(await answer.locator('[data-role="error"]').textContent()).toMatch(/Lost the connection to Pagewise\. Try again\./);
+    // The engine stopped the orphaned work: it goes back to ready rather than summarizing for no one.
+    await expect.poll(() => panel.locator('#engine-state').getAttribute('data-phase'), { timeout: 15_000 }).toBe('ready');
+    await tab.bringToFront();
+    await answer.locator('[data-role="regenerate"]').click();
+    await expect.poll(() => answer.getAttribute('data-state'), { timeout: 180_000 }).toBe('done');
+    expect(await answer.locator('[data-role="error"]').isHidden()).toBe(true);
+    expect((await answer.locator('[data-role="output"]').textContent())!.length).toBeGreaterThan(0);
+    await tab.close();
+  }, 240_000);
 
   test('a long page is split into the planned number of parts, reduced, and still summarized', async () => {
     const tab = await openTab('/long.html');

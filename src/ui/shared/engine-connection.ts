@@ -33,7 +33,7 @@ export class EngineConnection {
     const port = chrome.runtime.connect({ name: PORT_NAMES.ui });
     const client = new PortClient(
       port,
-      () => new PagewiseError('engine-unavailable', t('errorLostConnection')),
+      () => new PagewiseError('connection-lost', t('error_connection_lost')),
     );
     client.onState((state) => this.setState(state));
     port.onDisconnect.addListener(() => {

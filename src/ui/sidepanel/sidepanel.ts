@@ -22,7 +22,7 @@ const conversation = document.getElementById('conversation')!;
 const askForm = document.getElementById('ask-form') as HTMLFormElement;
 (askForm.elements.namedItem('question') as HTMLInputElement).placeholder = t('askPlaceholder');
 
-const LOCALIZED_CODES = new Set(['engine-crashed', 'engine-unavailable', 'timeout', 'busy']);
+const LOCALIZED_CODES = new Set(['engine-crashed', 'engine-unavailable', 'connection-lost', 'timeout', 'busy']);
 
 function explain(error: unknown): string {
   const code = error instanceof PagewiseError ? error.code : undefined;
@@ -42,7 +42,7 @@ function stillDownloading(): string {
 }
 
 /** Failures that trying again can change: a stop, a crash or a timeout, not a missing model or an unreadable page. */
-const RETRYABLE = new Set(['cancelled', 'engine-crashed', 'engine-unavailable', 'timeout', 'internal', 'conversation-lost', 'busy']);
+const RETRYABLE = new Set(['cancelled', 'engine-crashed', 'engine-unavailable', 'connection-lost', 'timeout', 'internal', 'conversation-lost', 'busy']);
 
 /** With no model for this device the only way forward is the model manager: offer it right there. */
 function failView(view: AnswerView, error: unknown): void {

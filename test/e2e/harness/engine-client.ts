@@ -115,3 +115,11 @@ export async function sendToOffscreen(ui: import('playwright-core').Page, method
   const { sessionId } = (await session.send('Target.attachToTarget', { targetId: offscreen.targetId, flatten: false })) as { sessionId: string };
   await session.send('Target.sendMessageToTarget', { sessionId, message: JSON.stringify({ id: 1, method, params }) });
 }
+
+/** Stops the extension's service worker over DevTools, as Chrome does to an idle one (or a user in chrome://serviceworker-internals). */
+export async function stopServiceWorker(ui: import('playwright-core').Page): Promise<void> {
+  const session = await ui.context().newCDPSession(ui);
+  await session.send('ServiceWorker.enable');
+  await session.send('ServiceWorker.stopAllWorkers');
+  await session.detach();
+}
