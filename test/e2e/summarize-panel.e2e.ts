@@ -32,6 +32,14 @@ function longArticle(): string {
 
 const options: SummaryOptions = { type: 'key-points', length: 'medium', format: 'markdown', language: 'en', scope: 'page' };
 
+/** The type, length, format and language the panel's form is set to. */
+async function summaryChoices(panel: Page): Promise<Omit<SummaryOptions, 'scope'>> {
+  return panel.evaluate(() => {
+    const form = document.getElementById('summary-options') as HTMLFormElement;
+    return Object.fromEntries(new FormData(form)) as unknown as Omit<SummaryOptions, 'scope'>;
+  });
+}
+
 describe('summarize the open tab', () => {
   let ext: LaunchedExtension;
   let pages: PageServer;
@@ -214,6 +222,59 @@ describe('summarize the open tab', () => {
     expect(await reply.locator('[data-role="error"]').isHidden()).toBe(true);
     await tab.close();
   });
+
+  test('60 follow-ups in the panel are all answered, and so is one more after the engine host was closed (a window of turns is sent again)', async () => {
+    const tab = await openTab('/article.html');
+    await panel.locator('#summarize-page').click();
+    await expect.poll(() => panel.locator('#summary-slot .answer').getAttribute('data-state'), { timeout: 120_000 }).toBe('done');
+    const askAndWait = async (question: string): Promise<void> => {
+      await panel.locator('#ask-form input[name="question"]').fill(question);
+      await panel.locator('#ask-form button[type="submit"]').click();
+      const reply = panel.locator('#conversation li').last().locator('.answer');
+      await expect.poll(() => reply.getAttribute('data-state'), { timeout: 120_000 }).toBe('done');
+      expect(await reply.locator('[data-role="error"]').isHidden(), `${question}: ${await reply.locator('[data-role="error"]').textContent()}`).toBe(true);
+    };
+    const started = Date.now();
+    for (let turn = 1; turn <= 60; turn++) await askAndWait(`Question ${turn}: what else?`);
+    console.log(`60 follow-ups in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    expect(await panel.locator('#conversation li').count()).toBe(60);
+    // The host forgets the conversation; the panel sends it again, with its most recent turns only.
+    await ext.worker.evaluate(() => chrome.offscreen.closeDocument());
+    await askAndWait('Question 61: after a restart?');
+    await tab.close();
+  }, 600_000);
+
+  test('two side panels in two windows summarize at once, each the active tab of its own window', async () => {
+    // Window A: this panel, with the short article active. Window B: the long survey active, and a panel of its own.
+    const tabA = await openTab('/article.html');
+    const windowB = await ext.worker.evaluate(async (url) => (await chrome.windows.create({ url, focused: true })).id!, `${pages.origin}/long.html`);
+    const opened = ext.context.waitForEvent('page', { predicate: (page) => page.url().includes('/ui/sidepanel/') });
+    await ext.worker.evaluate(async ({ windowId, url }) => {
+      await chrome.tabs.create({ windowId, url, active: false });
+    }, { windowId: windowB, url: `chrome-extension://${ext.extensionId}/ui/sidepanel/sidepanel.html` });
+    const panelB = await opened;
+    await panelB.waitForLoadState();
+    await expect.poll(() => panelB.evaluate(async () => (await chrome.windows.getCurrent()).id)).toBe(windowB);
+    const answerA = panel.locator('#summary-slot .answer');
+    const answerB = panelB.locator('#summary-slot .answer');
+    await Promise.all([panel.locator('#summarize-page').click(), panelB.locator('#summarize-page').click()]);
+    await expect.poll(() => answerA.getAttribute('data-state'), { timeout: 300_000 }).toBe('done');
+    await expect.poll(() => answerB.getAttribute('data-state'), { timeout: 300_000 }).toBe('done');
+    for (const answer of [answerA, answerB]) expect(await answer.locator('[data-role="error"]').isHidden(), await answer.locator('[data-role="error"]').textContent() ?? '').toBe(true);
+    // Each panel took as many steps as its own window's page needs, and the two pages need different numbers.
+    const meter = await tinyModelMeter();
+    const stepsFor = async (windowId: number) => {
+      const outcome = await callEngine(panel, 'tab.extract-page', { windowId });
+      return planSummary((outcome as { result: { page: ExtractedPage } }).result.page, { ...options, ...(await summaryChoices(panel)) }, 2048, meter).parts;
+    };
+    const windowA = await panel.evaluate(async () => (await chrome.windows.getCurrent()).id!);
+    const [stepsA, stepsB] = [await stepsFor(windowA), await stepsFor(windowB)];
+    expect(stepsA).not.toBe(stepsB);
+    expect(Number(await answerA.getAttribute('data-parts'))).toBe(stepsA);
+    expect(Number(await answerB.getAttribute('data-parts'))).toBe(stepsB);
+    await ext.worker.evaluate((id) => chrome.windows.remove(id), windowB);
+    await tabA.close();
+  }, 600_000);
 
   test('a menu or shortcut request left in session storage starts a summary when the panel opens', async () => {
     const tab = await openTab('/article.html');
