@@ -14,7 +14,7 @@ import { storeModelFolder } from '../test/e2e/harness/store-pages';
 import { median, type Benchmark, type Figure } from './figure';
 import { bareDecodeLoopSource } from './lib/bare-decode-loop';
 import { engineBenchModel, NATIVE_DTYPE, WASM_DTYPE } from './lib/engine-bench-model';
-import { attachOffscreen } from './lib/offscreen-eval';
+import { attachOffscreen } from '../scripts/lib/offscreen-devtools';
 import { serveFolder } from '../scripts/lib/serve-folder';
 
 /**

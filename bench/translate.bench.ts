@@ -16,7 +16,7 @@ import { bigPage } from '../test/e2e/harness/translate-pages';
 import { median, type Benchmark, type Figure } from './figure';
 import { bareDecodeLoopSource } from './lib/bare-decode-loop';
 import { engineBenchModel, WASM_DTYPE } from './lib/engine-bench-model';
-import { attachOffscreen } from './lib/offscreen-eval';
+import { attachOffscreen } from '../scripts/lib/offscreen-devtools';
 
 /**
  * Translation figures, all from one run of the built extension:

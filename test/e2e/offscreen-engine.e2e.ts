@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Page } from 'playwright-core';
-import { awaitEngineCall, callEngine, offscreenExists, sendToOffscreen, startEngineCall, waitFor } from './harness/engine-client';
+import { offscreenSession } from '../../scripts/lib/offscreen-devtools';
+import { awaitEngineCall, callEngine, offscreenExists, startEngineCall, waitFor } from './harness/engine-client';
 import { launchExtension, type LaunchedExtension } from './harness/launch-extension';
 
 describe('the offscreen engine host', () => {
@@ -76,7 +77,7 @@ describe('the offscreen engine host', () => {
     await waitFor(() => offscreenExists(ext.worker), 10_000, 'the offscreen document');
     await new Promise((resolve) => setTimeout(resolve, 500));
     // The host's main thread stuck in a loop: no heartbeat, no event, no result.
-    await sendToOffscreen(ui, 'Runtime.evaluate', { expression: 'setTimeout(() => { const end = Date.now() + 20000; while (Date.now() < end); }, 0)' });
+    await (await offscreenSession(ext.context, ui)).evaluate('setTimeout(() => { const end = Date.now() + 20000; while (Date.now() < end); }, 0)');
     const started = Date.now();
     // The worker notices within the limit and closes the document. (The UI pages share the extension's renderer
     // process with it, so they hear of it when the loop lets their thread run again.)

@@ -247,7 +247,7 @@ describe('summarize the open tab', () => {
   test('two side panels in two windows summarize at once, each the active tab of its own window', async () => {
     // Window A: this panel, with the short article active. Window B: the long survey active, and a panel of its own.
     const tabA = await openTab('/article.html');
-    const windowB = await ext.worker.evaluate(async (url) => (await chrome.windows.create({ url, focused: true })).id!, `${pages.origin}/long.html`);
+    const windowB = await ext.worker.evaluate(async (url) => (await chrome.windows.create({ url, focused: true }))!.id!, `${pages.origin}/long.html`);
     const opened = ext.context.waitForEvent('page', { predicate: (page) => page.url().includes('/ui/sidepanel/') });
     await ext.worker.evaluate(async ({ windowId, url }) => {
       await chrome.tabs.create({ windowId, url, active: false });

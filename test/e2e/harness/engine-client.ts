@@ -102,20 +102,6 @@ export async function readyTabId(worker: import('playwright-core').Worker, url: 
   return tabId!;
 }
 
-/**
- * Sends one DevTools command to the engine's offscreen document (which no Playwright page stands for), through
- * a session on a UI page: a crash or a hang of the host, for real, as tests need them. Resolves when the command
- * was sent; commands that stop the document (Page.crash) never answer.
- */
-export async function sendToOffscreen(ui: import('playwright-core').Page, method: string, params: Record<string, unknown> = {}): Promise<void> {
-  const session = await ui.context().newCDPSession(ui);
-  const { targetInfos } = (await session.send('Target.getTargets')) as { targetInfos: Array<{ targetId: string; url: string }> };
-  const offscreen = targetInfos.find((target) => target.url.endsWith('/offscreen/offscreen.html'));
-  if (!offscreen) throw new Error('No offscreen document to send to.');
-  const { sessionId } = (await session.send('Target.attachToTarget', { targetId: offscreen.targetId, flatten: false })) as { sessionId: string };
-  await session.send('Target.sendMessageToTarget', { sessionId, message: JSON.stringify({ id: 1, method, params }) });
-}
-
 /** Stops the extension's service worker over DevTools, as Chrome does to an idle one (or a user in chrome://serviceworker-internals). */
 export async function stopServiceWorker(ui: import('playwright-core').Page): Promise<void> {
   const session = await ui.context().newCDPSession(ui);
