@@ -3,6 +3,7 @@ import { downloadFile, type StoreNotice } from './file-download';
 import { inThreadHasher, type HasherFactory } from './file-hasher';
 import { hubCheckpointSource } from './convert/checkpoint-source';
 import { HubClient } from './hub-client';
+import { checkPinnedListing } from './listing-pins';
 import { selectModelFiles, type ModelEntry } from './model-registry';
 import { ProgressMeter, type ProgressFigures } from './progress-meter';
 import { DEFAULT_STALL_MS } from './retry-policy';
@@ -94,7 +95,9 @@ async function recordFor(deps: StoreDeps, entry: ModelEntry, hubBaseUrl: string,
   const commit = await hub.resolveCommit(entry.repo, entry.revision, signal);
   const target = entry.targets[0];
   if (entry.format !== 'onnx' || !target) throw new Error(`${entry.label} is a checkpoint to convert, not an ONNX download.`);
-  const files = selectModelFiles(await hub.listFiles(entry.repo, commit, signal), target.dtype);
+  const listing = await hub.listFiles(entry.repo, commit, signal);
+  await checkPinnedListing(deps.db, entry.repo, commit, listing, entry.pinnedDigests, `${hub.baseUrl} (${entry.repo} at ${commit.slice(0, 12)})`);
+  const files = selectModelFiles(listing, target.dtype);
   return {
     entry,
     backend: target.backend,

@@ -40,6 +40,11 @@ export interface ModelEntry {
   targets: ModelTarget[];
   /** For display before the hub has been asked: the published size of what a download fetches. */
   approxBytes: number;
+  /**
+   * Checksums (`sha256:<hex>` or `git-sha1:<hex>`) of files at the pinned commit, shipped with Pagewise: a listing
+   * that disagrees is refused (listing-pins.ts). Without them the first listing planned from is remembered.
+   */
+  pinnedDigests?: Readonly<Record<string, string>>;
   custom: boolean;
 }
 
@@ -47,6 +52,8 @@ export interface ModelEntry {
  * Commits are pinned where a public record names one (the 8B's tokenizer-fix commit named on its model card; the
  * 1.2B and 350M commits other projects pin for reproducible downloads). Shapes, used for the needs, follow the
  * published configs (presets in scripts/export/presets.ts); download sizes are the checkpoints' published sizes.
+ * No public page this project could read lists the shards' SHA-256 at these commits, so none ship as
+ * `pinnedDigests`: the first listing a browser plans from is remembered and holds every later one to it.
  */
 export const BUILT_IN_MODELS: readonly ModelEntry[] = [
   {

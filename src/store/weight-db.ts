@@ -9,7 +9,9 @@ import type { ModelEntry } from './model-registry';
  * - `['model', id]`: a ModelRecord, the pinned commit, the file list and how far each file has come;
  * - `['chunk', id, path, index]`: one fixed-size piece of a file, stored as a Blob (Chromium keeps large
  *   Blobs on disk, so reading a model back does not pull it into memory);
- * - `['entry', id]`: a custom model entry the user added.
+ * - `['entry', id]`: a custom model entry the user added;
+ * - `['pins', repo, commit]`: the checksums of the first listing planned from for a repository at a commit
+ *   (listing-pins.ts); kept when the model is deleted.
  */
 export interface StoredFile {
   path: string;
@@ -184,6 +186,16 @@ export class WeightDb {
   /** How many chunks are stored for `id` (or for all models), whatever the records say: finds orphans. */
   countChunks(id?: string): Promise<number> {
     return this.store('readonly', (store) => promisifyRequest(store.count(id ? under('chunk', id) : under('chunk'))));
+  }
+
+  async getListingPins(repo: string, commit: string): Promise<Record<string, string> | undefined> {
+    const pins = await get<unknown>(['pins', repo, commit], this.store);
+    const sound = typeof pins === 'object' && pins !== null && Object.values(pins).every((pin) => typeof pin === 'string');
+    return sound ? (pins as Record<string, string>) : undefined;
+  }
+
+  putListingPins(repo: string, commit: string, pins: Record<string, string>): Promise<void> {
+    return set(['pins', repo, commit], pins, this.store);
   }
 
   getCustomEntries(): Promise<ModelEntry[]> {

@@ -8,6 +8,7 @@ import { SafetensorsError } from '../../model/safetensors';
 import { PagewiseError, type HostHandlers, type storeCommands } from '../../protocol';
 import type { Backend } from '../../protocol/model-fit';
 import { CheckpointListingError } from '../../store/convert/checkpoint-files';
+import { ListingMismatchError } from '../../store/listing-pins';
 import { convertInWorker } from '../../store/convert/conversion-runner';
 import { planModelConversion } from '../../store/convert/convert-model';
 import { DEFAULT_CHUNK_BYTES, deleteStoredModel, downloadModel, readGraphFile, planDownload, type DownloadProgress, type StoreDeps } from '../../store/model-download';
@@ -194,6 +195,6 @@ function busyIsBusy(error: unknown): never {
 
 /** What makes a checkpoint or repository unusable, said as the reason it was refused before any download. */
 function refusal(error: unknown): unknown {
-  const refused = [ConfigError, CheckpointError, SafetensorsError, CheckpointListingError].some((kind) => error instanceof kind);
+  const refused = [ConfigError, CheckpointError, SafetensorsError, CheckpointListingError, ListingMismatchError].some((kind) => error instanceof kind);
   return refused ? new PagewiseError('unsupported', (error as Error).message) : error;
 }

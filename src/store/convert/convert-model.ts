@@ -3,6 +3,7 @@ import { decodeTensor } from '../../model/safetensors';
 import { inThreadHasher, type ChunkHasher } from '../file-hasher';
 import { HubClient } from '../hub-client';
 import { spaceFigures, type DownloadOutcome, type DownloadPlan, type DownloadProgress, type StoreDeps } from '../model-download';
+import { checkPinnedListing } from '../listing-pins';
 import { withModelLock } from '../model-lock';
 import type { ModelEntry, ModelTarget } from '../model-registry';
 import { ProgressMeter } from '../progress-meter';
@@ -67,7 +68,7 @@ const ATTEMPTS = 2;
 
 type PlanInput = Pick<ConversionSettings, 'entry' | 'targets' | 'stallMs'> & CheckpointOrigin;
 
-function planFor(deps: Pick<StoreDeps, 'fetchFn'>, input: PlanInput, signal: AbortSignal, commit: string | undefined): Promise<Planned> {
+function planFor(deps: Pick<StoreDeps, 'fetchFn' | 'db'>, input: PlanInput, signal: AbortSignal, commit: string | undefined): Promise<Planned> {
   return 'folder' in input ? planFromFolder(input.entry, input.targets, input.folder, signal) : planFromHub(deps, input, signal, commit);
 }
 
@@ -77,12 +78,13 @@ async function planFromFolder(entry: ModelEntry, targets: readonly ModelTarget[]
   return { plan: await planConversion(source, folderListing(folder), `The folder ${folder.name}`, targets, signal), commit: undefined, folder: folder.name, source };
 }
 
-async function planFromHub(deps: Pick<StoreDeps, 'fetchFn'>, input: PlanInput & { hubBaseUrl: string }, signal: AbortSignal, commit: string | undefined): Promise<Planned> {
+async function planFromHub(deps: Pick<StoreDeps, 'fetchFn' | 'db'>, input: PlanInput & { hubBaseUrl: string }, signal: AbortSignal, commit: string | undefined): Promise<Planned> {
   const { entry, targets } = input;
   if (entry.format !== 'safetensors' || !entry.repo || !entry.revision) throw new Error(`${entry.label} is not a checkpoint on a hub.`);
   const hub = new HubClient(entry.baseUrl ?? input.hubBaseUrl, deps.fetchFn);
   const pinned = commit ?? (await hub.resolveCommit(entry.repo, entry.revision, signal));
   const listing = await hub.listFiles(entry.repo, pinned, signal);
+  await checkPinnedListing(deps.db, entry.repo, pinned, listing, entry.pinnedDigests, `${hub.baseUrl} (${entry.repo} at ${pinned.slice(0, 12)})`);
   const source = hubCheckpointSource(hub, entry.repo, pinned, deps.fetchFn, input.stallMs);
   return { plan: await planConversion(source, listing, entry.repo, targets, signal), commit: pinned, folder: undefined, source };
 }

@@ -1,0 +1,76 @@
+// A commit id names the files, but the checksums come from the listing of whoever serves them: a mirror that
+// lists other files under the same commit is refused before anything is downloaded, whether the checksums were
+// shipped with Pagewise or remembered from the first listing this browser planned from (kept past a delete).
+import 'fake-indexeddb/auto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createStore } from 'idb-keyval';
+import { afterAll, beforeAll, expect, test } from 'vitest';
+import { startLocalHub, writeFixtureModel, type FixtureModel, type LocalHub } from '../../e2e/harness/local-hub';
+import { ListingMismatchError } from '../../../src/store/listing-pins';
+import { deleteStoredModel, downloadModel, planDownload, type StoreDeps } from '../../../src/store/model-download';
+import { customHubEntry, type ModelEntry } from '../../../src/store/model-registry';
+import { WeightDb } from '../../../src/store/weight-db';
+import { memoryLocks } from '../../support/memory-locks';
+
+const REPO = 'pagewise-test/pinned';
+let dir: string;
+let model: FixtureModel;
+let other: FixtureModel;
+let hub: LocalHub;
+let dbCount = 0;
+
+function freshDeps(): StoreDeps {
+  return { db: new WeightDb(createStore(`pins-${++dbCount}`, 'records')), fetchFn: fetch, estimate: async () => ({ usage: 0, quota: 10 * 1024 ** 3 }), locks: memoryLocks() };
+}
+
+const entry = (pinnedDigests?: Record<string, string>): ModelEntry => ({
+  ...customHubEntry({ format: 'onnx', repo: REPO, revision: hub.commit, dtype: model.dtype, backend: 'wasm', baseUrl: hub.baseUrl }),
+  ...(pinnedDigests ? { pinnedDigests } : {}),
+});
+
+const download = (deps: StoreDeps, modelEntry: ModelEntry) =>
+  downloadModel(deps, { entry: modelEntry, hubBaseUrl: hub.baseUrl, approvedBytes: Number.MAX_SAFE_INTEGER, signal: new AbortController().signal, onProgress: () => undefined, onNotice: () => undefined });
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'pagewise-pins-'));
+  model = await writeFixtureModel(join(dir, 'model'), { width: 256, dataFiles: 2, weightsPerFile: 2 });
+  other = await writeFixtureModel(join(dir, 'other'), { width: 256, dataFiles: 2, weightsPerFile: 2, seed: 9 });
+});
+afterAll(async () => {
+  await hub?.close();
+  await rm(dir, { recursive: true, force: true });
+});
+
+test('a listing that changes under a commit after the first download is refused, also after the model was deleted', async () => {
+  hub = await startLocalHub({ modelDir: model.dir, repo: REPO });
+  const deps = freshDeps();
+  expect((await download(deps, entry())).status).toBe('verified');
+  await deleteStoredModel(deps, entry().id);
+
+  await hub.rewriteInPlace(other.dir);
+  const before = hub.contentRequests().length;
+  const refused = planDownload(deps, entry(), hub.baseUrl, new AbortController().signal);
+  await expect(refused).rejects.toBeInstanceOf(ListingMismatchError);
+  await expect(refused).rejects.toThrow(/onnx\/model_q4\.onnx_data.*another checksum than when this model was first downloaded here/);
+  expect(hub.contentRequests()).toHaveLength(before);
+  // Another browser profile (no memory of the first listing) takes what the server lists.
+  expect((await planDownload(freshDeps(), entry(), hub.baseUrl, new AbortController().signal)).plan.totalBytes).toBe(other.totalBytes);
+  await hub.close();
+});
+
+test('checksums shipped with a model are the ones that count: a listing that disagrees, or leaves a pinned file out, is refused before any download', async () => {
+  hub = await startLocalHub({ modelDir: model.dir, repo: REPO });
+  const listed = await planDownload(freshDeps(), entry(), hub.baseUrl, new AbortController().signal);
+  const shipped = Object.fromEntries(listed.record.files.map((file) => [file.path, `${file.digest.algorithm}:${file.digest.hex}`]));
+  expect((await download(freshDeps(), entry(shipped))).status).toBe('verified');
+
+  const data = 'onnx/model_q4.onnx_data';
+  const wrong = { ...shipped, [data]: `sha256:${'0'.repeat(64)}` };
+  const deps = freshDeps();
+  await expect(download(deps, entry(wrong))).rejects.toThrow(new RegExp(`${data.replace(/[./]/g, '\\$&')} with another checksum than Pagewise ships for it`));
+  expect(await deps.db.countChunks()).toBe(0);
+  await expect(download(freshDeps(), entry({ ...shipped, 'model.safetensors': `sha256:${'1'.repeat(64)}` }))).rejects.toThrow(/does not list model\.safetensors/);
+  await hub.close();
+});
