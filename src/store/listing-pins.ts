@@ -5,8 +5,9 @@ import type { WeightDb } from './weight-db';
  * The checksums a repository's files must keep at a commit, whoever lists them. A commit id names the files, but
  * the listing that gives their checksums comes from the same host that serves the bytes: a mirror the user typed
  * (or anyone between) could list other files under the same commit, with checksums that match them. So the first
- * listing this browser planned from for a repository at a commit is remembered, beyond a delete of the model, and
- * every later listing (from the hub or any mirror) must agree with it for every file both name. A built-in entry may
+ * listing a download started from (after the user's consent) for a repository at a commit is remembered, beyond a
+ * delete of the model, and every later listing (from the hub or any mirror) must agree with it for every file both
+ * name; forgetting a custom model forgets its listings too. A built-in entry may
  * ship its checksums in the package instead (`ModelEntry.pinnedDigests`), which then are the ones that count.
  */
 export class ListingMismatchError extends Error {
@@ -15,34 +16,44 @@ export class ListingMismatchError extends Error {
 
 export type ListingPins = Record<string, string>;
 
-const pinOf = (file: HubFile): string => `${file.digest.algorithm}:${file.digest.hex.toLowerCase()}`;
+/** The first listing a download started from, for a repository at a commit: where it came from, and when. */
+export interface RememberedListing {
+  from: string;
+  at: number;
+  files: ListingPins;
+}
+
+type PinnedFile = Pick<HubFile, 'path' | 'digest'>;
+
+const pinOf = (file: PinnedFile): string => `${file.digest.algorithm}:${file.digest.hex.toLowerCase()}`;
 
 /** Refuses `listing` when a file it names has another checksum than pinned, or a shipped pin's file is missing. */
-export function checkListing(listing: readonly HubFile[], pins: ListingPins, where: string, shipped: boolean): void {
+export function checkListing(listing: readonly PinnedFile[], pins: ListingPins, where: string, against: string | undefined): void {
   const listed = new Map(listing.map((file) => [file.path, file]));
   for (const [path, pin] of Object.entries(pins)) {
     const file = listed.get(path);
     if (!file) {
-      if (shipped) throw new ListingMismatchError(`${where} does not list ${path}, which Pagewise knows this model by; the server is not serving the published model.`);
+      if (!against) throw new ListingMismatchError(`${where} does not list ${path}, which Pagewise knows this model by; the server is not serving the published model. Nothing was downloaded.`);
       continue;
     }
-    if (pinOf(file) !== pin) throw new ListingMismatchError(`${where} lists ${path} with another checksum than ${shipped ? 'Pagewise ships for it' : 'when this model was first downloaded here'}; the server is not serving the same files. Nothing was downloaded.`);
+    if (pinOf(file) !== pin) {
+      throw new ListingMismatchError(`${where} lists ${path} with another checksum than ${against ?? 'Pagewise ships for it'}, under the same commit: it is not serving the same files. Nothing was downloaded.`);
+    }
   }
 }
 
 /**
- * Checks `listing` against the shipped pins, or against those remembered for `repo` at `commit`, and remembers it
- * when it is the first.
+ * Checks `listing` against the checksums `entry` ships, else against the listing remembered for `repo` at `commit`.
+ * Planning only checks: a listing is remembered when a download the user agreed to starts from it (rememberListing).
  */
-export async function checkPinnedListing(db: WeightDb, repo: string, commit: string, listing: readonly HubFile[], shipped: ListingPins | undefined, where: string): Promise<void> {
-  if (shipped) {
-    checkListing(listing, shipped, where, true);
-    return;
-  }
+export async function checkPinnedListing(db: WeightDb, repo: string, commit: string, listing: readonly PinnedFile[], shipped: ListingPins | undefined, where: string): Promise<void> {
+  if (shipped) return checkListing(listing, shipped, where, undefined);
   const remembered = await db.getListingPins(repo, commit);
-  if (remembered) {
-    checkListing(listing, remembered, where, false);
-    return;
-  }
-  await db.putListingPins(repo, commit, Object.fromEntries(listing.map((file) => [file.path, pinOf(file)])));
+  if (remembered) checkListing(listing, remembered.files, where, `the one a download started from on ${new Date(remembered.at).toISOString().slice(0, 10)} (${remembered.from})`);
+}
+
+/** Remembers the files a download of `repo` at `commit` starts from, unless an earlier download's are remembered. */
+export async function rememberListing(db: WeightDb, repo: string, commit: string, files: readonly PinnedFile[], from: string): Promise<void> {
+  if (await db.getListingPins(repo, commit)) return;
+  await db.putListingPins(repo, commit, { from, at: Date.now(), files: Object.fromEntries(files.map((file) => [file.path, pinOf(file)])) });
 }

@@ -3,7 +3,7 @@ import { downloadFile, type StoreNotice } from './file-download';
 import { inThreadHasher, type HasherFactory } from './file-hasher';
 import { hubCheckpointSource } from './convert/checkpoint-source';
 import { HubClient } from './hub-client';
-import { checkPinnedListing } from './listing-pins';
+import { checkPinnedListing, rememberListing } from './listing-pins';
 import { selectModelFiles, type ModelEntry } from './model-registry';
 import { ProgressMeter, type ProgressFigures } from './progress-meter';
 import { DEFAULT_STALL_MS } from './retry-policy';
@@ -207,7 +207,10 @@ async function downloadUnlocked(deps: StoreDeps, request: DownloadRequest): Prom
     throw new Error(`Downloading ${entry.label} needs consent for ${plan.totalBytes} bytes.`);
   }
   if (!plan.fits) return quotaOutcome(deps, plan.remainingBytes, entry.id);
-  if (!(await deps.db.getModel(entry.id))) await deps.db.putModel(record);
+  if (!(await deps.db.getModel(entry.id))) {
+    if (entry.repo && record.commit) await rememberListing(deps.db, entry.repo, record.commit, record.files, plan.hubBaseUrl);
+    await deps.db.putModel(record);
+  }
 
   const hub = entry.repo ? new HubClient(entry.baseUrl ?? request.hubBaseUrl, deps.fetchFn) : undefined;
   const meter = new ProgressMeter(plan.storedBytes, plan.totalBytes);

@@ -1,6 +1,7 @@
 import { createStore, del, get, getMany, promisifyRequest, set, setMany, type UseStore } from 'idb-keyval';
 import type { Backend } from '../protocol/model-fit';
 import type { FileDigest } from './hub-client';
+import type { RememberedListing } from './listing-pins';
 import type { ModelEntry } from './model-registry';
 
 /**
@@ -10,8 +11,8 @@ import type { ModelEntry } from './model-registry';
  * - `['chunk', id, path, index]`: one fixed-size piece of a file, stored as a Blob (Chromium keeps large
  *   Blobs on disk, so reading a model back does not pull it into memory);
  * - `['entry', id]`: a custom model entry the user added;
- * - `['pins', repo, commit]`: the checksums of the first listing planned from for a repository at a commit
- *   (listing-pins.ts); kept when the model is deleted.
+ * - `['pins', repo, commit]`: the checksums of the first listing a download started from for a repository at a
+ *   commit (listing-pins.ts); kept when the model is deleted, forgotten with a custom entry.
  */
 export interface StoredFile {
   path: string;
@@ -188,14 +189,24 @@ export class WeightDb {
     return this.store('readonly', (store) => promisifyRequest(store.count(id ? under('chunk', id) : under('chunk'))));
   }
 
-  async getListingPins(repo: string, commit: string): Promise<Record<string, string> | undefined> {
-    const pins = await get<unknown>(['pins', repo, commit], this.store);
-    const sound = typeof pins === 'object' && pins !== null && Object.values(pins).every((pin) => typeof pin === 'string');
-    return sound ? (pins as Record<string, string>) : undefined;
+  async getListingPins(repo: string, commit: string): Promise<RememberedListing | undefined> {
+    const value = await get<unknown>(['pins', repo, commit], this.store);
+    if (typeof value !== 'object' || value === null) return undefined;
+    const { from, at, files } = value as Partial<RememberedListing>;
+    const sound = typeof from === 'string' && typeof at === 'number' && typeof files === 'object' && files !== null && Object.values(files).every((pin) => typeof pin === 'string');
+    return sound ? { from, at, files } : undefined;
   }
 
-  putListingPins(repo: string, commit: string, pins: Record<string, string>): Promise<void> {
-    return set(['pins', repo, commit], pins, this.store);
+  putListingPins(repo: string, commit: string, remembered: RememberedListing): Promise<void> {
+    return set(['pins', repo, commit], remembered, this.store);
+  }
+
+  /** Forgets every listing remembered for `repo`, at any commit. */
+  deleteListingPins(repo: string): Promise<void> {
+    return this.store('readwrite', (store) => {
+      store.delete(IDBKeyRange.bound(['pins', repo], ['pins', repo, []]));
+      return promisifyRequest(store.transaction);
+    });
   }
 
   getCustomEntries(): Promise<ModelEntry[]> {

@@ -160,7 +160,12 @@ export function storeHandlers(host: EngineHost, db: WeightDb): StoreHandlers {
       jobs.stop(modelId, 'The model was deleted.');
       await host.forget(modelId);
       const freedBytes = await deleteStoredModel(deps, modelId).catch(busyIsBusy);
-      if (forgetEntry) await deps.db.deleteCustomEntry(modelId);
+      if (forgetEntry) {
+        const entry = (await deps.db.getCustomEntries()).find((custom) => custom.id === modelId);
+        await deps.db.deleteCustomEntry(modelId);
+        // A model forgotten is a fresh start: its repository's remembered listings go too (listing-pins.ts).
+        if (entry?.repo && !BUILT_IN_MODELS.some((builtIn) => builtIn.repo === entry.repo)) await deps.db.deleteListingPins(entry.repo);
+      }
       return { freedBytes };
     },
 

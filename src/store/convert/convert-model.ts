@@ -1,9 +1,9 @@
 import { ExportRun } from '../../model/export/export-run';
 import { decodeTensor } from '../../model/safetensors';
 import { inThreadHasher, type ChunkHasher } from '../file-hasher';
-import { HubClient } from '../hub-client';
+import { HubClient, type HubFile } from '../hub-client';
 import { spaceFigures, type DownloadOutcome, type DownloadPlan, type DownloadProgress, type StoreDeps } from '../model-download';
-import { checkPinnedListing } from '../listing-pins';
+import { checkPinnedListing, rememberListing } from '../listing-pins';
 import { withModelLock } from '../model-lock';
 import type { ModelEntry, ModelTarget } from '../model-registry';
 import { ProgressMeter } from '../progress-meter';
@@ -61,6 +61,8 @@ interface Planned {
   commit: string | undefined;
   folder: string | undefined;
   source: CheckpointSource;
+  /** The hub's listing the plan stands on, and who served it; absent for a folder. */
+  listing?: { files: readonly HubFile[]; from: string };
 }
 
 /** A source that fails its checksum is fetched once more, the whole conversion again, before it is refused. */
@@ -86,7 +88,7 @@ async function planFromHub(deps: Pick<StoreDeps, 'fetchFn' | 'db'>, input: PlanI
   const listing = await hub.listFiles(entry.repo, pinned, signal);
   await checkPinnedListing(deps.db, entry.repo, pinned, listing, entry.pinnedDigests, `${hub.baseUrl} (${entry.repo} at ${pinned.slice(0, 12)})`);
   const source = hubCheckpointSource(hub, entry.repo, pinned, deps.fetchFn, input.stallMs);
-  return { plan: await planConversion(source, listing, entry.repo, targets, signal), commit: pinned, folder: undefined, source };
+  return { plan: await planConversion(source, listing, entry.repo, targets, signal), commit: pinned, folder: undefined, source, listing: { files: listing, from: hub.baseUrl } };
 }
 
 /** What converting `entry` will fetch and store, against the free space: the consent screen. */
@@ -138,6 +140,7 @@ async function convertUnlocked(deps: StoreDeps, request: ConversionRequest): Pro
   let planned = await planFor(deps, request, signal, record?.commit);
   const { plan } = planned;
   if (request.approvedBytes < plan.downloadBytes) throw new Error(`Converting ${entry.label} needs consent for ${plan.downloadBytes} bytes of download.`);
+  if (entry.repo && planned.commit && planned.listing) await rememberListing(deps.db, entry.repo, planned.commit, planned.listing.files, planned.listing.from);
   // Another graph, another version of Pagewise, another commit or other files: nothing stored can be reused. It
   // goes when the new conversion starts (startRecord), so a checkpoint refused before then loses nothing.
   const replacedBytes = record && !sameConversion(record, plan, request.pagewiseVersion) ? recordBytesStored(record) : undefined;

@@ -43,20 +43,26 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-test('a listing that changes under a commit after the first download is refused, also after the model was deleted', async () => {
+test('a listing that changes under a commit after the first download is refused, also after the model was deleted; planning alone remembers nothing', async () => {
   hub = await startLocalHub({ modelDir: model.dir, repo: REPO });
   const deps = freshDeps();
+  await planDownload(deps, entry(), hub.baseUrl, new AbortController().signal);
+  expect(await deps.db.getListingPins(REPO, hub.commit)).toBeUndefined();
   expect((await download(deps, entry())).status).toBe('verified');
+  expect(await deps.db.getListingPins(REPO, hub.commit)).toMatchObject({ from: hub.baseUrl });
   await deleteStoredModel(deps, entry().id);
 
   await hub.rewriteInPlace(other.dir);
   const before = hub.contentRequests().length;
   const refused = planDownload(deps, entry(), hub.baseUrl, new AbortController().signal);
   await expect(refused).rejects.toBeInstanceOf(ListingMismatchError);
-  await expect(refused).rejects.toThrow(/onnx\/model_q4\.onnx_data.*another checksum than when this model was first downloaded here/);
+  await expect(refused).rejects.toThrow(/onnx\/model_q4\.onnx_data with another checksum than the one a download started from on \d{4}-\d\d-\d\d \(http:\/\/127\.0\.0\.1:\d+\)/);
   expect(hub.contentRequests()).toHaveLength(before);
-  // Another browser profile (no memory of the first listing) takes what the server lists.
+  // Another browser profile (no memory of the first listing) takes what the server lists; so does this one once
+  // the listings are forgotten (a custom model forgotten).
   expect((await planDownload(freshDeps(), entry(), hub.baseUrl, new AbortController().signal)).plan.totalBytes).toBe(other.totalBytes);
+  await deps.db.deleteListingPins(REPO);
+  expect((await planDownload(deps, entry(), hub.baseUrl, new AbortController().signal)).plan.totalBytes).toBe(other.totalBytes);
   await hub.close();
 });
 

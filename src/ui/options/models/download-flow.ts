@@ -20,8 +20,9 @@ interface OtherModel {
   bytes: number;
 }
 
-export function quotaText(neededBytes: number, availableBytes: number, quotaBytes: number): string {
-  return t('models_quota', [formatBytes(neededBytes), formatBytes(availableBytes), formatBytes(quotaBytes)]);
+/** Out of space, in figures; `kept` when verified files of the model stay stored (a download resumes from them). */
+export function quotaText(neededBytes: number, availableBytes: number, quotaBytes: number, kept = false): string {
+  return t(kept ? 'models_quotaKept' : 'models_quota', [formatBytes(neededBytes), formatBytes(availableBytes), formatBytes(quotaBytes)]);
 }
 
 /**
@@ -138,7 +139,8 @@ export class DownloadFlow {
     const offers = stored
       .filter((other) => other.bytes > 0)
       .map((other) => button(t('models_deleteOther', [other.label, formatBytes(other.bytes)]), () => void this.deleteOther(model, other.id), 'delete-other', true));
-    this.panels.message(model.id, 'warning', quotaText(needed, available, quota), el('div', { className: 'actions' }, ...offers));
+    const kept = (this.shelf.models.find((m) => m.id === model.id)?.storedBytes ?? 0) > 0;
+    this.panels.message(model.id, 'warning', quotaText(needed, available, quota, kept), el('div', { className: 'actions' }, ...offers));
   }
 
   private async deleteOther(model: ModelSummary, otherId: string): Promise<void> {
