@@ -146,12 +146,18 @@ export class PageTranslation {
     this.detached = true;
     this.requeueSent();
     this.post = () => undefined;
+    // Said, not silent, when units are still to do: they wait until the user starts again (the popup shows it).
+    if (!this.stopped && !this.stoppedBy && [...this.tracked.values()].some((item) => item.state === 'pending')) {
+      this.stoppedBy = 'connection-lost';
+      this.lastError = undefined;
+    }
   }
 
   /** A new channel (the user started again): work goes on where it stopped. */
   attach(post: (message: PageToWorker) => void): void {
     this.post = post;
     this.detached = false;
+    if (this.stoppedBy === 'connection-lost') this.stoppedBy = undefined;
     this.requeueSent();
     this.pump();
   }

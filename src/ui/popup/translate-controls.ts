@@ -1,4 +1,5 @@
-import { TRANSLATE_LANGUAGES, type CommandResult, type PortClient, type TranslateMode, type TranslateStatus } from '../../protocol';
+import { PagewiseError, TRANSLATE_LANGUAGES, type CommandResult, type PortClient, type TranslateMode, type TranslateStatus } from '../../protocol';
+import { errorMessage } from '../shared/format';
 import { messageLocale, t } from '../shared/i18n';
 import { readSetting, saveSetting } from '../shared/stored-setting';
 import { mountTranslateRules } from './translate-rules-controls';
@@ -57,7 +58,9 @@ export function mountTranslateControls(root: HTMLElement, engine: () => PortClie
     const progress = t('translateProgress', [count.format(status.done), count.format(status.found)]);
     if (status.stoppedBy === 'no-model') return `${progress} ${t('translateNeedsModel')}`;
     if (status.stoppedBy === 'model-downloading') return `${progress} ${t('translateModelDownloading')}`;
-    if (status.stoppedBy) return `${progress} ${t('translateStopped', status.lastError ?? '')}`;
+    // The machinery's failures (the engine stopped, the line to it dropped) in the reader's language; a model's or a
+    // page's reason as the page reported it.
+    if (status.stoppedBy) return `${progress} ${t('translateStopped', errorMessage(new PagewiseError(status.stoppedBy, status.lastError ?? '')))}`;
     if (status.failed > 0) return `${progress} ${t('translateFailedCount', count.format(status.failed))}`;
     return progress;
   };

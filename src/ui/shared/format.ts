@@ -56,9 +56,20 @@ export function formatTime(epochMs: number): string {
   return new Intl.DateTimeFormat(lang(), { dateStyle: 'short', timeStyle: 'medium' }).format(epochMs);
 }
 
-/** An error's message for a person; PagewiseErrors already carry one written for them. */
+/**
+ * Failures of the machinery (the engine stopped or hung, the line to it dropped, the model busy) carry an English
+ * message made in the worker or the engine host; they read the same whatever their detail, so every page says
+ * them in the reader's language.
+ */
+const MACHINERY_CODES = new Set(['engine-crashed', 'engine-unavailable', 'connection-lost', 'busy']);
+
+/** An error's message for a person: the machinery's failures in the reader's language, others as written for them. */
 export function errorMessage(error: unknown): string {
-  return error instanceof PagewiseError || error instanceof Error ? error.message : String(error);
+  if (error instanceof PagewiseError) {
+    if (error.code === 'cancelled') return t('cancelled');
+    if (MACHINERY_CODES.has(error.code)) return t(`error_${error.code.replaceAll('-', '_')}`);
+  }
+  return error instanceof Error ? error.message : String(error);
 }
 
 export function isCancelled(error: unknown): boolean {

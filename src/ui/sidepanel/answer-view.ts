@@ -9,6 +9,8 @@ const FRAME_MS = 16;
 export interface AnswerActions {
   onCancel(): void;
   onRegenerate?: () => void;
+  /** Offer Regenerate only when the answer failed (a follow-up asked again after an answer would repeat a turn). */
+  regenerateOnlyOnFailure?: boolean;
 }
 
 /**
@@ -26,6 +28,7 @@ export class AnswerView {
   /** Cancels the render scheduled for the answer streamed so far (see setAnswer). */
   private pendingRender: (() => void) | undefined;
   private renderedAt = -Infinity;
+  private readonly regenerateOnlyOnFailure: boolean;
   private readonly part = <T extends HTMLElement>(role: string): T => this.root.querySelector<T>(`[data-role="${role}"]`)!;
 
   constructor(
@@ -45,6 +48,7 @@ export class AnswerView {
     const regenerate = actions.onRegenerate;
     if (regenerate) this.part('regenerate').addEventListener('click', regenerate);
     this.part('regenerate').dataset['enabled'] = regenerate ? 'yes' : 'no';
+    this.regenerateOnlyOnFailure = actions.regenerateOnlyOnFailure ?? false;
     this.setRunning(true);
   }
 
@@ -67,6 +71,7 @@ export class AnswerView {
     if (answer.trim() === '') this.note(t('answerEmpty'));
     this.part('progress').hidden = true;
     this.part('thinking').removeAttribute('open');
+    if (this.regenerateOnlyOnFailure) this.part('regenerate').dataset['enabled'] = 'no';
     this.setRunning(false);
   }
 

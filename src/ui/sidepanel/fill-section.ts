@@ -193,6 +193,9 @@ export class FillSection {
       this.undo.hidden = !outcomes.some((o) => o.outcome === 'written' || o.outcome === 'wiped');
     } catch (error) {
       this.say(this.explain(error), true);
+      // The answer was lost, not necessarily the writes (the worker restarted while the page wrote): Undo puts
+      // back whatever the page still holds of ours, and does nothing where nothing was written.
+      this.undo.hidden = false;
     } finally {
       this.apply.disabled = false;
     }

@@ -1,5 +1,5 @@
 import { jobFraction, PagewiseError, type SummaryOptions } from '../../protocol';
-import { formatPercent, formatTimeLeft } from '../shared/format';
+import { errorMessage, formatPercent, formatTimeLeft } from '../shared/format';
 import { t } from '../shared/i18n';
 import { startUiPage } from '../shared/ui-page';
 import { AnswerView } from './answer-view';
@@ -22,16 +22,12 @@ const conversation = document.getElementById('conversation')!;
 const askForm = document.getElementById('ask-form') as HTMLFormElement;
 (askForm.elements.namedItem('question') as HTMLInputElement).placeholder = t('askPlaceholder');
 
-const LOCALIZED_CODES = new Set(['engine-crashed', 'engine-unavailable', 'connection-lost', 'timeout', 'busy']);
-
 function explain(error: unknown): string {
   const code = error instanceof PagewiseError ? error.code : undefined;
-  if (code === 'cancelled') return t('cancelled');
   if (code === 'no-model') return t('noModelDownloaded');
   if (code === 'model-downloading') return stillDownloading();
-  // Failures of the machinery read the same whatever their detail: say them in the reader's language.
-  if (code && LOCALIZED_CODES.has(code)) return t(`error_${code.replaceAll('-', '_')}`);
-  return error instanceof Error ? error.message : String(error);
+  if (code === 'timeout') return t('error_timeout');
+  return errorMessage(error);
 }
 
 /** The model is on its way: how far it is and how long it should take, from the engine state. */
@@ -75,7 +71,15 @@ async function ask(question: string): Promise<void> {
   asked.className = 'question';
   asked.dir = 'auto';
   asked.textContent = question;
-  const view = new AnswerView(template, optionsForm.values().format, { onCancel: () => session.cancel() });
+  const view = new AnswerView(template, optionsForm.values().format, {
+    onCancel: () => session.cancel(),
+    // A question that failed (the connection dropped, the engine stopped) is asked again without typing it again.
+    onRegenerate: () => {
+      item.remove();
+      void ask(question);
+    },
+    regenerateOnlyOnFailure: true,
+  });
   item.append(asked, view.root);
   conversation.append(item);
   try {

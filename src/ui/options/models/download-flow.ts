@@ -1,4 +1,4 @@
-import type { DownloadEvent, DownloadJob, DownloadResult, ModelSummary } from '../../../protocol';
+import { PagewiseError, type DownloadEvent, type DownloadJob, type DownloadResult, type ModelSummary } from '../../../protocol';
 import { button, el } from '../../shared/dom';
 import type { EngineConnection } from '../../shared/engine-connection';
 import { errorMessage, formatBytes, isCancelled } from '../../shared/format';
@@ -72,8 +72,16 @@ export class DownloadFlow {
     for (const modelId of [...this.watched.keys()]) {
       if (jobs.some((job) => job.modelId === modelId)) continue;
       this.watched.delete(modelId);
-      if (!this.cancelled.has(modelId)) this.panels.clear(modelId);
+      if (!this.cancelled.has(modelId)) void this.watchedEnded(modelId);
     }
+  }
+
+  /** A download this page only watched has ended: say how, as a download it started would. */
+  private async watchedEnded(modelId: string): Promise<void> {
+    await this.shelf.refresh();
+    const model = this.shelf.models.find((m) => m.id === modelId);
+    if (model?.state === 'verified') this.panels.message(modelId, 'info', t('models_verifiedNow', [formatBytes(model.storedBytes)]));
+    else this.panels.clear(modelId);
   }
 
   async askConsent(model: ModelSummary): Promise<void> {
@@ -110,6 +118,9 @@ export class DownloadFlow {
     } catch (error) {
       this.own.delete(model.id);
       if (this.cancelled.has(model.id)) return;
+      // The line to the worker dropped (it restarted), not the download: the engine goes on with it, and its state,
+      // once this page is connected again, shows it running here as a download this page watches.
+      if (error instanceof PagewiseError && error.code === 'connection-lost') return;
       await this.shelf.refresh();
       if (isCancelled(error)) this.panels.message(model.id, 'info', t('models_paused'));
       else this.panels.message(model.id, 'error', t('models_downloadFailed', [errorMessage(error)]));
