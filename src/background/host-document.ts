@@ -32,6 +32,7 @@ export class HostDocument {
   private hangTimer: ReturnType<typeof setTimeout> | undefined;
   private hangMs: number = HANG_SECONDS.default * 1000;
   private hungClient: PortClient | null = null;
+  private closing: Promise<void> | null = null;
   private readonly stateListeners = new Set<(state: EngineState) => void>();
 
   get currentState(): EngineState {
@@ -96,13 +97,18 @@ export class HostDocument {
     }
   }
 
-  /** Closes the document now (the idle timer). */
-  async close(): Promise<void> {
+  /** Closes the document now (the idle timer, a hang). A request meanwhile waits for it and starts a new one. */
+  close(): Promise<void> {
     clearTimeout(this.idleTimer);
-    // Closing the document drops its port, which fails anything still pending with a clear error.
-    if (await hasOffscreenDocument()) await chrome.offscreen.closeDocument();
     this.client = null;
+    this.closing ??= (async () => {
+      // Closing the document drops its port, which fails anything still pending with a clear error.
+      if (await hasOffscreenDocument()) await chrome.offscreen.closeDocument();
+    })().finally(() => {
+      this.closing = null;
+    });
     this.setState(STOPPED_STATE);
+    return this.closing;
   }
 
   private ensure(): Promise<PortClient> {
@@ -114,6 +120,8 @@ export class HostDocument {
   }
 
   private async start(): Promise<PortClient> {
+    // A document being closed still exists: wait until it is gone, or the new one would never be created.
+    await this.closing?.catch(() => undefined);
     const connected = new Promise<PortClient>((resolve) => this.connectWaiters.push(resolve));
     if (!(await hasOffscreenDocument())) {
       await chrome.offscreen.createDocument({

@@ -30,9 +30,10 @@ export const IDLE_SECONDS = { min: 5, max: 86_400, default: 300 } as const;
 
 /**
  * While it works, the engine host sends a heartbeat every 10 s and yields between model steps; silence this long
- * means its document hangs (a step that never returns, a renderer stuck in a loop). Tests shorten it.
+ * means its document hangs (a step that never returns, a renderer stuck in a loop). Tests shorten it, never below
+ * one and a half heartbeats.
  */
-export const HANG_SECONDS = { min: 5, max: 3600, default: 120 } as const;
+export const HANG_SECONDS = { min: 15, max: 3600, default: 120 } as const;
 
 /** A hub or mirror address as typed; the store checks it before use (https, or http to this computer). */
 export const HubBaseUrlSchema = v.pipe(v.string(), v.maxLength(300));

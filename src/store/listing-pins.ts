@@ -27,19 +27,20 @@ type PinnedFile = Pick<HubFile, 'path' | 'digest'>;
 
 const pinOf = (file: PinnedFile): string => `${file.digest.algorithm}:${file.digest.hex.toLowerCase()}`;
 
-/** Refuses `listing` when a file it names has another checksum than pinned, or a shipped pin's file is missing. */
-export function checkListing(listing: readonly PinnedFile[], pins: ListingPins, where: string, against: string | undefined): void {
+/**
+ * Refuses `listing` unless it names exactly the pinned files with the pinned checksums: a file added (an index and
+ * a new shard beside a pinned single file), left out (an index dropped so another file is read) or changed would
+ * each let other bytes in. A repository's listing at a commit cannot change, so any difference is the server's.
+ */
+export function checkListing(listing: readonly PinnedFile[], pins: ListingPins, where: string, against: string): void {
   const listed = new Map(listing.map((file) => [file.path, file]));
+  const refuse = (what: string) => new ListingMismatchError(`${where} ${what} ${against}, under the same commit: it is not serving the same files. Nothing was downloaded.`);
   for (const [path, pin] of Object.entries(pins)) {
     const file = listed.get(path);
-    if (!file) {
-      if (!against) throw new ListingMismatchError(`${where} does not list ${path}, which Pagewise knows this model by; the server is not serving the published model. Nothing was downloaded.`);
-      continue;
-    }
-    if (pinOf(file) !== pin) {
-      throw new ListingMismatchError(`${where} lists ${path} with another checksum than ${against ?? 'Pagewise ships for it'}, under the same commit: it is not serving the same files. Nothing was downloaded.`);
-    }
+    if (!file) throw refuse(`does not list ${path}, which is in`);
+    if (pinOf(file) !== pin) throw refuse(`lists ${path} with another checksum than`);
   }
+  for (const path of listed.keys()) if (!(path in pins)) throw refuse(`lists ${path}, which is not in`);
 }
 
 /**
@@ -47,7 +48,7 @@ export function checkListing(listing: readonly PinnedFile[], pins: ListingPins, 
  * Planning only checks: a listing is remembered when a download the user agreed to starts from it (rememberListing).
  */
 export async function checkPinnedListing(db: WeightDb, repo: string, commit: string, listing: readonly PinnedFile[], shipped: ListingPins | undefined, where: string): Promise<void> {
-  if (shipped) return checkListing(listing, shipped, where, undefined);
+  if (shipped) return checkListing(listing, shipped, where, 'the listing Pagewise ships for this model');
   const remembered = await db.getListingPins(repo, commit);
   if (remembered) checkListing(listing, remembered.files, where, `the one a download started from on ${new Date(remembered.at).toISOString().slice(0, 10)} (${remembered.from})`);
 }

@@ -2,7 +2,7 @@ import type { Backend } from '../protocol/model-fit';
 import { downloadFile, type StoreNotice } from './file-download';
 import { inThreadHasher, type HasherFactory } from './file-hasher';
 import { hubCheckpointSource } from './convert/checkpoint-source';
-import { HubClient } from './hub-client';
+import { HubClient, type HubFile } from './hub-client';
 import { checkPinnedListing, rememberListing } from './listing-pins';
 import { selectModelFiles, type ModelEntry } from './model-registry';
 import { ProgressMeter, type ProgressFigures } from './progress-meter';
@@ -86,10 +86,13 @@ export async function spaceFigures(estimate: StoreDeps['estimate']): Promise<Spa
   return { usageBytes: usage, quotaBytes: quota, availableBytes: Math.max(0, quota - usage) };
 }
 
-/** The stored record for `entry`, or a fresh one from the hub's listing (not saved until a download starts). */
-async function recordFor(deps: StoreDeps, entry: ModelEntry, hubBaseUrl: string, chunkBytes: number, signal: AbortSignal): Promise<ModelRecord> {
+/**
+ * The stored record for `entry`, or a fresh one from the hub's listing (not saved until a download starts, when
+ * the listing is remembered: see listing-pins.ts).
+ */
+async function recordFor(deps: StoreDeps, entry: ModelEntry, hubBaseUrl: string, chunkBytes: number, signal: AbortSignal): Promise<{ record: ModelRecord; listing?: HubFile[] }> {
   const stored = await deps.db.getModel(entry.id);
-  if (stored) return stored;
+  if (stored) return { record: stored };
   if (entry.source !== 'hub' || !entry.repo || !entry.revision) throw new Error(`${entry.label} has no files in the store and no hub to fetch them from.`);
   const hub = new HubClient(entry.baseUrl ?? hubBaseUrl, deps.fetchFn);
   const commit = await hub.resolveCommit(entry.repo, entry.revision, signal);
@@ -98,7 +101,7 @@ async function recordFor(deps: StoreDeps, entry: ModelEntry, hubBaseUrl: string,
   const listing = await hub.listFiles(entry.repo, commit, signal);
   await checkPinnedListing(deps.db, entry.repo, commit, listing, entry.pinnedDigests, `${hub.baseUrl} (${entry.repo} at ${commit.slice(0, 12)})`);
   const files = selectModelFiles(listing, target.dtype);
-  return {
+  const record: ModelRecord = {
     entry,
     backend: target.backend,
     dtype: target.dtype,
@@ -108,6 +111,7 @@ async function recordFor(deps: StoreDeps, entry: ModelEntry, hubBaseUrl: string,
     state: 'partial',
     updatedAt: Date.now(),
   };
+  return { record, listing };
 }
 
 export async function planDownload(
@@ -116,14 +120,15 @@ export async function planDownload(
   hubBaseUrl: string,
   signal: AbortSignal,
   chunkBytes = DEFAULT_CHUNK_BYTES,
-): Promise<{ record: ModelRecord; plan: DownloadPlan }> {
-  const record = await recordFor(deps, entry, hubBaseUrl, chunkBytes, signal);
+): Promise<{ record: ModelRecord; plan: DownloadPlan; listing?: HubFile[] }> {
+  const { record, listing } = await recordFor(deps, entry, hubBaseUrl, chunkBytes, signal);
   const totalBytes = recordTotalBytes(record);
   const storedBytes = recordBytesStored(record);
   const space = await spaceFigures(deps.estimate);
   const remainingBytes = totalBytes - storedBytes;
   return {
     record,
+    ...(listing ? { listing } : {}),
     plan: { commit: record.commit, totalBytes, occupiesBytes: totalBytes, storedBytes, remainingBytes, backend: record.backend, dtype: record.dtype, hubBaseUrl: entry.baseUrl ?? hubBaseUrl, ...space, fits: remainingBytes <= space.availableBytes },
   };
 }
@@ -202,13 +207,13 @@ async function dropUnfinishedFiles(db: WeightDb, record: ModelRecord): Promise<v
 
 async function downloadUnlocked(deps: StoreDeps, request: DownloadRequest): Promise<DownloadOutcome> {
   const { entry, signal } = request;
-  const { record, plan } = await planDownload(deps, entry, request.hubBaseUrl, signal, request.chunkBytes);
+  const { record, plan, listing } = await planDownload(deps, entry, request.hubBaseUrl, signal, request.chunkBytes);
   if (request.approvedBytes < plan.totalBytes) {
     throw new Error(`Downloading ${entry.label} needs consent for ${plan.totalBytes} bytes.`);
   }
   if (!plan.fits) return quotaOutcome(deps, plan.remainingBytes, entry.id);
   if (!(await deps.db.getModel(entry.id))) {
-    if (entry.repo && record.commit) await rememberListing(deps.db, entry.repo, record.commit, record.files, plan.hubBaseUrl);
+    if (entry.repo && record.commit && listing) await rememberListing(deps.db, entry.repo, record.commit, listing, plan.hubBaseUrl);
     await deps.db.putModel(record);
   }
 

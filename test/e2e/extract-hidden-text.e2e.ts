@@ -17,6 +17,9 @@ ${paragraph(1)}${paragraph(2)}
 <p style="color: transparent">HIDDEN-D written in no colour.</p>
 <p class="sr-only">HIDDEN-E clipped to nothing.</p>
 <ul style="font-size: 0"><li style="font-size: 16px">SEEN-F a list item whose list closes gaps with a zero font size.</li></ul>
+<div style="display: contents; visibility: hidden">HIDDEN-G laid out as contents, and hidden.</div>
+<div style="display: contents">SEEN-I laid out as its contents.</div>
+<p>A reading: <meter value="0.5">HIDDEN-H the fallback of a meter.</meter></p>
 ${paragraph(3)}${paragraph(4)}${paragraph(5)}
 </article></body></html>`;
 
@@ -24,7 +27,9 @@ let ext: LaunchedExtension;
 let pages: PageServer;
 
 beforeAll(async () => {
-  pages = await startPageServer({ '/report.html': PAGE });
+  // The same report nested 505 levels deep in plain markup (under the HTML parser's 512): read as visible text.
+  const deep = PAGE.replace('<body>', `<body>${'<div>'.repeat(505)}`).replace('</body>', `${'</div>'.repeat(505)}</body>`);
+  pages = await startPageServer({ '/report.html': PAGE, '/deep-report.html': deep });
   ext = await launchExtension();
 }, 120_000);
 
@@ -43,5 +48,21 @@ test('reader mode leaves out text hidden by a stylesheet class, moved off the pa
   const text = page.blocks.map((block) => block.text).join('\n');
   expect(text).toContain('Paragraph 5 of the harbour report');
   expect(text).toContain('SEEN-F');
-  expect(text).not.toMatch(/HIDDEN-[A-E]/);
+  expect(text).toContain('SEEN-I');
+  expect(text).not.toMatch(/HIDDEN-[A-H]/);
 });
+
+test('visible-text mode (a page nested past what reader mode takes) leaves out the same hidden text, in headings and rows too', async () => {
+  const ui = await ext.openExtensionPage('ui/popup/popup.html');
+  await openActiveTab(ext, `${pages.origin}/deep-report.html`);
+  const outcome = await callEngine(ui, 'tab.extract-page', {});
+  expect(outcome, JSON.stringify(outcome)).toMatchObject({ ok: true });
+  const page = (outcome as { result: { page: ExtractedPage } }).result.page;
+  expect(page.source).toBe('visible-text');
+  const text = [...page.headings.map((heading) => heading.text), ...page.blocks.map((block) => block.text)].join('\n');
+  expect(text).toContain('Paragraph 5 of the harbour report');
+  expect(text).toContain('SEEN-F');
+  expect(text).toContain('SEEN-I');
+  expect(text).not.toMatch(/HIDDEN-[A-H]/);
+});
+

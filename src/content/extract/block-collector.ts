@@ -31,14 +31,26 @@ export const WALK_CAPS = { nodes: 300_000, ms: 1500 } as const;
 /** Marks the walk's stack where a block element ends, so its text is flushed as a block of its own. */
 const BLOCK_END = Symbol('block end');
 
-export function collectText(root: Element, skip: (element: Element) => boolean, caps: { nodes: number; ms: number } = WALK_CAPS): CollectedText {
+/**
+ * `skip` leaves an element and all inside it out; `quiet` (optional) leaves out only the element's own text (a zero
+ * font size or a transparent colour on it, which its children may set back).
+ */
+export function collectText(
+  root: Element,
+  skip: (element: Element) => boolean,
+  caps: { nodes: number; ms: number } = WALK_CAPS,
+  quiet: (element: Element) => boolean = () => false,
+): CollectedText {
   const out: CollectedText = { headings: [], blocks: [], truncated: false };
   let totalChars = 0;
   let section = -1;
   let buffer = '';
   let preformatted = false;
 
-  const addBlock = (text: string): void => {
+  const addBlock = (whole: string): void => {
+    // Only what can still fit is split: a 10 MB text node must not be cut into pieces that are then thrown away.
+    const room = EXTRACT_LIMITS.totalChars - totalChars;
+    const text = whole.length > room + 1 ? whole.slice(0, room + 1) : whole;
     for (const piece of splitLong(text, EXTRACT_LIMITS.blockChars)) {
       if (out.blocks.length >= EXTRACT_LIMITS.blocks || totalChars + piece.length > EXTRACT_LIMITS.totalChars) {
         out.truncated = true;
@@ -49,11 +61,33 @@ export function collectText(root: Element, skip: (element: Element) => boolean, 
     }
   };
   const flush = (): void => {
-    const text = preformatted ? buffer.replace(/^\n+|\s+$/g, '') : normalize(buffer);
+    // trimEnd, not /\s+$/: that pattern backtracks quadratically on a long run of spaces (60,000 took 3 s).
+    const text = preformatted ? dropLeadingNewlines(buffer).trimEnd() : normalize(buffer);
     buffer = '';
     if (text && !out.truncated) addBlock(text);
   };
 
+  const quietness = new Map<Element, boolean>();
+  const isQuiet = (element: Element | null): boolean => {
+    if (!element) return false;
+    let verdict = quietness.get(element);
+    if (verdict === undefined) quietness.set(element, (verdict = quiet(element)));
+    return verdict;
+  };
+  /** An element's text as the walk reads it: skipped descendants and quiet text left out. */
+  const shownText = (element: Element): string => {
+    let text = '';
+    const pending: Node[] = [element];
+    while (pending.length > 0 && text.length <= EXTRACT_LIMITS.totalChars) {
+      const node = pending.pop()!;
+      if (node.nodeType === 3) {
+        if (!isQuiet(node.parentElement)) text += node.nodeValue ?? '';
+      } else if (node.nodeType === 1 && (node === element || !skip(node as Element))) {
+        for (let child = node.lastChild; child; child = child.previousSibling) pending.push(child);
+      }
+    }
+    return text;
+  };
   const holdsBlock = ancestorsOf(root, BLOCK_SELECTOR);
   const holdsTable = ancestorsOf(root, 'table');
   const deadline = performance.now() + caps.ms;
@@ -75,7 +109,7 @@ export function collectText(root: Element, skip: (element: Element) => boolean, 
       break;
     }
     if (next.nodeType === 3) {
-      buffer += next.nodeValue ?? '';
+      if (!isQuiet(next.parentElement)) buffer += next.nodeValue ?? '';
       continue;
     }
     if (next.nodeType !== 1) continue;
@@ -85,7 +119,7 @@ export function collectText(root: Element, skip: (element: Element) => boolean, 
     const heading = HEADING.exec(tag);
     if (heading) {
       flush();
-      const text = normalize(element.textContent ?? '').slice(0, EXTRACT_LIMITS.headingChars);
+      const text = normalize(shownText(element)).slice(0, EXTRACT_LIMITS.headingChars);
       if (!text) continue;
       if (out.headings.length >= EXTRACT_LIMITS.headings) {
         out.truncated = true;
@@ -98,12 +132,12 @@ export function collectText(root: Element, skip: (element: Element) => boolean, 
     } else if (tag === 'TR' && !holdsTable.has(element)) {
       flush();
       const cells = Array.from(element.children).filter((cell) => !skip(cell));
-      buffer = cells.map((cell) => normalize(cell.textContent ?? '')).filter(Boolean).join(' | ');
+      buffer = cells.map((cell) => normalize(shownText(cell))).filter(Boolean).join(' | ');
       flush();
     } else if (tag === 'PRE') {
       flush();
       preformatted = true;
-      buffer = element.textContent ?? '';
+      buffer = shownText(element);
       flush();
       preformatted = false;
     } else if (BLOCK_TAGS.has(tag) || holdsBlock.has(element)) {
@@ -116,6 +150,12 @@ export function collectText(root: Element, skip: (element: Element) => boolean, 
   }
   flush();
   return out;
+}
+
+function dropLeadingNewlines(text: string): string {
+  let start = 0;
+  while (text.charCodeAt(start) === 10) start++;
+  return text.slice(start);
 }
 
 /** The elements under `root` with a descendant matching `selector`: each ancestor chain is climbed once. */

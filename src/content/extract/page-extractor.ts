@@ -1,7 +1,7 @@
 import { Readability } from '@mozilla/readability';
 import { EXTRACT_LIMITS, type ExtractedPage } from '../../protocol/content-messages';
-import { collectText, type CollectedText } from './block-collector';
-import { isAdSlot, isNoise, isNonText, isPdf, unseenText } from '../page/visible-text';
+import { collectText, WALK_CAPS, type CollectedText } from './block-collector';
+import { hasQuietText, isAdSlot, isNoise, isNonText, isPdf, unseenText } from '../page/visible-text';
 
 /** Reader mode must keep at least this much text, or the page is read as visible text instead. */
 const MIN_ARTICLE_CHARS = 200;
@@ -20,7 +20,7 @@ const MAX_READER_DEPTH = 500;
  */
 export function extractPage(doc: Document, selection: string): ExtractedPage {
   const article = readArticle(doc);
-  const text = article ?? collectText(doc.body ?? doc.documentElement, isNoise);
+  const text = article ?? collectText(doc.body ?? doc.documentElement, isNoise, WALK_CAPS, hasQuietText);
   return {
     url: doc.location?.href.slice(0, 8192) ?? '',
     title: (doc.title.trim() || article?.title || '').slice(0, 2048),
@@ -39,7 +39,7 @@ function readArticle(doc: Document): (CollectedText & { title: string; lang: str
   if (doc.body && nestedDeeperThan(doc.body, MAX_READER_DEPTH)) return null;
   try {
     const clone = doc.cloneNode(true) as Document;
-    dropUnseen(doc, clone);
+    if (!dropUnseen(doc, clone)) return null;
     // Reader mode unwraps an ad slot's lone paragraph (losing its label), so slots go before it runs.
     for (const slot of Array.from(clone.querySelectorAll('[aria-label], [class]')).filter(isAdSlot)) slot.remove();
     // The serializer hands back the article's DOM node, so headings and paragraphs keep their structure.
@@ -79,8 +79,12 @@ function nestedDeeperThan(root: Element, limit: number): boolean {
 /** Node.TEXT_NODE, without the global: the extractor also reads documents of other windows (and of happy-dom in tests). */
 const TEXT_NODE = 3;
 
-/** Elements whose looks the live page is asked about; past it, the rest of a huge page is read as it stands. */
-const LOOKS_CHECKED = 20_000;
+/**
+ * Elements whose looks the live page is asked about for reader mode. A page with more is read as visible text,
+ * which judges every element it reads: otherwise a page could spend the budget on a hidden box of cheap elements
+ * and let hidden text after it through.
+ */
+const LOOKS_CHECKED = 50_000;
 
 /**
  * Reader mode reads a clone, which has no styles: text the live page hides (a stylesheet class, moved off the
@@ -88,14 +92,14 @@ const LOOKS_CHECKED = 20_000;
  * could plant instructions there. The clone is a copy made a moment ago, so its elements line up one to one with
  * the live page's: each is judged on the live page and dropped from the clone.
  */
-function dropUnseen(doc: Document, clone: Document): void {
+function dropUnseen(doc: Document, clone: Document): boolean {
   const live = doc.querySelectorAll('body *');
   const copy = clone.querySelectorAll('body *');
-  if (live.length !== copy.length) return;
+  if (live.length !== copy.length || live.length > LOOKS_CHECKED) return false;
   const drop: Element[] = [];
   const quiet: Element[] = [];
   let hidden: Element | undefined;
-  for (let i = 0; i < Math.min(live.length, LOOKS_CHECKED); i++) {
+  for (let i = 0; i < live.length; i++) {
     const element = live[i]!;
     if (hidden?.contains(element)) continue;
     const verdict = unseenText(element);
@@ -109,5 +113,6 @@ function dropUnseen(doc: Document, clone: Document): void {
   for (const element of drop) element.remove();
   // Only the element's own text: a zero font size on a list is a common way to close gaps between its items, whose own size is set again.
   for (const element of quiet) for (const child of [...element.childNodes]) if (child.nodeType === TEXT_NODE) child.remove();
+  return true;
 }
 

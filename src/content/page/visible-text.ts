@@ -3,7 +3,7 @@
  * chrome (navigation, footers, sidebars), form controls, and anything the user cannot see.
  */
 const NOISE_TAGS = new Set([
-  'SCRIPT', 'STYLE', 'NOSCRIPT', 'TEMPLATE', 'SVG', 'CANVAS', 'IFRAME', 'OBJECT', 'EMBED', 'VIDEO', 'AUDIO', 'IMG',
+  'SCRIPT', 'STYLE', 'NOSCRIPT', 'TEMPLATE', 'SVG', 'CANVAS', 'IFRAME', 'OBJECT', 'EMBED', 'VIDEO', 'AUDIO', 'IMG', 'METER', 'PROGRESS',
   'NAV', 'FOOTER', 'ASIDE', 'BUTTON', 'SELECT', 'INPUT', 'TEXTAREA', 'OPTION', 'DIALOG', 'MENU',
 ]);
 const NOISE_ROLES = new Set(['navigation', 'banner', 'contentinfo', 'complementary', 'search', 'menu', 'menubar', 'dialog', 'alert']);
@@ -18,7 +18,8 @@ export function isAdSlot(element: Element): boolean {
 
 /** What reader-mode output still needs stripped: stray code or media it kept. */
 export function isNonText(element: Element): boolean {
-  return ['SCRIPT', 'STYLE', 'NOSCRIPT', 'TEMPLATE', 'SVG', 'CANVAS', 'IFRAME', 'OBJECT', 'EMBED'].includes(element.tagName.toUpperCase());
+  // <meter> and <progress> show a bar; the text inside them is a fallback no one sees.
+  return ['SCRIPT', 'STYLE', 'NOSCRIPT', 'TEMPLATE', 'SVG', 'CANVAS', 'IFRAME', 'OBJECT', 'EMBED', 'METER', 'PROGRESS'].includes(element.tagName.toUpperCase());
 }
 
 export function isNoise(element: Element): boolean {
@@ -26,7 +27,12 @@ export function isNoise(element: Element): boolean {
   if (isAdSlot(element) || element.hasAttribute('hidden') || element.getAttribute('aria-hidden') === 'true') return true;
   const role = element.getAttribute('role');
   if (role && NOISE_ROLES.has(role)) return true;
-  return !isRendered(element);
+  return unseenText(element) === 'subtree';
+}
+
+/** The visible-text walk's `quiet`: an element whose own text a person cannot read (see unseenText). */
+export function hasQuietText(element: Element): boolean {
+  return unseenText(element) === 'own-text';
 }
 
 function isRendered(element: Element): boolean {
@@ -35,8 +41,10 @@ function isRendered(element: Element): boolean {
   if (typeof element.checkVisibility === 'function') {
     if (element.checkVisibility({ visibilityProperty: true, opacityProperty: true })) return true;
     // An element laid out as its contents has no box, and checkVisibility says no for it; its children have boxes
-    // and are judged one by one (the walk only reaches it through ancestors that were seen).
-    return view?.getComputedStyle(element).display === 'contents';
+    // and are judged one by one (the walk only reaches it through ancestors that were seen). Its own text shows
+    // only while it is visible.
+    const style = view?.getComputedStyle(element);
+    return style?.display === 'contents' && style.visibility === 'visible';
   }
   if (!view) return true;
   const style = view.getComputedStyle(element);
@@ -52,13 +60,28 @@ export function unseenText(element: Element): 'subtree' | 'own-text' | undefined
   if (!isRendered(element)) return 'subtree';
   const view = element.ownerDocument.defaultView;
   if (!view) return undefined;
-  const rect = element.getBoundingClientRect();
-  if (rect.width > 0 && rect.height > 0 && (rect.right + view.scrollX <= 0 || rect.bottom + view.scrollY <= 0)) return 'subtree';
   const style = view.getComputedStyle(element);
+  // Only positioning, a transform or a negative offset moves an element off the page; asking every element for its
+  // box made 3,000 nested inline elements cost a second of layout queries.
+  if (mayMoveOffPage(style)) {
+    const rect = element.getBoundingClientRect();
+    if (rect.width > 0 && rect.height > 0 && (rect.right + view.scrollX <= 0 || rect.bottom + view.scrollY <= 0)) return 'subtree';
+  }
   if (style.clipPath === 'inset(50%)' || (style.position === 'absolute' && style.clip === 'rect(0px, 0px, 0px, 0px)')) return 'subtree';
   if (![...element.childNodes].some((child) => child.nodeType === 3 /* text */ && child.nodeValue?.trim())) return undefined;
   if (Number.parseFloat(style.fontSize) < 1 || style.color === 'transparent' || /^rgba\(.*,\s*0\)$/.test(style.color)) return 'own-text';
   return undefined;
+}
+
+function mayMoveOffPage(style: CSSStyleDeclaration): boolean {
+  return (
+    style.position !== 'static' ||
+    style.transform !== 'none' ||
+    (style.translate !== '' && style.translate !== 'none') ||
+    Number.parseFloat(style.textIndent) < 0 ||
+    Number.parseFloat(style.marginLeft) < 0 ||
+    Number.parseFloat(style.marginTop) < 0
+  );
 }
 
 /**

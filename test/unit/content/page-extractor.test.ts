@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as v from 'valibot';
 import { describe, expect, it } from 'vitest';
-import { collectText } from '../../../src/content/extract/block-collector';
+import { collectText, WALK_CAPS } from '../../../src/content/extract/block-collector';
 import { extractPage } from '../../../src/content/extract/page-extractor';
 import { EXTRACT_LIMITS, ExtractedPageSchema } from '../../../src/protocol/content-messages';
 import { loadFixture } from './load-fixture';
@@ -121,5 +121,33 @@ describe('the walk over a hostile page shape', () => {
     };
     doc.body.append(table(row(table(row('inner a', 'inner b'))), row('x', 'y')));
     expect(collectText(doc.body, () => false).blocks.map((block) => block.text)).toEqual(['inner a | inner b', 'x | y']);
+  });
+
+  it('a <pre> of 200,000 spaces is read in linear time', () => {
+    const doc = emptyPage();
+    doc.body.append(Object.assign(doc.createElement('pre'), { textContent: `a${' '.repeat(200_000)}b${' '.repeat(200_000)}` }));
+    const started = performance.now();
+    const collected = collectText(doc.body, () => false);
+    expect(performance.now() - started).toBeLessThan(1000);
+    expect(collected.blocks[0]!.text.startsWith('a')).toBe(true);
+  });
+
+  it('headings, table cells and <pre> are read without the hidden elements and hidden own text inside them', () => {
+    const doc = emptyPage();
+    const hidden = (text: string) => Object.assign(doc.createElement('span'), { hidden: true, textContent: ` ${text}` });
+    const quiet = (text: string) => {
+      const span = doc.createElement('span');
+      span.className = 'quiet';
+      span.textContent = ` ${text}`;
+      return span;
+    };
+    const h2 = doc.body.appendChild(doc.createElement('h2'));
+    h2.append('Title', hidden('HIDDEN-IN-HEADING'), quiet('QUIET-IN-HEADING'));
+    const row = doc.body.appendChild(doc.createElement('table')).appendChild(doc.createElement('tr'));
+    row.appendChild(doc.createElement('td')).append('cell', hidden('HIDDEN-IN-CELL'));
+    doc.body.appendChild(doc.createElement('pre')).append('code', hidden('HIDDEN-IN-PRE'));
+    const collected = collectText(doc.body, (element) => element.hasAttribute('hidden'), WALK_CAPS, (element) => element.classList.contains('quiet'));
+    const text = [...collected.headings.map((h) => h.text), ...collected.blocks.map((b) => b.text)].join('\n');
+    expect(text).toBe('Title\ncell\ncode');
   });
 });
