@@ -76,16 +76,22 @@ describe('the built extension in Chromium', () => {
     await page.close();
   });
 
-  test('a page that holds its main thread is reported after 30 seconds instead of being waited on forever', async () => {
+  /** The article in the active tab, its main thread held for `ms` from now, and a side panel to ask it. */
+  async function busyArticle(ms: number) {
     const page = await ext.context.newPage();
     await page.goto(`${server.origin}/article.html`);
     await readyTabId(ext.worker, `${server.origin}/article.html`);
     const panel = await ext.openExtensionPage('ui/sidepanel/sidepanel.html');
     await page.bringToFront();
-    await page.evaluate(() => setTimeout(() => {
-      const end = Date.now() + 45_000;
+    await page.evaluate((ms) => setTimeout(() => {
+      const end = Date.now() + ms;
       while (Date.now() < end);
-    }, 0));
+    }, 0), ms);
+    return { page, panel };
+  }
+
+  test('a page that holds its main thread is reported after 30 seconds instead of being waited on forever', async () => {
+    const { page, panel } = await busyArticle(45_000);
     const started = Date.now();
     const outcome = await callEngine(panel, 'tab.extract-page', {});
     expect(outcome).toMatchObject({ ok: false, error: { code: 'timeout', message: expect.stringMatching(/did not answer within 30 seconds/) } });
@@ -95,15 +101,7 @@ describe('the built extension in Chromium', () => {
   }, 90_000);
 
   test('a stop while a busy page has not answered ends the request at once', async () => {
-    const page = await ext.context.newPage();
-    await page.goto(`${server.origin}/article.html`);
-    await readyTabId(ext.worker, `${server.origin}/article.html`);
-    const panel = await ext.openExtensionPage('ui/sidepanel/sidepanel.html');
-    await page.bringToFront();
-    await page.evaluate(() => setTimeout(() => {
-      const end = Date.now() + 15_000;
-      while (Date.now() < end);
-    }, 0));
+    const { page, panel } = await busyArticle(15_000);
     const call = await startEngineCall(panel, 'tab.extract-page', {});
     await new Promise((resolve) => setTimeout(resolve, 1000));
     const stoppedAt = Date.now();
