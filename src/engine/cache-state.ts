@@ -12,6 +12,13 @@ export class CacheState {
     readonly length: number,
   ) {}
 
+  /** Bytes its tensors take (float16 2 per element, every other state type 4), wherever they live. */
+  get bytes(): number {
+    let total = 0;
+    for (const tensor of this.tensors.values()) total += tensor.dims.reduce((a, b) => a * b, 1) * (tensor.type === 'float16' ? 2 : 4);
+    return total;
+  }
+
   get released(): boolean {
     return this.refs <= 0;
   }

@@ -7,6 +7,7 @@ import { generate, type GenerationEvent, type GenerationResult } from './generat
 import { limitsFor, samplingFor, type GenerationLimits } from './generation-options';
 import type { ModelFiles, ModelGraph, ModelSource } from './model-source';
 import type { OrtApi, OrtSession } from './ort-types';
+import { planContext, type ContextPlan } from './context-plan';
 import { PrefixCache } from './prefix-cache';
 import type { SamplingOptions } from './sampling';
 import { createSessionFromSource } from './tensor-by-tensor-file';
@@ -20,10 +21,19 @@ export interface EngineRequest extends Partial<GenerationLimits> {
   topLogits?: number;
 }
 
+/** What the device leaves for a request beside the weights (context-plan.ts); without it the trained context counts. */
+export interface EngineMemory {
+  backend: 'wasm' | 'webgpu';
+  weightBytes: number;
+  deviceMemoryGiB?: number;
+  maxBindingBytes?: number;
+}
+
 export interface EngineLoadOptions {
   ort: OrtApi;
   source: ModelSource;
   dtype: string;
+  memory?: EngineMemory;
   /** Creates the ORT session where the host wants it (execution providers, output locations). */
   createSession: (graph: ModelGraph) => Promise<OrtSession>;
   signal?: AbortSignal;
@@ -35,14 +45,18 @@ export class ContextLengthError extends Error {
 
 export class Engine {
   private queue: Promise<unknown> = Promise.resolve();
-  private readonly cache = new PrefixCache();
+  private readonly cache: PrefixCache;
 
   private constructor(
     readonly modelId: string,
     readonly chat: ChatFormat,
     readonly decoder: DecoderSession,
     private readonly files: ModelFiles,
-  ) {}
+    /** The context this device affords, and the prefix cache's share; undefined: the trained context, no byte bound. */
+    readonly plan: ContextPlan | undefined,
+  ) {
+    this.cache = new PrefixCache(4, plan?.prefixCacheBytes);
+  }
 
   static async load(options: EngineLoadOptions): Promise<Engine> {
     const files = await options.source.files();
@@ -55,16 +69,23 @@ export class Engine {
       },
     );
     try {
-      return new Engine(options.source.id, new ChatFormat(files), new DecoderSession(options.ort, session, config, tokensPerRunLimit(options.ort)), files);
+      const decoder = new DecoderSession(options.ort, session, config, tokensPerRunLimit(options.ort));
+      const stateElementBytes = decoder.io.slots.some((slot) => slot.type === 'float16') ? 2 : 4;
+      const plan = options.memory ? planContext({ config, stateElementBytes, ...options.memory }) : undefined;
+      return new Engine(options.source.id, new ChatFormat(files), decoder, files, plan);
     } catch (error) {
       await session.release();
       throw error;
     }
   }
 
-  /** Positions the model was trained for: the most a prompt and its answer may take together. */
+  /**
+   * The most a prompt and its answer may take together: the positions the model was trained for, or fewer where
+   * this device's memory cannot hold that many tokens' caches beside the weights (context-plan.ts).
+   */
   get contextTokens(): number {
-    return parseConfig(this.files.config).maxPositionEmbeddings;
+    const trained = parseConfig(this.files.config).maxPositionEmbeddings;
+    return Math.min(trained, this.plan?.contextTokens ?? trained);
   }
 
   generate(request: EngineRequest, signal?: AbortSignal, onEvent?: (event: GenerationEvent) => void): Promise<GenerationResult> {

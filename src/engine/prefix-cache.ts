@@ -14,13 +14,26 @@ export interface Snapshot {
 export class PrefixCache {
   private entries: Snapshot[] = [];
 
-  constructor(private readonly capacity = 4) {}
+  /**
+   * At most `capacity` snapshots whose states take at most `maxBytes` together (context-plan.ts sizes it to the
+   * device); the least recently used go first, and a snapshot larger than the whole budget is not kept.
+   */
+  constructor(
+    private readonly capacity = 4,
+    private readonly maxBytes = Number.POSITIVE_INFINITY,
+  ) {}
 
-  /** Stores a snapshot, taking its own reference to the state; the least recently used one is dropped. */
+  /** Bytes the kept states take. */
+  get bytes(): number {
+    return this.entries.reduce((sum, entry) => sum + entry.state.bytes, 0);
+  }
+
+  /** Stores a snapshot, taking its own reference to the state; the least recently used ones make room. */
   put(tokens: readonly number[], state: CacheState, logits: Float32Array): void {
     if (this.entries.some((e) => e.state === state || sameTokens(e.tokens, tokens))) return;
+    if (state.bytes > this.maxBytes) return;
     this.entries.unshift({ tokens: [...tokens], state: state.retain(), logits: logits.slice() });
-    while (this.entries.length > this.capacity) this.entries.pop()?.state.release();
+    while (this.entries.length > this.capacity || this.bytes > this.maxBytes) this.entries.pop()?.state.release();
   }
 
   /** The longest snapshot that `tokens` starts with; the caller gets its own reference to the state. */

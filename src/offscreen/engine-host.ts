@@ -7,7 +7,7 @@ import { PagewiseError, type Backend, type CommandEvent, type CommandResult, typ
 import { activeModelId, rememberActiveModel } from '../store/active-model';
 import { loadableModels } from '../store/model-list';
 import { BUILT_IN_MODELS, candidatesOf } from '../store/model-registry';
-import { WeightDb } from '../store/weight-db';
+import { recordTotalBytes, WeightDb } from '../store/weight-db';
 import { EngineStatus } from './engine-status';
 import { executionProviders, OrtRuntimes, type OrtRuntime } from './ort-runtime';
 import { storeModelSource } from './store-model-source';
@@ -92,9 +92,17 @@ export class EngineHost {
     let sessionStart = 0;
     try {
       const ort = await this.ort.get(target);
+      const caps = await probeCapabilities(navigator as never, self.crossOriginIsolated);
       const engine = await Engine.load({
         ort: ort as unknown as OrtApi,
         source: storeModelSource(modelId, this.db, (read) => progress('read', 0.8 * read)),
+        // The context this device affords beside the weights (engine/context-plan.ts).
+        memory: {
+          backend: target,
+          weightBytes: recordTotalBytes(record),
+          ...(caps.deviceMemoryGiB !== undefined ? { deviceMemoryGiB: caps.deviceMemoryGiB } : {}),
+          ...(target === 'webgpu' && 'maxStorageBufferBindingSize' in caps.webgpu ? { maxBindingBytes: caps.webgpu.maxStorageBufferBindingSize } : {}),
+        },
         // A stored model has exactly one graph, the one its entry names; the store downloaded nothing else.
         dtype: record.dtype,
         signal,

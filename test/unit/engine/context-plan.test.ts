@@ -1,0 +1,87 @@
+// The context a device affords: from what a token's caches cost, the backend's address space, the memory the
+// browser reports and what the weights already take; and a prefix cache bounded in bytes.
+import * as ort from 'onnxruntime-node';
+import { describe, expect, it } from 'vitest';
+import { ensureTestModel } from '../../../scripts/export/test-models';
+import { PRESETS } from '../../../scripts/export/presets';
+import { CacheState } from '../../../src/engine/cache-state';
+import { kvBytesPerToken, MIN_CONTEXT_TOKENS, planContext } from '../../../src/engine/context-plan';
+import { Engine } from '../../../src/engine/engine';
+import type { OrtApi, OrtSession, OrtTensor } from '../../../src/engine/ort-types';
+import { PrefixCache } from '../../../src/engine/prefix-cache';
+import { parseConfig } from '../../../src/model/config';
+import { FolderModelSource } from '../../support/folder-model-source';
+
+const GiB = 1024 ** 3;
+const config = (preset: keyof typeof PRESETS) => parseConfig(PRESETS[preset] as unknown as Record<string, unknown>);
+
+describe('planContext', () => {
+  it('costs LFM2.5-1.2B 24 KiB of float32 caches per token (6 attention layers, 8 KV heads of 64)', () => {
+    expect(kvBytesPerToken(config('lfm2.5-1.2b'), 4)).toBe(6 * 2 * 8 * 64 * 4);
+  });
+
+  it('on WASM, sizes the 1.2B to what 4 GiB holds beside its 1.2 GB of weights, well below its trained context', () => {
+    const plan = planContext({ config: config('lfm2.5-1.2b'), backend: 'wasm', stateElementBytes: 4, weightBytes: 1.2e9, deviceMemoryGiB: 8 });
+    expect(plan.limitedBy).toBe('memory');
+    expect(plan.contextTokens).toBeLessThan(config('lfm2.5-1.2b').maxPositionEmbeddings);
+    expect(plan.contextTokens % 256).toBe(0);
+    // What a request at the planned context needs, with the prefix cache full, fits in what is left.
+    const used = 1.2e9 + plan.requestBytes(plan.contextTokens) + plan.prefixCacheBytes;
+    expect(used).toBeLessThanOrEqual(4 * GiB);
+    expect(plan.prefixCacheBytes).toBe(plan.contextTokens * plan.kvBytesPerToken);
+  });
+
+  it('less device memory, a smaller context; a tiny one still gets the smallest context summaries plan for', () => {
+    const roomy = planContext({ config: config('lfm2.5-1.2b'), backend: 'wasm', stateElementBytes: 4, weightBytes: 1.2e9, deviceMemoryGiB: 8 });
+    const tight = planContext({ config: config('lfm2.5-1.2b'), backend: 'wasm', stateElementBytes: 4, weightBytes: 1.2e9, deviceMemoryGiB: 4 });
+    const starved = planContext({ config: config('lfm2.5-1.2b'), backend: 'wasm', stateElementBytes: 4, weightBytes: 1.2e9, deviceMemoryGiB: 2 });
+    expect(tight.contextTokens).toBeLessThan(roomy.contextTokens);
+    expect(starved.contextTokens).toBe(MIN_CONTEXT_TOKENS);
+  });
+
+  it('on WebGPU, a layer cache must fit one buffer; with room the 8B keeps its trained 128K', () => {
+    const eight = config('lfm2.5-8b-a1b');
+    const small = planContext({ config: eight, backend: 'webgpu', stateElementBytes: 2, weightBytes: 4.9 * GiB, maxBindingBytes: 64 * 1024 ** 2 });
+    expect(small.limitedBy).toBe('buffer-size');
+    expect(small.contextTokens * eight.numKvHeads * eight.headDim * 2).toBeLessThanOrEqual(64 * 1024 ** 2);
+    const roomy = planContext({ config: eight, backend: 'webgpu', stateElementBytes: 2, weightBytes: 4.9 * GiB, maxBindingBytes: 2 * GiB });
+    expect(roomy).toMatchObject({ limitedBy: 'trained-context', contextTokens: eight.maxPositionEmbeddings });
+  });
+});
+
+describe('the prefix cache bounded in bytes', () => {
+  const state = (tokens: number) => new CacheState(new Map([['k', { type: 'float32', dims: [1, 1, tokens, 256], dispose() {} } as unknown as OrtTensor]]), tokens);
+  const logits = new Float32Array(4);
+
+  it('drops the least recently used snapshots until the rest fit, and keeps none larger than the budget', () => {
+    const cache = new PrefixCache(4, 3 * 100 * 1024);
+    cache.put([1], state(100), logits);
+    cache.put([1, 2], state(100), logits);
+    cache.put([1, 2, 3], state(100), logits);
+    expect(cache.bytes).toBe(3 * 100 * 1024);
+    cache.put([1, 2, 3, 4], state(150), logits);
+    expect(cache.bytes).toBeLessThanOrEqual(3 * 100 * 1024);
+    expect(cache.longestPrefixOf([1, 2, 3, 4, 5])?.tokens).toEqual([1, 2, 3, 4]);
+    expect(cache.longestPrefixOf([1, 9])).toBeUndefined();
+    cache.put([7], state(400), logits);
+    expect(cache.longestPrefixOf([7])).toBeUndefined();
+  });
+});
+
+describe('the engine takes the plan', () => {
+  it('a device whose memory the weights nearly fill: the plan is memory-bound and the engine reads no further than it', async () => {
+    const model = ensureTestModel('tiny-dense');
+    const engine = await Engine.load({
+      ort: ort as unknown as OrtApi,
+      source: new FolderModelSource(model.dir),
+      dtype: 'q4',
+      // 2 GiB of device memory, half of it for the engine, all but 2 MiB taken by weights and the runtime.
+      memory: { backend: 'wasm', weightBytes: 1 * GiB - 386 * 1024 ** 2, deviceMemoryGiB: 2 },
+      createSession: async (graph) => (await ort.InferenceSession.create(graph.bytes, { externalData: graph.externalData })) as unknown as OrtSession,
+    });
+    expect(engine.plan?.limitedBy).toBe('memory');
+    // Never below the smallest context summaries plan for, which is also this tiny model's trained context.
+    expect(engine.contextTokens).toBe(MIN_CONTEXT_TOKENS);
+    await engine.dispose();
+  });
+});
