@@ -16,5 +16,5 @@ export function exportOptions(config: Lfm2Config, dtype: ExportDtype, target: Ex
   }
   if (target === 'wasm' && dtype !== 'int8' && dtype !== 'fp32') throw new ConfigError('the WASM graph is int8 or fp32: onnxruntime-web\'s WASM build has no 4-bit embedding kernel, and its MatMulNBits ran 10× slower');
   if (dtype === 'int8' && target !== 'wasm') throw new ConfigError('int8 is the WASM graph: export it with target wasm');
-  return { dtype, accuracyLevel: target === 'cpu' ? 4 : 0, qmoeOneRowAtATime: target === 'gpu', logits: target === 'wasm' ? 'last' : 'all' };
+  return { dtype, accuracyLevel: target === 'cpu' ? 4 : 0, qmoeOneRowAtATime: target === 'gpu', logits: target === 'wasm' ? 'last' : 'all', attention: target === 'wasm' ? 'matmul' : 'gqa' };
 }

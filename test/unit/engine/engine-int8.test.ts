@@ -46,4 +46,30 @@ describe('int8 (WASM variant) export of tiny-dense', () => {
     expect(gaps.filter((g) => g === 0).length).toBeGreaterThanOrEqual(gaps.length - 1);
     await engine.dispose();
   });
+
+  it('with a long prompt (prefilled in runs of 256 after a cache of hundreds), the MatMul attention still follows the reference', async () => {
+    const source = new FolderModelSource(model.dir);
+    const engine = await Engine.load({
+      ort: ort as unknown as OrtApi,
+      source,
+      dtype: 'int8',
+      createSession: async (graph) => (await ort.InferenceSession.create(graph.bytes, { externalData: graph.externalData })) as unknown as OrtSession,
+    });
+    const messages = [{ role: 'user' as const, content: `Summarize: ${'the tide, नमस्ते, and the sandbanks of the estuary. '.repeat(18)}` }];
+    const prompt = engine.chat.prompt(messages);
+    expect(prompt.length).toBeGreaterThan(600);
+    const result = await engine.generate({ messages, sampling: greedy, maxNewTokens: 12 });
+    const reference = new Lfm2Reference(parseConfig((await source.files()).config), new CheckpointReader(model.checkpoint), 'int8');
+    const state = reference.newState();
+    let logits = reference.forward(prompt, state).at(-1)!;
+    const gaps: number[] = [];
+    for (const id of result.tokens) {
+      const best = logits[argmax(logits)]!;
+      gaps.push((best - logits[id]!) / Math.max(1, Math.abs(best)));
+      logits = reference.forward([id], state).at(-1)!;
+    }
+    expect(Math.max(...gaps), gaps.map((g) => g.toExponential(1)).join(' ')).toBeLessThan(5e-3);
+    expect(gaps.filter((g) => g === 0).length).toBeGreaterThanOrEqual(gaps.length - 1);
+    await engine.dispose();
+  });
 });
