@@ -72,16 +72,17 @@ export class DownloadFlow {
     for (const modelId of [...this.watched.keys()]) {
       if (jobs.some((job) => job.modelId === modelId)) continue;
       this.watched.delete(modelId);
-      if (!this.cancelled.has(modelId)) void this.watchedEnded(modelId);
+      if (this.cancelled.has(modelId)) continue;
+      this.panels.clear(modelId);
+      void this.announceIfVerified(modelId);
     }
   }
 
-  /** A download this page only watched has ended: say how, as a download it started would. */
-  private async watchedEnded(modelId: string): Promise<void> {
+  /** A download this page only watched has ended: when it ended verified, say so, as for a download it started. */
+  private async announceIfVerified(modelId: string): Promise<void> {
     await this.shelf.refresh();
     const model = this.shelf.models.find((m) => m.id === modelId);
-    if (model?.state === 'verified') this.panels.message(modelId, 'info', t('models_verifiedNow', [formatBytes(model.storedBytes)]));
-    else this.panels.clear(modelId);
+    if (model?.state === 'verified' && !this.isRunning(modelId)) this.panels.message(modelId, 'info', t('models_verifiedNow', [formatBytes(model.storedBytes)]));
   }
 
   async askConsent(model: ModelSummary): Promise<void> {
