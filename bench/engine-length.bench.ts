@@ -4,10 +4,10 @@ import { Engine } from '../src/engine/engine';
 import type { GenerationResult } from '../src/engine/generation';
 import type { OrtApi, OrtSession } from '../src/engine/ort-types';
 import { FolderModelSource } from '../test/support/folder-model-source';
-import { callEngine } from '../test/e2e/harness/engine-client';
 import { launchExtension } from '../test/e2e/harness/launch-extension';
 import { storeModelFolder } from '../test/e2e/harness/store-pages';
 import type { Benchmark, Figure } from './figure';
+import { call } from './lib/engine-call';
 import { engineBenchModel, NATIVE_DTYPE, WASM_DTYPE } from './lib/engine-bench-model';
 
 /**
@@ -52,14 +52,8 @@ const bench: Benchmark = {
     try {
       const ui = await ext.openExtensionPage('ui/options/options.html');
       const modelId = await storeModelFolder(ui, dir, WASM_DTYPE, 'wasm');
-      const load = await callEngine(ui, 'engine.load', { modelId });
-      if (!load.ok) throw new Error(`engine.load: ${JSON.stringify(load.error)}`);
-      const threads = (load.result as { threads: number }).threads;
-      const web = async (messages: ChatMessage[]) => {
-        const outcome = await callEngine(ui, 'engine.generate', { messages, sampling: greedy, maxNewTokens: 1 });
-        if (!outcome.ok) throw new Error(`engine.generate: ${JSON.stringify(outcome.error)}`);
-        return outcome.result as GenerationResult;
-      };
+      const { threads } = await call<{ threads: number }>(ui, 'engine.load', { modelId });
+      const web = (messages: ChatMessage[]) => call<GenerationResult>(ui, 'engine.generate', { messages, sampling: greedy, maxNewTokens: 1 });
       // Warm both (kernels, first allocations) on a prompt of their own.
       await native.generate({ messages: pageOf(chat, 64), sampling: greedy, maxNewTokens: 1 });
       await web(pageOf(chat, 64));

@@ -13,6 +13,7 @@ import { launchExtension } from '../test/e2e/harness/launch-extension';
 import { storeModelFolder } from '../test/e2e/harness/store-pages';
 import { median, type Benchmark, type Figure } from './figure';
 import { bareDecodeLoopSource } from './lib/bare-decode-loop';
+import { call } from './lib/engine-call';
 import { engineBenchModel, NATIVE_DTYPE, WASM_DTYPE } from './lib/engine-bench-model';
 import { attachOffscreen } from '../scripts/lib/offscreen-devtools';
 import { serveFolder } from '../scripts/lib/serve-folder';
@@ -83,14 +84,8 @@ const bench: Benchmark = {
       const ui = await ext.openExtensionPage('ui/options/options.html');
       // Into the store from a local hub, as a user's model gets there (untimed).
       const modelId = await storeModelFolder(ui, dir, WASM_DTYPE, 'wasm');
-      const load = await callEngine(ui, 'engine.load', { modelId });
-      if (!load.ok) throw new Error(`engine.load: ${JSON.stringify(load.error)}`);
-      const threads = (load.result as { threads: number }).threads;
-      const generate = async (messages: ChatMessage[], maxNewTokens: number) => {
-        const outcome = await callEngine(ui, 'engine.generate', { messages, sampling: greedy, maxNewTokens });
-        if (!outcome.ok) throw new Error(`engine.generate: ${JSON.stringify(outcome.error)}`);
-        return outcome.result as GenerationResult;
-      };
+      const { threads } = await call<{ threads: number }>(ui, 'engine.load', { modelId });
+      const generate = (messages: ChatMessage[], maxNewTokens: number) => call<GenerationResult>(ui, 'engine.generate', { messages, sampling: greedy, maxNewTokens });
       await generate(question(99), 4);
       const pairs: { base: Speeds; web: Speeds }[] = [];
       let results: GenerationResult[] = [];
