@@ -1,7 +1,7 @@
 import { Readability } from '@mozilla/readability';
 import { EXTRACT_LIMITS, type ExtractedPage } from '../../protocol/content-messages';
 import { collectText, WALK_CAPS, type CollectedText } from './block-collector';
-import { hasQuietText, isAdSlot, isNoise, isNonText, isPdf, unseenText } from '../page/visible-text';
+import { isAdSlot, isNonText, isPdf, unseenText, visibleTextJudges } from '../page/visible-text';
 
 /** Reader mode must keep at least this much text, or the page is read as visible text instead. */
 const MIN_ARTICLE_CHARS = 200;
@@ -20,7 +20,7 @@ const MAX_READER_DEPTH = 500;
  */
 export function extractPage(doc: Document, selection: string): ExtractedPage {
   const article = readArticle(doc);
-  const text = article ?? collectText(doc.body ?? doc.documentElement, isNoise, WALK_CAPS, hasQuietText);
+  const text = article ?? visibleText(doc);
   return {
     url: doc.location?.href.slice(0, 8192) ?? '',
     title: (doc.title.trim() || article?.title || '').slice(0, 2048),
@@ -32,6 +32,12 @@ export function extractPage(doc: Document, selection: string): ExtractedPage {
     selection: selection.trim().slice(0, EXTRACT_LIMITS.selectionChars),
     truncated: text.truncated,
   };
+}
+
+/** The page's visible text, each element judged on the live page once. */
+function visibleText(doc: Document): CollectedText {
+  const { skip, quiet } = visibleTextJudges();
+  return collectText(doc.body ?? doc.documentElement, skip, WALK_CAPS, quiet);
 }
 
 function readArticle(doc: Document): (CollectedText & { title: string; lang: string }) | null {

@@ -1,9 +1,12 @@
+/** Code and media that carry no readable text; <meter> and <progress> show a bar, their text is a fallback no one sees. */
+const NON_TEXT_TAGS = new Set(['SCRIPT', 'STYLE', 'NOSCRIPT', 'TEMPLATE', 'SVG', 'CANVAS', 'IFRAME', 'OBJECT', 'EMBED', 'METER', 'PROGRESS']);
+
 /**
  * Which elements the visible-text fallback leaves out: code and media that carry no readable text, site
  * chrome (navigation, footers, sidebars), form controls, and anything the user cannot see.
  */
 const NOISE_TAGS = new Set([
-  'SCRIPT', 'STYLE', 'NOSCRIPT', 'TEMPLATE', 'SVG', 'CANVAS', 'IFRAME', 'OBJECT', 'EMBED', 'VIDEO', 'AUDIO', 'IMG', 'METER', 'PROGRESS',
+  ...NON_TEXT_TAGS, 'VIDEO', 'AUDIO', 'IMG',
   'NAV', 'FOOTER', 'ASIDE', 'BUTTON', 'SELECT', 'INPUT', 'TEXTAREA', 'OPTION', 'DIALOG', 'MENU',
 ]);
 const NOISE_ROLES = new Set(['navigation', 'banner', 'contentinfo', 'complementary', 'search', 'menu', 'menubar', 'dialog', 'alert']);
@@ -18,21 +21,32 @@ export function isAdSlot(element: Element): boolean {
 
 /** What reader-mode output still needs stripped: stray code or media it kept. */
 export function isNonText(element: Element): boolean {
-  // <meter> and <progress> show a bar; the text inside them is a fallback no one sees.
-  return ['SCRIPT', 'STYLE', 'NOSCRIPT', 'TEMPLATE', 'SVG', 'CANVAS', 'IFRAME', 'OBJECT', 'EMBED', 'METER', 'PROGRESS'].includes(element.tagName.toUpperCase());
+  return NON_TEXT_TAGS.has(element.tagName.toUpperCase());
 }
 
-export function isNoise(element: Element): boolean {
+/**
+ * The visible-text walk's `skip` (site chrome, form controls, what a person cannot see) and `quiet` (an element whose
+ * own text a person cannot read), judging each element's looks on the live page once: the walk asks `quiet` of the
+ * very elements `skip` has just let through.
+ */
+export function visibleTextJudges(): { skip: (element: Element) => boolean; quiet: (element: Element) => boolean } {
+  const verdicts = new Map<Element, ReturnType<typeof unseenText>>();
+  const unseen = (element: Element): ReturnType<typeof unseenText> => {
+    if (!verdicts.has(element)) verdicts.set(element, unseenText(element));
+    return verdicts.get(element);
+  };
+  return {
+    skip: (element) => isSiteNoise(element) || unseen(element) === 'subtree',
+    quiet: (element) => unseen(element) === 'own-text',
+  };
+}
+
+/** What the visible-text fallback leaves out whatever it looks like: code, media, controls, site chrome, ad slots. */
+function isSiteNoise(element: Element): boolean {
   if (NOISE_TAGS.has(element.tagName.toUpperCase())) return true;
   if (isAdSlot(element) || element.hasAttribute('hidden') || element.getAttribute('aria-hidden') === 'true') return true;
   const role = element.getAttribute('role');
-  if (role && NOISE_ROLES.has(role)) return true;
-  return unseenText(element) === 'subtree';
-}
-
-/** The visible-text walk's `quiet`: an element whose own text a person cannot read (see unseenText). */
-export function hasQuietText(element: Element): boolean {
-  return unseenText(element) === 'own-text';
+  return role !== null && NOISE_ROLES.has(role);
 }
 
 function isRendered(element: Element): boolean {
