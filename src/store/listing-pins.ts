@@ -44,10 +44,12 @@ export function checkListing(listing: readonly PinnedFile[], pins: ListingPins, 
 }
 
 /**
- * Checks `listing` against the checksums `entry` ships, else against the listing remembered for `repo` at `commit`.
+ * Checks `listing`, served by `from`, against the checksums `entry` ships, else against the listing remembered for
+ * `repo` at `commit`.
  * Planning only checks: a listing is remembered when a download the user agreed to starts from it (rememberListing).
  */
-export async function checkPinnedListing(db: WeightDb, repo: string, commit: string, listing: readonly PinnedFile[], shipped: ListingPins | undefined, where: string): Promise<void> {
+export async function checkPinnedListing(db: WeightDb, repo: string, commit: string, listing: readonly PinnedFile[], shipped: ListingPins | undefined, from: string): Promise<void> {
+  const where = `${from} (${repo} at ${commit.slice(0, 12)})`;
   if (shipped) return checkListing(listing, shipped, where, 'the listing Pagewise ships for this model');
   const remembered = await db.getListingPins(repo, commit);
   if (remembered) checkListing(listing, remembered.files, where, `the one a download started from on ${new Date(remembered.at).toISOString().slice(0, 10)} (${remembered.from})`);

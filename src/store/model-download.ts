@@ -99,7 +99,7 @@ async function recordFor(deps: StoreDeps, entry: ModelEntry, hubBaseUrl: string,
   const target = entry.targets[0];
   if (entry.format !== 'onnx' || !target) throw new Error(`${entry.label} is a checkpoint to convert, not an ONNX download.`);
   const listing = await hub.listFiles(entry.repo, commit, signal);
-  await checkPinnedListing(deps.db, entry.repo, commit, listing, entry.pinnedDigests, `${hub.baseUrl} (${entry.repo} at ${commit.slice(0, 12)})`);
+  await checkPinnedListing(deps.db, entry.repo, commit, listing, entry.pinnedDigests, hub.baseUrl);
   const files = selectModelFiles(listing, target.dtype);
   const record: ModelRecord = {
     entry,

@@ -86,7 +86,7 @@ async function planFromHub(deps: Pick<StoreDeps, 'fetchFn' | 'db'>, input: PlanI
   const hub = new HubClient(entry.baseUrl ?? input.hubBaseUrl, deps.fetchFn);
   const pinned = commit ?? (await hub.resolveCommit(entry.repo, entry.revision, signal));
   const listing = await hub.listFiles(entry.repo, pinned, signal);
-  await checkPinnedListing(deps.db, entry.repo, pinned, listing, entry.pinnedDigests, `${hub.baseUrl} (${entry.repo} at ${pinned.slice(0, 12)})`);
+  await checkPinnedListing(deps.db, entry.repo, pinned, listing, entry.pinnedDigests, hub.baseUrl);
   const source = hubCheckpointSource(hub, entry.repo, pinned, deps.fetchFn, input.stallMs);
   return { plan: await planConversion(source, listing, entry.repo, targets, signal), commit: pinned, folder: undefined, source, listing: { files: listing, from: hub.baseUrl } };
 }
