@@ -9,6 +9,7 @@ import { storeModelFolder } from '../test/e2e/harness/store-pages';
 import type { Benchmark, Figure } from './figure';
 import { call } from './lib/engine-call';
 import { engineBenchModel, NATIVE_DTYPE, WASM_DTYPE } from './lib/engine-bench-model';
+import { pageOf } from './lib/long-page';
 
 /**
  * Prefill at length on the lfm2.5-1.2b preset (random weights): prompt tokens per second to the first token at
@@ -21,16 +22,6 @@ import { engineBenchModel, NATIVE_DTYPE, WASM_DTYPE } from './lib/engine-bench-m
 const LENGTHS = [512, 4096, 16_384] as const;
 const greedy = { temperature: 0, topK: 0, topP: 1, repetitionPenalty: 1 };
 const round = (x: number, digits = 3) => Number(x.toFixed(digits));
-
-/** A page whose prompt takes at least `tokens` tokens; each length its own text, so no prefix is reused. */
-function pageOf(chat: ChatFormat, tokens: number): ChatMessage[] {
-  const sentence = `Report ${tokens}: the harbour pilots measured the tide at dawn and noted how far the sandbanks had moved. `;
-  const messages = (repeats: number) => [{ role: 'system' as const, content: sentence.repeat(repeats) }, { role: 'user' as const, content: 'What is this page about?' }];
-  const perSentence = chat.prompt(messages(2)).length - chat.prompt(messages(1)).length;
-  let repeats = Math.max(1, Math.floor((tokens - chat.prompt(messages(0)).length) / perSentence));
-  while (chat.prompt(messages(repeats)).length < tokens) repeats++;
-  return messages(repeats);
-}
 
 const tps = (result: GenerationResult) => result.promptTokens / (result.ttftMs / 1000);
 

@@ -1,5 +1,5 @@
 // The browser a bench launched, seen from /proc: its processes, their memory (PSS) and CPU time.
-import { readdir, readFile } from 'node:fs/promises';
+import { readdir, readFile, writeFile } from 'node:fs/promises';
 
 export interface BrowserProcess {
   pid: number;
@@ -107,4 +107,28 @@ export async function sampleWhile<T>(work: () => Promise<T>, everyMs: number, sa
   } finally {
     await sampler;
   }
+}
+
+/**
+ * Peak resident memory growth of the browser's processes while `work` runs, from the kernel's own high-water mark
+ * (VmHWM, reset through clear_refs before the work): no sampler, so nothing is missed between samples and the work
+ * runs at full speed. Each process's peak over its resident size before, summed (their peaks may not coincide, so
+ * this bounds the whole browser's growth from above).
+ */
+export async function peakResidentGrowth(profile: string, work: () => Promise<unknown>): Promise<{ bytes: number; byKind: Record<string, number> }> {
+  const kib = async (pid: number, field: string) => Number(new RegExp(`^${field}:\\s+(\\d+)`, 'm').exec(await readFile(`/proc/${pid}/status`, 'utf8').catch(() => ''))?.[1] ?? 0);
+  const before = new Map<number, { kind: string; rss: number }>();
+  for (const p of await browserProcesses(profile)) {
+    await writeFile(`/proc/${p.pid}/clear_refs`, '5').catch(() => undefined);
+    before.set(p.pid, { kind: p.kind, rss: await kib(p.pid, 'VmRSS') });
+  }
+  await work();
+  const byKind: Record<string, number> = {};
+  let bytes = 0;
+  for (const [pid, { kind, rss }] of before) {
+    const grew = Math.max(0, (await kib(pid, 'VmHWM')) - rss) * 1024;
+    byKind[kind] = (byKind[kind] ?? 0) + grew;
+    bytes += grew;
+  }
+  return { bytes, byKind };
 }

@@ -2,6 +2,7 @@
 // conv layers, keyed by graph input name. Tensors may live on the GPU; a state is shared between the running
 // loop and the prefix cache, so it is reference-counted and frees its tensors when the last holder lets go.
 import type { OrtTensor } from './ort-types';
+import { releaseTensor } from './release-tensor';
 
 export class CacheState {
   private refs = 1;
@@ -31,6 +32,6 @@ export class CacheState {
 
   release(): void {
     if (--this.refs !== 0) return;
-    for (const tensor of this.tensors.values()) tensor.dispose();
+    for (const tensor of this.tensors.values()) releaseTensor(tensor);
   }
 }

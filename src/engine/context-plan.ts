@@ -15,12 +15,18 @@ const DEVICE_SHARE = 0.5;
 const REPORTED_CAP_GIB = 8;
 /** Prompts are fed this many tokens at a time (generation.ts PREFILL_CHUNK); their activations are the workspace. */
 const RUN_TOKENS = 256;
+/**
+ * Float32 buffers of one KV head's scores alive at once in the WASM graph's attention (MatMul, Add, Softmax: the
+ * product is freed only once the sum exists), plus the causal bias they share. Measured in onnxruntime-web at 8K of
+ * context: a 256-token run's peak over a 64-token run's matches three [groups * 256, total] buffers.
+ */
+const SCORE_BUFFERS = 3;
 /** Contexts are planned in steps of this many tokens, never below the smallest the summaries plan for. */
 const STEP = 256;
 export const MIN_CONTEXT_TOKENS = 2048;
 
 export interface ContextPlanInput {
-  config: Pick<Lfm2Config, 'layerTypes' | 'numKvHeads' | 'headDim' | 'hiddenSize' | 'convLCache' | 'vocabSize' | 'intermediateSize' | 'maxPositionEmbeddings'>;
+  config: Pick<Lfm2Config, 'layerTypes' | 'numHeads' | 'numKvHeads' | 'headDim' | 'hiddenSize' | 'convLCache' | 'vocabSize' | 'intermediateSize' | 'maxPositionEmbeddings'>;
   backend: 'wasm' | 'webgpu';
   /** Bytes per element of the cache tensors the graph takes (4 for float32, 2 for float16). */
   stateElementBytes: number;
@@ -39,10 +45,13 @@ export interface ContextPlan {
   kvBytesPerToken: number;
   /** What the prefix cache may keep, in bytes of cache tensors. */
   prefixCacheBytes: number;
-  /** The memory a request at `tokens` tokens needs beyond the weights: what the plan is checked against. */
+  /**
+   * The memory a request at `tokens` tokens takes at its peak beyond the weights, its own entries in the prefix
+   * cache included: what the plan is checked against (bench: engine.context_peak_memory_ratio).
+   */
   requestBytes(tokens: number): number;
-  /** Why the context is what it is, in words for the hardware panel and the bench. */
-  limitedBy: 'trained-context' | 'memory' | 'buffer-size';
+  /** What bounds the context, for the hardware panel and the bench. */
+  limitedBy: 'trained-context' | 'memory' | 'address-space' | 'buffer-size';
 }
 
 export function kvBytesPerToken(config: ContextPlanInput['config'], elementBytes: number): number {
@@ -50,41 +59,65 @@ export function kvBytesPerToken(config: ContextPlanInput['config'], elementBytes
   return attentionLayers * 2 * config.numKvHeads * config.headDim * elementBytes;
 }
 
+/** Where a request's memory lives: in the backend (WASM's heap, or the GPU) and in JavaScript beside it. */
+interface RequestCost {
+  /** Per token of context, and fixed, in the backend's memory (on WASM: inside the 4 GiB address space). */
+  backendPerToken: number;
+  backendFixed: number;
+  /** Per token of context, and fixed, in JavaScript's heap. */
+  hostPerToken: number;
+  hostFixed: number;
+}
+
 /**
- * Memory of one request at `tokens` tokens beyond the weights: the caches twice (a run reads the past caches and
- * writes the present ones, past + new, before the past ones are let go), the conv states, and one prefill run's
- * activations and logits.
+ * What a request costs, measured in onnxruntime-web (.cache/scratch/mem-at-length.ts, mem-sequence.ts): on WASM a
+ * run copies the past caches from JavaScript into the heap and writes the present ones there, whose copies then come
+ * back out to JavaScript beside the past ones: the caches four times over during a run, two of them in the heap. On
+ * WebGPU the caches stay on the GPU (past and present during a run) and only the logits come back. Either way the
+ * request's own prefix-cache entries (the page's boundary, the finished answer) may keep one more copy, and the
+ * attention scores of one KV head and one run's activations and logits are the workspace.
  */
-function requestBytesFor(input: ContextPlanInput, tokens: number): number {
-  const { config, stateElementBytes } = input;
+function requestCost(input: ContextPlanInput): RequestCost {
+  const { config, stateElementBytes, backend } = input;
+  const kv = kvBytesPerToken(config, stateElementBytes);
   const convLayers = config.layerTypes.length - config.layerTypes.filter((type) => type === 'full_attention').length;
   const conv = 2 * convLayers * config.hiddenSize * config.convLCache * stateElementBytes;
-  const activations = RUN_TOKENS * (4 * config.hiddenSize + 2 * config.intermediateSize) * 4 + RUN_TOKENS * config.vocabSize * 4;
-  return 2 * tokens * kvBytesPerToken(config, stateElementBytes) + conv + activations;
+  const groups = config.numHeads / config.numKvHeads;
+  // WASM: one KV head's scores at a time (lfm2-graph.ts matMulAttention); WebGPU's attention kernels hold every head's.
+  const scoreRows = backend === 'wasm' ? groups * RUN_TOKENS : config.numHeads * RUN_TOKENS;
+  const scores = (SCORE_BUFFERS * scoreRows + groups * RUN_TOKENS) * 4;
+  const logits = RUN_TOKENS * config.vocabSize * 4;
+  const activations = RUN_TOKENS * (4 * config.hiddenSize + 2 * config.intermediateSize) * 4;
+  if (backend === 'wasm') return { backendPerToken: 2 * kv + scores, backendFixed: conv + activations + logits, hostPerToken: 3 * kv, hostFixed: conv + logits };
+  return { backendPerToken: 3 * kv + scores, backendFixed: conv + activations + logits, hostPerToken: 0, hostFixed: logits };
 }
+
+const bytesAt = (cost: RequestCost, tokens: number) => cost.backendFixed + cost.hostFixed + tokens * (cost.backendPerToken + cost.hostPerToken);
 
 export function planContext(input: ContextPlanInput): ContextPlan {
   const perToken = kvBytesPerToken(input.config, input.stateElementBytes);
-  // Browsers cap what they report at 8 GiB: a machine that says 8 may have far more, so only less than that binds.
+  const cost = requestCost(input);
+  // Half of what the browser reports, where it reports less than its cap of 8 GiB (a machine that says 8 may have
+  // far more, so only less than that binds).
   const reported = input.deviceMemoryGiB;
   const device = reported !== undefined && reported < REPORTED_CAP_GIB ? reported * GiB * DEVICE_SHARE : Number.POSITIVE_INFINITY;
-  const address = input.backend === 'wasm' ? WASM_ADDRESS_BYTES : Number.POSITIVE_INFINITY;
-  const free = Math.min(device, address) - input.weightBytes - RUNTIME_BYTES;
-  // The request's own caches twice, and the prefix cache up to one more context's worth of caches.
-  const fixed = requestBytesFor(input, 0);
-  const byMemory = perToken > 0 ? Math.floor((free - fixed) / (3 * perToken)) : Number.POSITIVE_INFINITY;
+  // Everything the request takes counts against the device; on WASM its heap part must also fit the address space.
+  const byDevice = Math.floor((device - input.weightBytes - RUNTIME_BYTES - bytesAt(cost, 0)) / (cost.backendPerToken + cost.hostPerToken));
+  const byAddress =
+    input.backend === 'wasm' ? Math.floor((WASM_ADDRESS_BYTES - input.weightBytes - RUNTIME_BYTES - cost.backendFixed) / cost.backendPerToken) : Number.POSITIVE_INFINITY;
   // On WebGPU each layer's key or value cache is one buffer: [1, kv heads, tokens, head dim].
   const perLayerToken = input.config.numKvHeads * input.config.headDim * input.stateElementBytes;
   const byBuffer = input.maxBindingBytes !== undefined ? Math.floor(input.maxBindingBytes / perLayerToken) : Number.POSITIVE_INFINITY;
   const trained = input.config.maxPositionEmbeddings;
-  const limit = Math.min(trained, byMemory, byBuffer);
+  const limit = Math.min(trained, byDevice, byAddress, byBuffer);
   const contextTokens = Math.max(MIN_CONTEXT_TOKENS, limit === trained ? trained : Math.floor(limit / STEP) * STEP);
-  const limitedBy = limit === trained ? 'trained-context' : byBuffer < byMemory ? 'buffer-size' : 'memory';
+  const limitedBy = limit === trained ? 'trained-context' : limit === byBuffer ? 'buffer-size' : limit === byAddress ? 'address-space' : 'memory';
   return {
     contextTokens,
     kvBytesPerToken: perToken,
+      // The prefix cache keeps at most one planned context's caches (its share is in the per-token costs above).
     prefixCacheBytes: Math.max(0, contextTokens * perToken),
-    requestBytes: (tokens) => requestBytesFor(input, tokens),
+    requestBytes: (tokens) => bytesAt(cost, tokens),
     limitedBy,
   };
 }

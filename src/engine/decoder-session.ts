@@ -6,6 +6,7 @@ import { fromHalfBits } from '../model/float16';
 import { CacheState } from './cache-state';
 import { readDecoderInterface, type CacheSlot, type DecoderInterface } from './io-names';
 import type { OrtApi, OrtSession, OrtTensor } from './ort-types';
+import { releaseTensor } from './release-tensor';
 
 export interface StepResult {
   /** Logits of the last fed position, float32. */
@@ -66,10 +67,11 @@ export class DecoderSession {
     for (const slot of this.io.slots) next.set(slot.input, outputs[slot.output] as OrtTensor);
     const logitsTensor = outputs[this.io.logits] as OrtTensor;
     const all = (await logitsTensor.getData()) as Float32Array | Uint16Array;
-    logitsTensor.dispose();
     const vocab = logitsTensor.dims.at(-1) as number;
     const last = all.subarray(all.length - vocab);
-    return { logits: last instanceof Float32Array ? Float32Array.from(last) : halfToFloat(last), state: new CacheState(next, total) };
+    const logits = last instanceof Float32Array ? Float32Array.from(last) : halfToFloat(last);
+    releaseTensor(logitsTensor);
+    return { logits, state: new CacheState(next, total) };
   }
 
   private int64(values: readonly number[], dims: number[]): OrtTensor {

@@ -8,6 +8,8 @@ export interface OrtTensor {
   readonly dims: readonly number[];
   /** 'cpu' tensors hold their data; 'gpu-buffer' tensors stay on the GPU until read. */
   readonly location: string;
+  /** The values of a 'cpu' tensor (ORT throws for any other location). */
+  readonly data: unknown;
   getData(releaseData?: boolean): Promise<unknown>;
   dispose(): void;
 }

@@ -127,6 +127,7 @@ export class EngineHost {
         loadMs: end - start,
         readMs: (sessionStart || end) - start,
         sessionMs: sessionStart ? end - sessionStart : 0,
+        contextTokens: engine.contextTokens,
       };
       const deviceLost = target === 'webgpu' ? deviceLoss(ort) : undefined;
       this.loaded = { engine, result, deviceLost };

@@ -59,6 +59,8 @@ const LoadResultSchema = v.object({
   /** Of loadMs: reading the weights from the store, and onnxruntime creating the session from them. */
   readMs: v.number(),
   sessionMs: v.number(),
+  /** The most tokens a request may take on this device (engine/context-plan.ts), at most the trained context. */
+  contextTokens: v.number(),
 });
 
 const LoadProgressSchema = v.object({ type: v.literal('progress'), stage: v.string(), fraction: v.pipe(v.number(), v.minValue(0), v.maxValue(1)) });

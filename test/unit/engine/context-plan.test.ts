@@ -22,13 +22,27 @@ describe('planContext', () => {
 
   it('on WASM, sizes the 1.2B to what 4 GiB holds beside its 1.2 GB of weights, well below its trained context', () => {
     const plan = planContext({ config: config('lfm2.5-1.2b'), backend: 'wasm', stateElementBytes: 4, weightBytes: 1.2e9, deviceMemoryGiB: 8 });
-    expect(plan.limitedBy).toBe('memory');
+    expect(plan.limitedBy).toBe('address-space');
     expect(plan.contextTokens).toBeLessThan(config('lfm2.5-1.2b').maxPositionEmbeddings);
+    expect(plan.contextTokens).toBeGreaterThan(16_384);
     expect(plan.contextTokens % 256).toBe(0);
-    // What a request at the planned context needs, with the prefix cache full, fits in what is left.
-    const used = 1.2e9 + plan.requestBytes(plan.contextTokens) + plan.prefixCacheBytes;
-    expect(used).toBeLessThanOrEqual(4 * GiB);
     expect(plan.prefixCacheBytes).toBe(plan.contextTokens * plan.kvBytesPerToken);
+  });
+
+  it('counts the caches as a WASM run holds them: four copies (two in the heap), one more kept by the prefix cache', () => {
+    const plan = planContext({ config: config('lfm2.5-1.2b'), backend: 'wasm', stateElementBytes: 4, weightBytes: 1.2e9 });
+    const perToken = plan.requestBytes(10_001) - plan.requestBytes(10_000);
+    // Five copies of the caches and one KV head's attention scores per token.
+    expect(perToken).toBeGreaterThan(5 * plan.kvBytesPerToken);
+    expect(perToken).toBeLessThan(6 * plan.kvBytesPerToken);
+  });
+
+  it('on a device reporting 4 GiB, everything the engine holds fits in half of it, weights included', () => {
+    const budgetBytes = 2 * GiB;
+    const plan = planContext({ config: config('lfm2.5-1.2b'), backend: 'wasm', stateElementBytes: 4, weightBytes: 1.2e9, deviceMemoryGiB: 4 });
+    expect(plan.limitedBy).toBe('memory');
+    expect(1.2e9 + 384 * 1024 ** 2 + plan.requestBytes(plan.contextTokens)).toBeLessThanOrEqual(budgetBytes);
+    expect(1.2e9 + 384 * 1024 ** 2 + plan.requestBytes(plan.contextTokens + 256)).toBeGreaterThan(budgetBytes);
   });
 
   it('less device memory, a smaller context; a tiny one still gets the smallest context summaries plan for', () => {

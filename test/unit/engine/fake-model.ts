@@ -13,6 +13,9 @@ export class HistoryTensor implements OrtTensor {
   get dims() {
     return [this.history.length];
   }
+  get data() {
+    return this.history;
+  }
   async getData() {
     return Int32Array.from(this.history);
   }
