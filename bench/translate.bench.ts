@@ -1,11 +1,9 @@
-import { readdirSync } from 'node:fs';
-import { basename, join } from 'node:path';
+import { basename } from 'node:path';
 import type { Page } from 'playwright-core';
 import { ChatFormat } from '../src/engine/chat-format';
 import { PREFILL_CHUNK } from '../src/engine/generation';
 import type { TranslateStatus, TranslateUsage } from '../src/protocol';
 import { instructions } from '../src/tasks/translate/translate-prompts';
-import { DIST } from '../scripts/lib/chromium';
 import { startPageServer } from '../scripts/lib/page-server';
 import { serveFolder } from '../scripts/lib/serve-folder';
 import { callEngine, openActiveTab } from '../test/e2e/harness/engine-client';
@@ -14,7 +12,7 @@ import { storeModelFolder } from '../test/e2e/harness/store-pages';
 import { FolderModelSource } from '../test/support/folder-model-source';
 import { bigPage } from '../test/e2e/harness/translate-pages';
 import { median, type Benchmark, type Figure } from './figure';
-import { bareDecodeLoopSource } from './lib/bare-decode-loop';
+import { openBareLoop } from './lib/bare-decode-loop';
 import { engineBenchModel, WASM_DTYPE } from './lib/engine-bench-model';
 import { attachOffscreen } from '../scripts/lib/offscreen-devtools';
 
@@ -109,16 +107,14 @@ const bench: Benchmark = {
 
       // The engine's bare decode speed on the same graph in the same document, after the engine let go of it.
       await callEngine(ui, 'engine.unload', {});
-      const evaluate = await attachOffscreen(ext.context, ui);
-      const ortChunk = readdirSync(join(DIST, 'assets')).find((f) => /^ort\.wasm\.min-.*\.js$/.test(f));
-      const dataFiles = readdirSync(join(dir, 'onnx')).filter((f) => f.startsWith(`model_${WASM_DTYPE}.onnx_data`)).sort((a, b) => a.length - b.length || a.localeCompare(b));
+      const bareLoop = await openBareLoop(await attachOffscreen(ext.context, ui), dir, `${server.origin}/`, WASM_DTYPE);
       const bare: number[] = [];
       for (let rep = 0; rep < 3; rep++) {
         // As long as the page's calls on average, after a prompt of the same shape: decode slows as the context grows.
         const prompt = chat.prompt([instructions('en', 'hi'), { role: 'user', content: `[1] The harbour reopens after the storm, take ${rep}.\n[2] Fishing boats left at noon; the larger cargo ships wait for the survey.` }]);
-        const source = bareDecodeLoopSource({ ortUrl: `/assets/${ortChunk}`, modelUrl: `${server.origin}/`, dtype: WASM_DTYPE, dataFiles, prompt, newTokens: callTokens, chunk: PREFILL_CHUNK });
-        bare.push((await evaluate<{ decodeMs: number }>(source)).decodeMs);
+        bare.push(await bareLoop.decodeMs(prompt, callTokens, PREFILL_CHUNK));
       }
+      await bareLoop.close();
       const bareRate = 1000 / median(bare);
       const calls = `${usage.batches} page batches, ${usage.calls} model calls (random weights write noise, so most answers do not line up and are sent again: split, then alone), ${usage.pageTokens} unit tokens and ${usage.formatTokens} of format as packed, over all calls ${usage.promptTokens} prompt tokens of which ${usage.reusedTokens} reused from the prefix cache (instructions: ${instructionTokens} tokens), ${usage.writtenTokens} tokens written in ${round(wallMs / 1000, 1)} s`;
       return [

@@ -10,7 +10,11 @@ const MiB = 1024 ** 2;
 export const WASM_ADDRESS_BYTES = 4 * GiB;
 /** ORT's own runtime, kernels and scratch beside the weights (measured: ~300 MB for the 1.2B in a fresh document). */
 const RUNTIME_BYTES = 384 * MiB;
-/** Browsers report at most 8 GiB of device memory; the engine takes at most half of what is reported below that. */
+/**
+ * The engine takes at most half of the memory the browser reports. Browsers report at most 8 GiB, so 8 means "8 or
+ * more": on the CPU, where the weights and caches live in the browser's own memory, it is taken at its word (an 8 GiB
+ * laptop must not be asked for more); on a GPU, whose memory no browser reports, only less than 8 binds.
+ */
 const DEVICE_SHARE = 0.5;
 const REPORTED_CAP_GIB = 8;
 /** Prompts are fed this many tokens at a time (generation.ts PREFILL_CHUNK); their activations are the workspace. */
@@ -97,10 +101,9 @@ const bytesAt = (cost: RequestCost, tokens: number) => cost.backendFixed + cost.
 export function planContext(input: ContextPlanInput): ContextPlan {
   const perToken = kvBytesPerToken(input.config, input.stateElementBytes);
   const cost = requestCost(input);
-  // Half of what the browser reports, where it reports less than its cap of 8 GiB (a machine that says 8 may have
-  // far more, so only less than that binds).
   const reported = input.deviceMemoryGiB;
-  const device = reported !== undefined && reported < REPORTED_CAP_GIB ? reported * GiB * DEVICE_SHARE : Number.POSITIVE_INFINITY;
+  const binds = reported !== undefined && (input.backend === 'wasm' || reported < REPORTED_CAP_GIB);
+  const device = binds ? reported * GiB * DEVICE_SHARE : Number.POSITIVE_INFINITY;
   // Everything the request takes counts against the device; on WASM its heap part must also fit the address space.
   const byDevice = Math.floor((device - input.weightBytes - RUNTIME_BYTES - bytesAt(cost, 0)) / (cost.backendPerToken + cost.hostPerToken));
   const byAddress =

@@ -3,6 +3,7 @@
 import { parseConfig } from '../model/config';
 import { ChatFormat, type ChatMessage, type ToolDefinition } from './chat-format';
 import { DecoderSession } from './decoder-session';
+import { DeviceSpeed, type SpeedStore } from './device-speed';
 import { generate, type GenerationEvent, type GenerationResult } from './generation';
 import { limitsFor, samplingFor, type GenerationLimits } from './generation-options';
 import type { ModelFiles, ModelGraph, ModelSource } from './model-source';
@@ -36,6 +37,8 @@ export interface EngineLoadOptions {
   memory?: EngineMemory;
   /** Creates the ORT session where the host wants it (execution providers, output locations). */
   createSession: (graph: ModelGraph) => Promise<OrtSession>;
+  /** Where the speeds this device reaches outlive the engine (device-speed.ts), by model and backend. */
+  speedStore?: SpeedStore;
   signal?: AbortSignal;
 }
 
@@ -54,6 +57,8 @@ export class Engine {
     private readonly files: ModelFiles,
     /** The context this device affords, and the prefix cache's share; undefined: the trained context, no byte bound. */
     readonly plan: ContextPlan | undefined,
+    /** How fast this device answers with this model, learnt from every request: what long jobs estimate with. */
+    readonly speed: DeviceSpeed,
   ) {
     this.cache = new PrefixCache(4, plan?.prefixCacheBytes);
   }
@@ -72,7 +77,8 @@ export class Engine {
       const decoder = new DecoderSession(options.ort, session, config, tokensPerRunLimit(options.ort));
       const stateElementBytes = decoder.io.slots.some((slot) => slot.type === 'float16') ? 2 : 4;
       const plan = options.memory ? planContext({ config, stateElementBytes, ...options.memory }) : undefined;
-      return new Engine(options.source.id, new ChatFormat(files), decoder, files, plan);
+      const speed = new DeviceSpeed(config, `pagewise.speed:${options.source.id}:${options.memory?.backend ?? 'native'}`, options.speedStore);
+      return new Engine(options.source.id, new ChatFormat(files), decoder, files, plan, speed);
     } catch (error) {
       await session.release();
       throw error;
@@ -103,6 +109,9 @@ export class Engine {
         ...(request.topLogits ? { topLogits: request.topLogits } : {}),
         ...(signal ? { signal } : {}),
         ...(onEvent ? { onEvent } : {}),
+      }).then((result) => {
+        this.speed.observe(result);
+        return result;
       });
     });
     this.queue = run.catch(() => undefined);

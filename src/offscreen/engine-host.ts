@@ -1,5 +1,6 @@
 import { probeCapabilities } from '../engine/capability-probe';
 import { Engine } from '../engine/engine';
+import type { SpeedStore } from '../engine/device-speed';
 import type { ModelGraph } from '../engine/model-source';
 import { chooseModel, judgeModels } from '../engine/model-choice';
 import type { OrtApi, OrtSession } from '../engine/ort-types';
@@ -96,6 +97,8 @@ export class EngineHost {
       const engine = await Engine.load({
         ort: ort as unknown as OrtApi,
         source: storeModelSource(modelId, this.db, (read) => progress('read', 0.8 * read)),
+        // What this device's speed with this model was, learnt over earlier loads (engine/device-speed.ts).
+        speedStore: localSpeedStore,
         // The context this device affords beside the weights (engine/context-plan.ts).
         memory: {
           backend: target,
@@ -171,6 +174,11 @@ export class EngineHost {
   loadedEngine(): Engine {
     if (!this.loaded) throw new PagewiseError('unsupported', 'No model is loaded yet.');
     return this.loaded.engine;
+  }
+
+  /** The backend `engine` runs on, while it is the loaded one. */
+  backendOf(engine: Engine): Backend | undefined {
+    return this.loaded?.engine === engine ? this.loaded.result.backend : undefined;
   }
 
   /** Lets go of the loaded model, waiting for a load in progress rather than racing it. */
@@ -286,3 +294,21 @@ async function deviceLoss(ort: OrtRuntime): Promise<GPUDeviceLostInfo> {
 async function labelOf(db: WeightDb, modelId: string): Promise<string> {
   return (await db.getModel(modelId))?.entry.label ?? modelId;
 }
+
+/** The host's localStorage (extension origin, this profile), where learnt speeds outlive the document. */
+const localSpeedStore: SpeedStore = {
+  read: (key) => {
+    try {
+      return localStorage.getItem(key);
+    } catch {
+      return null;
+    }
+  },
+  write: (key, value) => {
+    try {
+      localStorage.setItem(key, value);
+    } catch {
+      // Storage full or refused: the speed is learnt again next time.
+    }
+  },
+};

@@ -14,6 +14,7 @@ import { tinyModelMeter } from '../unit/tasks/tiny-model-meter';
 import { callEngine, openActiveTab, startEngineCall, awaitEngineCall, stopServiceWorker } from './harness/engine-client';
 import { launchExtension, type LaunchedExtension } from './harness/launch-extension';
 import { storeModelFolder } from './harness/store-pages';
+import { offscreenSession } from '../../scripts/lib/offscreen-devtools';
 
 const ARTICLE = readFileSync(join(import.meta.dirname, '../fixtures/pages/news-en.html'), 'utf8');
 
@@ -44,6 +45,7 @@ describe('summarize the open tab', () => {
   let ext: LaunchedExtension;
   let pages: PageServer;
   let panel: Page;
+  let modelId: string;
 
   /** Opens `path` in a tab, waits for its content script, and makes it the active tab the UI works on. */
   const openTab = (path: string): Promise<Page> => openActiveTab(ext, `${pages.origin}${path}`);
@@ -63,7 +65,7 @@ describe('summarize the open tab', () => {
     const generation = JSON.parse(readFileSync(join(model.dir, 'generation_config.json'), 'utf8')) as Record<string, unknown>;
     ext = await launchExtension();
     panel = await ext.openExtensionPage('ui/sidepanel/sidepanel.html');
-    const modelId = await storeModelFolder(panel, model.dir, 'q4', 'wasm', { 'generation_config.json': JSON.stringify({ ...generation, do_sample: false }) });
+    modelId = await storeModelFolder(panel, model.dir, 'q4', 'wasm', { 'generation_config.json': JSON.stringify({ ...generation, do_sample: false }) });
     const loaded = await callEngine(panel, 'engine.load', { modelId });
     expect(loaded, JSON.stringify(loaded)).toMatchObject({ ok: true });
   });
@@ -158,6 +160,34 @@ describe('summarize the open tab', () => {
     // The notes the summary stands on come back once, for the panel to keep: follow-ups stand on them too.
     const result = (outcome as { result: { notes?: string; text: string } }).result;
     expect(result.notes).toMatch(/^\(Notes taken from a long page/);
+    await tab.close();
+  });
+
+  test('on a device that measured itself slow, a long page says how long its summary will take before it starts, then the time left', async () => {
+    // The speeds this device learnt over earlier loads, as a slow CPU leaves them in the host's storage; the engine
+    // reads them when it loads.
+    await callEngine(panel, 'engine.unload', {});
+    const host = await offscreenSession(ext.context, panel);
+    await host.evaluate(`localStorage.setItem(${JSON.stringify(`pagewise.speed:${modelId}:wasm`)}, JSON.stringify({ prefillMs: 40, decodeMs: 400 }))`);
+    expect(await callEngine(panel, 'engine.load', { modelId })).toMatchObject({ ok: true });
+    const tab = await openTab('/long.html');
+    await panel.evaluate(() => {
+      const labels: string[] = [];
+      (window as unknown as { __labels: string[] }).__labels = labels;
+      const slot = document.getElementById('summary-slot')!;
+      new MutationObserver(() => {
+        const label = slot.querySelector('.answer [data-role="progress-label"]')?.textContent ?? '';
+        if (label && labels.at(-1) !== label) labels.push(label);
+      }).observe(slot, { subtree: true, childList: true, characterData: true });
+    });
+    await panel.locator('#summarize-page').click();
+    const answer = panel.locator('#summary-slot .answer');
+    await expect.poll(() => answer.getAttribute('data-state'), { timeout: 120_000 }).toBe('done');
+    const labels = await panel.evaluate(() => (window as unknown as { __labels: string[] }).__labels);
+    expect(labels[0], labels.join(' | ')).toMatch(/^Reading part 1 of \d+ of the page · about \d+ min on this computer's CPU$/);
+    expect(labels.slice(1).some((label) => / · about .+ left$/.test(label)), labels.join(' | ')).toBe(true);
+    // The calls went far faster than the stored speeds said: the time left follows them, not the estimate.
+    expect(labels.at(-1), labels.join(' | ')).toMatch(/ · about \d+ sec left$/);
     await tab.close();
   });
 

@@ -60,6 +60,8 @@ function engineSummaryModel(host: EngineHost, engine: Engine, contextTokens: num
       textTokens: (text) => engine.chat.encode(text).length,
     },
     contextTokens,
+    estimateMs: (work) => engine.speed.estimateMs(work),
+    ...(host.backendOf(engine) ? { runsOn: host.backendOf(engine) === 'webgpu' ? 'gpu' : 'cpu' } : {}),
     async generate(messages, budget, signal, onText) {
       const result = await host.run(engine, signal, () =>
         engine.generate({ messages, maxNewTokens: budget.maxNewTokens, maxThinkingTokens: budget.maxThinkingTokens }, signal, (event) => {

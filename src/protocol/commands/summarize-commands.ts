@@ -60,6 +60,12 @@ const SummaryEventSchema = v.variant('type', [
     part: v.pipe(v.number(), v.integer(), v.minValue(1)),
     parts: v.pipe(v.number(), v.integer(), v.minValue(1)),
     pageParts: v.pipe(v.number(), v.integer(), v.minValue(0)),
+    /** The plan's work done, 0 to 1, each step weighted by its estimated cost (by step count before any speed was measured). */
+    fraction: v.optional(v.pipe(v.number(), v.minValue(0), v.maxValue(1))),
+    /** Seconds left at the speed this device has shown with this model (absent before it was measured). */
+    secondsLeft: v.optional(v.pipe(v.number(), v.minValue(0))),
+    /** Where the model runs, for the estimate's wording: "on this computer's CPU". */
+    runsOn: v.optional(v.picklist(['cpu', 'gpu'])),
   }),
   /** Text as the model writes it: `thinking` is folded away in the UI, `answer` is the summary itself. */
   v.object({ type: v.literal('thinking'), text: TextLimit(100_000) }),

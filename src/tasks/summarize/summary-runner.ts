@@ -1,4 +1,7 @@
 import type { ChatMessage } from '../../engine/chat-format';
+import type { GenerationWork } from '../../engine/device-speed';
+import { JobPace } from '../job-pace';
+import { plannedWork } from './summary-cost';
 import { NOTES_CHARS, type SummaryEvent, type summarizeCommands } from '../../protocol/commands/summarize-commands';
 import type { InferOutput } from 'valibot';
 import { fitText, type PromptMeter } from './prompt-meter';
@@ -17,6 +20,10 @@ export interface ModelAnswer {
 export interface SummaryModel {
   meter: PromptMeter;
   contextTokens: number;
+  /** Milliseconds a call should take on this device at its measured speed; undefined before it was measured. */
+  estimateMs?(work: GenerationWork): number | undefined;
+  /** Where the model runs, for the estimate's wording. */
+  runsOn?: 'cpu' | 'gpu';
   generate(
     messages: ChatMessage[],
     budget: StageBudget,
@@ -38,9 +45,15 @@ export async function runSummary(
   emit: (event: SummaryEvent) => void,
 ): Promise<SummaryOutcome> {
   const { title, options, budgets } = plan;
+  // Before the first call, the whole summary's time at this device's measured speed; then the time left.
+  const pace = new JobPace(plannedWork(plan, model.meter).map((work) => model.estimateMs?.(work)));
   let part = 0;
+  const progress = (stage: 'map' | 'reduce' | 'final') => {
+    part++;
+    emit({ type: 'progress', stage, part, parts: plan.parts, pageParts: plan.chunks.length, ...pace.at(part - 1), ...(model.runsOn ? { runsOn: model.runsOn } : {}) });
+  };
   const step = async (stage: 'map' | 'reduce', messages: ChatMessage[], budget: StageBudget): Promise<string> => {
-    emit({ type: 'progress', stage, part: ++part, parts: plan.parts, pageParts: plan.chunks.length });
+    progress(stage);
     const { answer } = await model.generate(checked(messages, budget, model), budget, signal);
     // The plan counted on each note's cap: a model that skipped thinking and wrote on is cut there.
     return fitText(answer, noteTokens(budgets), model.meter);
@@ -62,7 +75,7 @@ export async function runSummary(
     grounding = notesGrounding(notes);
   }
 
-  emit({ type: 'progress', stage: 'final', part: ++part, parts: plan.parts, pageParts: plan.chunks.length });
+  progress('final');
   const messages = summaryMessages(title, grounding, options);
   const answer = await model.generate(checked(messages, budgets.final, model), budgets.final, signal, (channel, text) =>
     emit({ type: channel, text }),

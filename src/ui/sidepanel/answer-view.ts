@@ -5,6 +5,8 @@ import { renderMarkdown } from './markdown-renderer';
 
 /** One frame at 60 Hz: the streamed answer is rendered at most this often. */
 const FRAME_MS = 16;
+/** A job estimated to take at least this long says so before it starts, with where it runs. */
+const LONG_JOB_SECONDS = 15;
 
 export interface AnswerActions {
   onCancel(): void;
@@ -119,19 +121,26 @@ export class AnswerView {
   }
 
   /**
-   * A long page's steps: which part is being read (of the page's parts, not of every step), merging, writing;
-   * after the first step, the time left at the pace measured so far on this device.
+   * A long page's steps: which part is being read (of the page's parts, not of every step), merging, writing. Where
+   * the engine has measured this device, the bar moves by each step's estimated cost and the line says how long the
+   * whole summary should take before it starts ("about 3 minutes on this computer's CPU"), then the time left;
+   * before any measurement, the time left at the pace of the steps so far.
    */
   private progress(event: Extract<SummaryEvent, { type: 'progress' }>): void {
-    const { stage, part, parts, pageParts } = event;
+    const { stage, part, parts, pageParts, secondsLeft } = event;
     const line = this.part('progress');
-    line.hidden = parts <= 1 && stage === 'final';
-    line.querySelector('progress')!.value = (part - 1) / parts;
+    const long = secondsLeft !== undefined && secondsLeft >= LONG_JOB_SECONDS;
+    line.hidden = parts <= 1 && stage === 'final' && !long;
+    line.querySelector('progress')!.value = event.fraction ?? (part - 1) / parts;
     const what = stage === 'map' ? t('progressReadingPart', [formatNumber(part), formatNumber(pageParts)]) : t(stage === 'reduce' ? 'progressMergingNotes' : 'progressWriting');
     this.stepsStartedAt ??= performance.now();
     const done = part - 1;
-    const left = done > 0 ? ((performance.now() - this.stepsStartedAt) / done) * (parts - done) : undefined;
-    this.part('progress-label').textContent = left === undefined ? what : t('progressWithTimeLeft', [what, formatApproxDuration(left)]);
+    const paced = done > 0 ? ((performance.now() - this.stepsStartedAt) / done) * (parts - done) : undefined;
+    const leftMs = secondsLeft !== undefined ? secondsLeft * 1000 : paced;
+    let label = what;
+    if (done === 0 && long) label = t(event.runsOn === 'gpu' ? 'progressEstimateGpu' : 'progressEstimateCpu', [what, formatApproxDuration(leftMs!)]);
+    else if (done > 0 && leftMs !== undefined) label = t('progressWithTimeLeft', [what, formatApproxDuration(leftMs)]);
+    this.part('progress-label').textContent = label;
     this.root.dataset['part'] = String(part);
     this.root.dataset['parts'] = String(parts);
   }

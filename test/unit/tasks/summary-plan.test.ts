@@ -25,7 +25,7 @@ describe('summary plans', () => {
     const model = fakeSummaryModel(utf8ByteMeter, 8192);
     const events: SummaryEvent[] = [];
     const outcome = await runSummary(plan, model, new AbortController().signal, (e) => events.push(e));
-    expect(events[0]).toEqual({ type: 'progress', stage: 'final', part: 1, parts: 1, pageParts: 0 });
+    expect(events[0]).toEqual({ type: 'progress', stage: 'final', part: 1, parts: 1, pageParts: 0, fraction: 0 });
     expect(events.some((e) => e.type === 'thinking')).toBe(true);
     expect(events.filter((e) => e.type === 'answer').map((e) => e.text).join('')).toBe(outcome.answer);
     expect(outcome.grounding).toContain('Fact 2.2');
