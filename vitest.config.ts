@@ -13,6 +13,9 @@ export default defineConfig({
           include: ['test/unit/**/*.test.ts', 'src/**/*.test.ts'],
           environment: 'node',
           testTimeout: 60_000,
+          // ArrayBuffer.prototype.transfer, which Chromium has and Node 20 keeps behind a flag: the engine frees a
+          // released tensor's memory with it (engine/release-tensor.ts), and the unit tests check that it does.
+          execArgv: ['--harmony-rab-gsab-transfer'],
         },
       },
       {

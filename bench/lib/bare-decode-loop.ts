@@ -35,6 +35,15 @@ function openSource(input: { ortUrl: string; modelUrl: string; dtype: string; da
     const externalData = [];
     for (const path of input.dataFiles) externalData.push({ path, data: new Uint8Array(await (await fetch(input.modelUrl + 'onnx/' + path)).arrayBuffer()) });
     const session = await ort.InferenceSession.create(bytes, { executionProviders: ['wasm'], externalData, graphOptimizationLevel: 'all' });
+    // Released tensors give their arrays back at once, as the engine's do (src/engine/release-tensor.ts): the two
+    // loops differ in what the engine adds per token, not in how soon memory returns.
+    const free = (t) => {
+      if (t.location === 'cpu') {
+        const d = t.data;
+        if (d.byteOffset === 0 && d.byteLength === d.buffer.byteLength) try { d.buffer.transfer?.(0); } catch {}
+      }
+      t.dispose();
+    };
     async function decodeMs(prompt, newTokens, chunk) {
       let past = {};
       for (const m of session.inputMetadata) {
@@ -53,7 +62,7 @@ function openSource(input: { ortUrl: string; modelUrl: string; dtype: string; da
           position_ids: new ort.Tensor('int64', BigInt64Array.from({ length: n }, (_, i) => BigInt(length + i)), [1, n]),
         };
         const out = await session.run(feeds);
-        for (const t of Object.values(past)) t.dispose();
+        for (const t of Object.values(past)) free(t);
         past = {};
         for (const name of session.outputNames) {
           if (name === 'logits') continue;
@@ -64,7 +73,7 @@ function openSource(input: { ortUrl: string; modelUrl: string; dtype: string; da
         const vocab = out.logits.dims[out.logits.dims.length - 1];
         let best = data.length - vocab;
         for (let i = best + 1; i < data.length; i++) if (data[i] > data[best]) best = i;
-        out.logits.dispose();
+        free(out.logits);
         return best - (data.length - vocab);
       }
       let next = 0;
@@ -72,7 +81,7 @@ function openSource(input: { ortUrl: string; modelUrl: string; dtype: string; da
       const start = performance.now();
       for (let i = 1; i < newTokens; i++) next = await step([next]);
       const ms = (performance.now() - start) / (newTokens - 1);
-      for (const t of Object.values(past)) t.dispose();
+      for (const t of Object.values(past)) free(t);
       return ms;
     }
     globalThis.__pagewiseBareLoop = { decodeMs, close: () => session.release() };

@@ -9,7 +9,7 @@ const MiB = 1024 ** 2;
 /** WebAssembly's 32-bit address space: everything ORT's WASM backend holds lives in it. */
 export const WASM_ADDRESS_BYTES = 4 * GiB;
 /** ORT's own runtime, kernels and scratch beside the weights (measured: ~300 MB for the 1.2B in a fresh document). */
-const RUNTIME_BYTES = 384 * MiB;
+export const RUNTIME_BYTES = 384 * MiB;
 /**
  * The engine takes at most half of the memory the browser reports. Browsers report at most 8 GiB, so 8 means "8 or
  * more": on the CPU, where the weights and caches live in the browser's own memory, it is taken at its word (an 8 GiB
@@ -21,8 +21,9 @@ const REPORTED_CAP_GIB = 8;
 const RUN_TOKENS = 256;
 /**
  * Float32 buffers of one KV head's scores alive at once in the WASM graph's attention (MatMul, Add, Softmax: the
- * product is freed only once the sum exists), plus the causal bias they share. Measured in onnxruntime-web at 8K of
- * context: a 256-token run's peak over a 64-token run's matches three [groups * 256, total] buffers.
+ * product is freed only once the sum exists), besides the causal bias they share (one more). Measured in
+ * onnxruntime-web at 8K of context: a 256-token run's peak over a 64-token run's matches three [groups * 256, total]
+ * buffers.
  */
 const SCORE_BUFFERS = 3;
 /** Contexts are planned in steps of this many tokens, never below the smallest the summaries plan for. */
@@ -40,6 +41,8 @@ export interface ContextPlanInput {
   deviceMemoryGiB?: number;
   /** WebGPU: the largest buffer one tensor may have (maxStorageBufferBindingSize). */
   maxBindingBytes?: number;
+  /** Rows of logits a run returns: 1 where the graph computes the last position's only (the WASM export). */
+  logitsRows: number;
 }
 
 export interface ContextPlan {
@@ -78,19 +81,18 @@ interface RequestCost {
  * run copies the past caches from JavaScript into the heap and writes the present ones there, whose copies then come
  * back out to JavaScript beside the past ones: the caches four times over during a run, two of them in the heap. On
  * WebGPU the caches stay on the GPU (past and present during a run) and only the logits come back. Either way the
- * request's own prefix-cache entries (the page's boundary, the finished answer) may keep one more copy, and the
- * attention scores of one KV head and one run's activations and logits are the workspace.
+ * request's own prefix-cache entries (the page's boundary, the finished answer) may keep one more copy, and one
+ * run's activations and logits are the workspace, with, on WASM, the attention scores of one KV head (lfm2-graph.ts
+ * matMulAttention); WebGPU's GroupQueryAttention prefills with flash attention, which keeps no scores.
  */
 function requestCost(input: ContextPlanInput): RequestCost {
   const { config, stateElementBytes, backend } = input;
   const kv = kvBytesPerToken(config, stateElementBytes);
-  const convLayers = config.layerTypes.length - config.layerTypes.filter((type) => type === 'full_attention').length;
-  const conv = 2 * convLayers * config.hiddenSize * config.convLCache * stateElementBytes;
+  const attentionLayers = config.layerTypes.filter((type) => type === 'full_attention').length;
+  const conv = 2 * (config.layerTypes.length - attentionLayers) * config.hiddenSize * config.convLCache * stateElementBytes;
   const groups = config.numHeads / config.numKvHeads;
-  // WASM: one KV head's scores at a time (lfm2-graph.ts matMulAttention); WebGPU's attention kernels hold every head's.
-  const scoreRows = backend === 'wasm' ? groups * RUN_TOKENS : config.numHeads * RUN_TOKENS;
-  const scores = (SCORE_BUFFERS * scoreRows + groups * RUN_TOKENS) * 4;
-  const logits = RUN_TOKENS * config.vocabSize * 4;
+  const scores = backend === 'wasm' && attentionLayers > 0 ? (SCORE_BUFFERS + 1) * groups * RUN_TOKENS * 4 : 0;
+  const logits = input.logitsRows * config.vocabSize * 4;
   const activations = RUN_TOKENS * (4 * config.hiddenSize + 2 * config.intermediateSize) * 4;
   if (backend === 'wasm') return { backendPerToken: 2 * kv + scores, backendFixed: conv + activations + logits, hostPerToken: 3 * kv, hostFixed: conv + logits };
   return { backendPerToken: 3 * kv + scores, backendFixed: conv + activations + logits, hostPerToken: 0, hostFixed: logits };
@@ -119,7 +121,7 @@ export function planContext(input: ContextPlanInput): ContextPlan {
     contextTokens,
     kvBytesPerToken: perToken,
       // The prefix cache keeps at most one planned context's caches (its share is in the per-token costs above).
-    prefixCacheBytes: Math.max(0, contextTokens * perToken),
+    prefixCacheBytes: contextTokens * perToken,
     requestBytes: (tokens) => bytesAt(cost, tokens),
     limitedBy,
   };

@@ -66,10 +66,11 @@ export class DecoderSession {
     const next = new Map<string, OrtTensor>();
     for (const slot of this.io.slots) next.set(slot.input, outputs[slot.output] as OrtTensor);
     const logitsTensor = outputs[this.io.logits] as OrtTensor;
+    // float16 logits come as raw bits (Uint16Array) or, where the JavaScript engine has one, as a Float16Array.
     const all = (await logitsTensor.getData()) as Float32Array | Uint16Array;
     const vocab = logitsTensor.dims.at(-1) as number;
     const last = all.subarray(all.length - vocab);
-    const logits = last instanceof Float32Array ? Float32Array.from(last) : halfToFloat(last);
+    const logits = last instanceof Uint16Array ? halfToFloat(last) : Float32Array.from(last);
     releaseTensor(logitsTensor);
     return { logits, state: new CacheState(next, total) };
   }

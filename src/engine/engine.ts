@@ -3,8 +3,8 @@
 import { parseConfig } from '../model/config';
 import { ChatFormat, type ChatMessage, type ToolDefinition } from './chat-format';
 import { DecoderSession } from './decoder-session';
-import { DeviceSpeed, type SpeedStore } from './device-speed';
-import { generate, type GenerationEvent, type GenerationResult } from './generation';
+import { DeviceSpeed, speedKey, type SpeedStore } from './device-speed';
+import { generate, PREFILL_CHUNK, type GenerationEvent, type GenerationResult } from './generation';
 import { limitsFor, samplingFor, type GenerationLimits } from './generation-options';
 import type { ModelFiles, ModelGraph, ModelSource } from './model-source';
 import type { OrtApi, OrtSession } from './ort-types';
@@ -76,8 +76,9 @@ export class Engine {
     try {
       const decoder = new DecoderSession(options.ort, session, config, tokensPerRunLimit(options.ort));
       const stateElementBytes = decoder.io.slots.some((slot) => slot.type === 'float16') ? 2 : 4;
-      const plan = options.memory ? planContext({ config, stateElementBytes, ...options.memory }) : undefined;
-      const speed = new DeviceSpeed(config, `pagewise.speed:${options.source.id}:${options.memory?.backend ?? 'native'}`, options.speedStore);
+      const logitsRows = decoder.io.logitsRows ?? PREFILL_CHUNK;
+      const plan = options.memory ? planContext({ config, stateElementBytes, logitsRows, ...options.memory }) : undefined;
+      const speed = new DeviceSpeed(config, speedKey(options.source.id, options.memory?.backend ?? 'native'), options.speedStore);
       return new Engine(options.source.id, new ChatFormat(files), decoder, files, plan, speed);
     } catch (error) {
       await session.release();
@@ -110,12 +111,17 @@ export class Engine {
         ...(signal ? { signal } : {}),
         ...(onEvent ? { onEvent } : {}),
       }).then((result) => {
-        this.speed.observe(result);
+        this.speed.observe(result, Math.min(limits.maxNewTokens, room));
         return result;
       });
     });
     this.queue = run.catch(() => undefined);
     return run;
+  }
+
+  /** How many prompt tokens of `messages` the prefix cache would spare a request made now (a time estimate's input). */
+  reusableTokens(messages: readonly ChatMessage[]): number {
+    return this.cache.reusableTokens(this.chat.prompt(messages));
   }
 
   /** Runs one token through a fresh state and lets it go: proves the graph runs on its backend, kernels and all. */

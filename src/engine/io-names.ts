@@ -23,6 +23,8 @@ export interface DecoderInterface {
   positionIds?: string;
   logits: string;
   logitsType: string;
+  /** 1 where the graph declares logits for the last position only; absent where a run returns every position's. */
+  logitsRows?: number;
   slots: CacheSlot[];
 }
 
@@ -84,6 +86,7 @@ export function readDecoderInterface(inputs: readonly OrtValueMetadata[], output
     ...(positionIds ? { positionIds: positionIds.name } : {}),
     logits: logits.name,
     logitsType: logits.type ?? 'float32',
+    ...(logits.shape?.at(-2) === 1 ? { logitsRows: 1 } : {}),
     slots,
   };
 }

@@ -38,14 +38,24 @@ export class PrefixCache {
 
   /** The longest snapshot that `tokens` starts with; the caller gets its own reference to the state. */
   longestPrefixOf(tokens: readonly number[]): Snapshot | undefined {
+    const best = this.longest(tokens);
+    if (!best) return undefined;
+    this.entries = [best, ...this.entries.filter((e) => e !== best)];
+    return { ...best, state: best.state.retain(), logits: best.logits.slice() };
+  }
+
+  /** How many of `tokens` a request would take from the cache now, without using the snapshot. */
+  reusableTokens(tokens: readonly number[]): number {
+    return this.longest(tokens)?.tokens.length ?? 0;
+  }
+
+  private longest(tokens: readonly number[]): Snapshot | undefined {
     let best: Snapshot | undefined;
     for (const entry of this.entries) {
       if (entry.tokens.length > tokens.length || (best && entry.tokens.length <= best.tokens.length)) continue;
       if (entry.tokens.every((t, i) => t === tokens[i])) best = entry;
     }
-    if (!best) return undefined;
-    this.entries = [best, ...this.entries.filter((e) => e !== best)];
-    return { ...best, state: best.state.retain(), logits: best.logits.slice() };
+    return best;
   }
 
   clear(): void {

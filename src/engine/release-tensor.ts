@@ -5,7 +5,7 @@
 // buffer frees it at once.
 import type { OrtTensor } from './ort-types';
 
-type Transferable = ArrayBuffer & { transfer?: (length: number) => ArrayBuffer };
+type DetachableBuffer = ArrayBuffer & { transfer?: (length: number) => ArrayBuffer };
 
 /** Disposes `tensor`; a CPU tensor that owns its whole buffer has the buffer freed now. */
 export function releaseTensor(tensor: OrtTensor): void {
@@ -15,7 +15,7 @@ export function releaseTensor(tensor: OrtTensor): void {
 
 function freeBuffer(data: unknown): void {
   if (!ArrayBuffer.isView(data)) return;
-  const buffer = data.buffer as Transferable;
+  const buffer = data.buffer as DetachableBuffer;
   // A view into a larger buffer shares it with something else; a buffer that cannot be detached (an engine's
   // external memory) is left to the collector.
   if (!(buffer instanceof ArrayBuffer) || data.byteOffset !== 0 || data.byteLength !== buffer.byteLength) return;

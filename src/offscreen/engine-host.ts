@@ -1,10 +1,10 @@
 import { probeCapabilities } from '../engine/capability-probe';
 import { Engine } from '../engine/engine';
-import type { SpeedStore } from '../engine/device-speed';
+import { speedKey, type SpeedStore } from '../engine/device-speed';
 import type { ModelGraph } from '../engine/model-source';
 import { chooseModel, judgeModels } from '../engine/model-choice';
 import type { OrtApi, OrtSession } from '../engine/ort-types';
-import { PagewiseError, type Backend, type CommandEvent, type CommandResult, type HardwareReport } from '../protocol';
+import { BACKENDS, PagewiseError, type Backend, type CommandEvent, type CommandResult, type HardwareReport } from '../protocol';
 import { activeModelId, rememberActiveModel } from '../store/active-model';
 import { loadableModels } from '../store/model-list';
 import { BUILT_IN_MODELS, candidatesOf } from '../store/model-registry';
@@ -195,6 +195,9 @@ export class EngineHost {
     await this.loads;
     if (this.loaded?.result.modelId === modelId) await this.unloadNow();
     if (this.status.state.modelId === modelId && this.status.modelPhase !== 'loading') this.status.set({ phase: 'no-model' });
+    // What this device learnt of the model's speed goes with it (a folder imported later under the same name is
+    // another model); after the unload, so a request that was still running cannot write it back.
+    for (const backend of BACKENDS) localSpeedStore.remove(speedKey(modelId, backend));
   }
 
   private async unloadNow(): Promise<boolean> {
@@ -296,7 +299,7 @@ async function labelOf(db: WeightDb, modelId: string): Promise<string> {
 }
 
 /** The host's localStorage (extension origin, this profile), where learnt speeds outlive the document. */
-const localSpeedStore: SpeedStore = {
+const localSpeedStore: SpeedStore & { remove(key: string): void } = {
   read: (key) => {
     try {
       return localStorage.getItem(key);
@@ -309,6 +312,13 @@ const localSpeedStore: SpeedStore = {
       localStorage.setItem(key, value);
     } catch {
       // Storage full or refused: the speed is learnt again next time.
+    }
+  },
+  remove: (key: string) => {
+    try {
+      localStorage.removeItem(key);
+    } catch {
+      // Refused: nothing was kept.
     }
   },
 };

@@ -36,6 +36,7 @@ export class JobPace {
     const elapsed = this.now() - this.startedAt;
     const pace = done > 0 ? elapsed / done : 1;
     const correction = index === 1 ? Math.min(FIRST_CALL_CORRECTION, Math.max(1 / FIRST_CALL_CORRECTION, pace)) : pace;
-    return { fraction: total > 0 ? done / total : index / calls, secondsLeft: (left * correction) / 1000 };
+    const secondsLeft = (left * correction) / 1000;
+    return { fraction: total > 0 ? done / total : index / calls, ...(Number.isFinite(secondsLeft) ? { secondsLeft } : {}) };
   }
 }

@@ -1,3 +1,4 @@
+import type { GenerationWork } from '../../engine/device-speed';
 import type { Engine } from '../../engine/engine';
 import { PagewiseError, type HostHandlers, type SummaryEvent, type summarizeCommands } from '../../protocol';
 import { Conversations, type Conversation } from '../../tasks/summarize/conversations';
@@ -39,7 +40,11 @@ export function summarizeHandlers(host: EngineHost): SummarizeHandlers {
       const model = await summaryModel(contextTokens, signal, emit);
       const budget = summaryBudgets(model.contextTokens, conversation.options).ask;
       const messages = plannedOrExplained(() => followUpMessages({ ...conversation, question }, budget, model.contextTokens, model.meter));
-      emit({ type: 'progress', stage: 'final', part: 1, parts: 1, pageParts: 0 });
+      // A follow-up usually reuses the processed page; one sent again after the host was closed reads it all again.
+      const prompt = model.meter.promptTokens(messages);
+      const reused = Math.min(prompt - 1, model.reusableTokens?.(messages) ?? 0);
+      const estimateMs = model.estimateMs?.({ prefillTokens: prompt - reused, pastTokens: reused, newTokens: budget.maxNewTokens });
+      emit({ type: 'progress', stage: 'final', part: 1, parts: 1, pageParts: 0, fraction: 0, ...(estimateMs !== undefined ? { secondsLeft: estimateMs / 1000 } : {}), ...(model.runsOn ? { runsOn: model.runsOn } : {}) });
       const answer = await model.generate(checked(messages, budget, model), budget, signal, (type, text) => emit({ type, text }));
       conversations.addTurn(conversationId, { question, answer: answer.answer });
       return { text: answer.answer, thinking: answer.thinking, reusedTokens: answer.reusedTokens, promptTokens: answer.promptTokens };
@@ -60,8 +65,10 @@ function engineSummaryModel(host: EngineHost, engine: Engine, contextTokens: num
       textTokens: (text) => engine.chat.encode(text).length,
     },
     contextTokens,
-    estimateMs: (work) => engine.speed.estimateMs(work),
-    ...(host.backendOf(engine) ? { runsOn: host.backendOf(engine) === 'webgpu' ? 'gpu' : 'cpu' } : {}),
+    // Only once this device's speed was measured (else no estimate is made, and the page is not measured for one).
+    ...(engine.speed.measured ? { estimateMs: (work: GenerationWork) => engine.speed.estimateMs(work) } : {}),
+    reusableTokens: (messages) => engine.reusableTokens(messages),
+    ...runsOn(host, engine),
     async generate(messages, budget, signal, onText) {
       const result = await host.run(engine, signal, () =>
         engine.generate({ messages, maxNewTokens: budget.maxNewTokens, maxThinkingTokens: budget.maxThinkingTokens }, signal, (event) => {
@@ -71,6 +78,12 @@ function engineSummaryModel(host: EngineHost, engine: Engine, contextTokens: num
       return { answer: result.answer, thinking: result.thinking, promptTokens: result.promptTokens, reusedTokens: result.reusedTokens };
     },
   };
+}
+
+/** Where the engine runs, for an estimate's wording ("on this computer's CPU"). */
+function runsOn(host: EngineHost, engine: Engine): { runsOn?: 'cpu' | 'gpu' } {
+  const backend = host.backendOf(engine);
+  return backend ? { runsOn: backend === 'webgpu' ? 'gpu' : 'cpu' } : {};
 }
 
 /** Planning fails only when the page or context leaves nothing to work with; say so in the user's terms. */

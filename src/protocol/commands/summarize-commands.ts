@@ -63,7 +63,7 @@ const SummaryEventSchema = v.variant('type', [
     /** The plan's work done, 0 to 1, each step weighted by its estimated cost (by step count before any speed was measured). */
     fraction: v.optional(v.pipe(v.number(), v.minValue(0), v.maxValue(1))),
     /** Seconds left at the speed this device has shown with this model (absent before it was measured). */
-    secondsLeft: v.optional(v.pipe(v.number(), v.minValue(0))),
+    secondsLeft: v.optional(v.pipe(v.number(), v.finite(), v.minValue(0), v.maxValue(1e7))),
     /** Where the model runs, for the estimate's wording: "on this computer's CPU". */
     runsOn: v.optional(v.picklist(['cpu', 'gpu'])),
   }),

@@ -20,8 +20,10 @@ export interface ModelAnswer {
 export interface SummaryModel {
   meter: PromptMeter;
   contextTokens: number;
-  /** Milliseconds a call should take on this device at its measured speed; undefined before it was measured. */
+  /** Milliseconds a call should take on this device at its measured speed; absent before it was measured. */
   estimateMs?(work: GenerationWork): number | undefined;
+  /** Prompt tokens of `messages` the engine would take from its cache now (a summary asked for again). */
+  reusableTokens?(messages: ChatMessage[]): number;
   /** Where the model runs, for the estimate's wording. */
   runsOn?: 'cpu' | 'gpu';
   generate(
@@ -46,7 +48,7 @@ export async function runSummary(
 ): Promise<SummaryOutcome> {
   const { title, options, budgets } = plan;
   // Before the first call, the whole summary's time at this device's measured speed; then the time left.
-  const pace = new JobPace(plannedWork(plan, model.meter).map((work) => model.estimateMs?.(work)));
+  const pace = new JobPace(model.estimateMs ? estimates(plan, model, model.estimateMs) : new Array<undefined>(plan.parts).fill(undefined));
   let part = 0;
   const progress = (stage: 'map' | 'reduce' | 'final') => {
     part++;
@@ -81,6 +83,19 @@ export async function runSummary(
     emit({ type: channel, text }),
   );
   return { ...answer, grounding, chunks: Math.max(1, plan.chunks.length) };
+}
+
+/**
+ * Each call's estimated milliseconds. A one-pass summary asked for again (Regenerate) finds its prompt in the
+ * engine's cache: only the rest counts. (A long page's parts are too many for the cache to keep.)
+ */
+function estimates(plan: SummaryPlan, model: SummaryModel, estimateMs: (work: GenerationWork) => number | undefined): Array<number | undefined> {
+  const work = plannedWork(plan, model.meter);
+  if (plan.single !== undefined && model.reusableTokens) {
+    const reused = Math.min(work[0]!.prefillTokens - 1, model.reusableTokens(summaryMessages(plan.title, plan.single, plan.options)));
+    work[0] = { ...work[0]!, prefillTokens: work[0]!.prefillTokens - reused, pastTokens: reused };
+  }
+  return work.map(estimateMs);
 }
 
 export type SummaryResult = InferOutput<(typeof summarizeCommands)['task.summarize']['result']>;

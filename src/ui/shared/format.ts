@@ -48,7 +48,7 @@ export function formatDuration(ms: number): string {
 /** A rough time left for a person: seconds under a minute ("40 sec"), else whole minutes ("3 min"). */
 export function formatApproxDuration(ms: number): string {
   const seconds = Math.max(1, Math.round(ms / 1000));
-  const [unit, value] = seconds < 60 ? ['second', Math.ceil(seconds / 5) * 5] : ['minute', Math.round(seconds / 60)];
+  const [unit, value] = seconds < 60 ? ['second', Math.ceil(seconds / 5) * 5] : seconds < 90 * 60 ? ['minute', Math.round(seconds / 60)] : ['hour', Math.round(seconds / 3600)];
   return new Intl.NumberFormat(lang(), { style: 'unit', unit: unit as string, unitDisplay: 'short' }).format(value as number);
 }
 

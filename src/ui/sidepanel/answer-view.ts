@@ -131,7 +131,10 @@ export class AnswerView {
     const line = this.part('progress');
     const long = secondsLeft !== undefined && secondsLeft >= LONG_JOB_SECONDS;
     line.hidden = parts <= 1 && stage === 'final' && !long;
-    line.querySelector('progress')!.value = event.fraction ?? (part - 1) / parts;
+    // One step has no parts to count: the bar only says that work goes on.
+    const bar = line.querySelector('progress')!;
+    if (parts <= 1) bar.removeAttribute('value');
+    else bar.value = event.fraction ?? (part - 1) / parts;
     const what = stage === 'map' ? t('progressReadingPart', [formatNumber(part), formatNumber(pageParts)]) : t(stage === 'reduce' ? 'progressMergingNotes' : 'progressWriting');
     this.stepsStartedAt ??= performance.now();
     const done = part - 1;

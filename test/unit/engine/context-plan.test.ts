@@ -5,12 +5,11 @@ import { describe, expect, it } from 'vitest';
 import { ensureTestModel } from '../../../scripts/export/test-models';
 import { PRESETS } from '../../../scripts/export/presets';
 import { CacheState } from '../../../src/engine/cache-state';
-import { kvBytesPerToken, MIN_CONTEXT_TOKENS, planContext } from '../../../src/engine/context-plan';
-import { Engine } from '../../../src/engine/engine';
-import type { OrtApi, OrtSession, OrtTensor } from '../../../src/engine/ort-types';
+import { kvBytesPerToken, MIN_CONTEXT_TOKENS, planContext, RUNTIME_BYTES } from '../../../src/engine/context-plan';
+import type { OrtTensor } from '../../../src/engine/ort-types';
 import { PrefixCache } from '../../../src/engine/prefix-cache';
 import { parseConfig } from '../../../src/model/config';
-import { FolderModelSource } from '../../support/folder-model-source';
+import { loadFolderEngine } from '../../support/tiny-engine';
 
 const GiB = 1024 ** 3;
 const config = (preset: keyof typeof PRESETS) => parseConfig(PRESETS[preset] as unknown as Record<string, unknown>);
@@ -21,7 +20,7 @@ describe('planContext', () => {
   });
 
   it('on WASM, sizes the 1.2B to what 4 GiB of address space holds beside its 1.2 GB of weights, well below its trained context', () => {
-    const plan = planContext({ config: config('lfm2.5-1.2b'), backend: 'wasm', stateElementBytes: 4, weightBytes: 1.2e9 });
+    const plan = planContext({ config: config('lfm2.5-1.2b'), backend: 'wasm', stateElementBytes: 4, logitsRows: 1, weightBytes: 1.2e9 });
     expect(plan.limitedBy).toBe('address-space');
     expect(plan.contextTokens).toBeLessThan(config('lfm2.5-1.2b').maxPositionEmbeddings);
     expect(plan.contextTokens % 256).toBe(0);
@@ -29,14 +28,29 @@ describe('planContext', () => {
   });
 
   it('a browser reporting 8 GiB (its most) may be an 8 GiB laptop: on the CPU the 1.2B stays within half of that, above 16K', () => {
-    const plan = planContext({ config: config('lfm2.5-1.2b'), backend: 'wasm', stateElementBytes: 4, weightBytes: 1.2e9, deviceMemoryGiB: 8 });
+    const plan = planContext({ config: config('lfm2.5-1.2b'), backend: 'wasm', stateElementBytes: 4, logitsRows: 1, weightBytes: 1.2e9, deviceMemoryGiB: 8 });
     expect(plan.limitedBy).toBe('memory');
     expect(plan.contextTokens).toBeGreaterThan(16_384);
-    expect(1.2e9 + 384 * 1024 ** 2 + plan.requestBytes(plan.contextTokens)).toBeLessThanOrEqual(4 * GiB);
+    expect(1.2e9 + RUNTIME_BYTES + plan.requestBytes(plan.contextTokens)).toBeLessThanOrEqual(4 * GiB);
+    expect(1.2e9 + RUNTIME_BYTES + plan.requestBytes(plan.contextTokens + 256)).toBeGreaterThan(4 * GiB);
+  });
+
+  it('on a GPU, whose memory no browser reports, 8 GiB does not bind; less than that does', () => {
+    const eight = config('lfm2.5-8b-a1b');
+    const gpu = (deviceMemoryGiB: number) => planContext({ config: eight, backend: 'webgpu', stateElementBytes: 2, logitsRows: 256, weightBytes: 1 * GiB, maxBindingBytes: 2 * GiB, deviceMemoryGiB });
+    expect(gpu(8).limitedBy).toBe('trained-context');
+    expect(gpu(4).limitedBy).toBe('memory');
+  });
+
+  it('a graph that returns every position\'s logits costs a run of them more than one that returns the last', () => {
+    const input = { config: config('lfm2.5-1.2b'), backend: 'wasm' as const, stateElementBytes: 4, weightBytes: 1.2e9 };
+    const all = planContext({ ...input, logitsRows: 256 }).requestBytes(1000);
+    const last = planContext({ ...input, logitsRows: 1 }).requestBytes(1000);
+    expect(all - last).toBe(255 * config('lfm2.5-1.2b').vocabSize * 4 * 2);
   });
 
   it('counts the caches as a WASM run holds them: four copies (two in the heap), one more kept by the prefix cache', () => {
-    const plan = planContext({ config: config('lfm2.5-1.2b'), backend: 'wasm', stateElementBytes: 4, weightBytes: 1.2e9 });
+    const plan = planContext({ config: config('lfm2.5-1.2b'), backend: 'wasm', stateElementBytes: 4, logitsRows: 1, weightBytes: 1.2e9 });
     const perToken = plan.requestBytes(10_001) - plan.requestBytes(10_000);
     // Five copies of the caches and one KV head's attention scores per token.
     expect(perToken).toBeGreaterThan(5 * plan.kvBytesPerToken);
@@ -45,26 +59,26 @@ describe('planContext', () => {
 
   it('on a device reporting 4 GiB, everything the engine holds fits in half of it, weights included', () => {
     const budgetBytes = 2 * GiB;
-    const plan = planContext({ config: config('lfm2.5-1.2b'), backend: 'wasm', stateElementBytes: 4, weightBytes: 1.2e9, deviceMemoryGiB: 4 });
+    const plan = planContext({ config: config('lfm2.5-1.2b'), backend: 'wasm', stateElementBytes: 4, logitsRows: 1, weightBytes: 1.2e9, deviceMemoryGiB: 4 });
     expect(plan.limitedBy).toBe('memory');
-    expect(1.2e9 + 384 * 1024 ** 2 + plan.requestBytes(plan.contextTokens)).toBeLessThanOrEqual(budgetBytes);
-    expect(1.2e9 + 384 * 1024 ** 2 + plan.requestBytes(plan.contextTokens + 256)).toBeGreaterThan(budgetBytes);
+    expect(1.2e9 + RUNTIME_BYTES + plan.requestBytes(plan.contextTokens)).toBeLessThanOrEqual(budgetBytes);
+    expect(1.2e9 + RUNTIME_BYTES + plan.requestBytes(plan.contextTokens + 256)).toBeGreaterThan(budgetBytes);
   });
 
   it('less device memory, a smaller context; a tiny one still gets the smallest context summaries plan for', () => {
-    const roomy = planContext({ config: config('lfm2.5-1.2b'), backend: 'wasm', stateElementBytes: 4, weightBytes: 1.2e9, deviceMemoryGiB: 8 });
-    const tight = planContext({ config: config('lfm2.5-1.2b'), backend: 'wasm', stateElementBytes: 4, weightBytes: 1.2e9, deviceMemoryGiB: 4 });
-    const starved = planContext({ config: config('lfm2.5-1.2b'), backend: 'wasm', stateElementBytes: 4, weightBytes: 1.2e9, deviceMemoryGiB: 2 });
+    const roomy = planContext({ config: config('lfm2.5-1.2b'), backend: 'wasm', stateElementBytes: 4, logitsRows: 1, weightBytes: 1.2e9, deviceMemoryGiB: 8 });
+    const tight = planContext({ config: config('lfm2.5-1.2b'), backend: 'wasm', stateElementBytes: 4, logitsRows: 1, weightBytes: 1.2e9, deviceMemoryGiB: 4 });
+    const starved = planContext({ config: config('lfm2.5-1.2b'), backend: 'wasm', stateElementBytes: 4, logitsRows: 1, weightBytes: 1.2e9, deviceMemoryGiB: 2 });
     expect(tight.contextTokens).toBeLessThan(roomy.contextTokens);
     expect(starved.contextTokens).toBe(MIN_CONTEXT_TOKENS);
   });
 
   it('on WebGPU, a layer cache must fit one buffer; with room the 8B keeps its trained 128K', () => {
     const eight = config('lfm2.5-8b-a1b');
-    const small = planContext({ config: eight, backend: 'webgpu', stateElementBytes: 2, weightBytes: 4.9 * GiB, maxBindingBytes: 64 * 1024 ** 2 });
+    const small = planContext({ config: eight, backend: 'webgpu', stateElementBytes: 2, logitsRows: 256, weightBytes: 4.9 * GiB, maxBindingBytes: 64 * 1024 ** 2 });
     expect(small.limitedBy).toBe('buffer-size');
     expect(small.contextTokens * eight.numKvHeads * eight.headDim * 2).toBeLessThanOrEqual(64 * 1024 ** 2);
-    const roomy = planContext({ config: eight, backend: 'webgpu', stateElementBytes: 2, weightBytes: 4.9 * GiB, maxBindingBytes: 2 * GiB });
+    const roomy = planContext({ config: eight, backend: 'webgpu', stateElementBytes: 2, logitsRows: 256, weightBytes: 4.9 * GiB, maxBindingBytes: 2 * GiB });
     expect(roomy).toMatchObject({ limitedBy: 'trained-context', contextTokens: eight.maxPositionEmbeddings });
   });
 });
@@ -91,14 +105,8 @@ describe('the prefix cache bounded in bytes', () => {
 describe('the engine takes the plan', () => {
   it('a device whose memory the weights nearly fill: the plan is memory-bound and the engine reads no further than it', async () => {
     const model = ensureTestModel('tiny-dense');
-    const engine = await Engine.load({
-      ort: ort as unknown as OrtApi,
-      source: new FolderModelSource(model.dir),
-      dtype: 'q4',
-      // 2 GiB of device memory, half of it for the engine, all but 2 MiB taken by weights and the runtime.
-      memory: { backend: 'wasm', weightBytes: 1 * GiB - 386 * 1024 ** 2, deviceMemoryGiB: 2 },
-      createSession: async (graph) => (await ort.InferenceSession.create(graph.bytes, { externalData: graph.externalData })) as unknown as OrtSession,
-    });
+    // 2 GiB of device memory, half of it for the engine, all but 2 MiB taken by weights and the runtime.
+    const engine = await loadFolderEngine(ort, model.dir, { memory: { backend: 'wasm', weightBytes: 1 * GiB - RUNTIME_BYTES - 2 * 1024 ** 2, deviceMemoryGiB: 2 } });
     expect(engine.plan?.limitedBy).toBe('memory');
     // Never below the smallest context summaries plan for, which is also this tiny model's trained context.
     expect(engine.contextTokens).toBe(MIN_CONTEXT_TOKENS);

@@ -3,19 +3,12 @@
 import * as ort from 'onnxruntime-node';
 import { describe, expect, it } from 'vitest';
 import { ensureTestModel } from '../../../scripts/export/test-models';
-import { ContextLengthError, Engine } from '../../../src/engine/engine';
-import { FolderModelSource } from '../../support/folder-model-source';
-import type { OrtApi, OrtSession } from '../../../src/engine/ort-types';
+import { ContextLengthError } from '../../../src/engine/engine';
+import { loadFolderEngine } from '../../support/tiny-engine';
 
 describe('engine at the end of the context (tiny-dense, onnxruntime-node)', () => {
   const model = ensureTestModel('tiny-dense');
-  const load = () =>
-    Engine.load({
-      ort: ort as unknown as OrtApi,
-      source: new FolderModelSource(model.dir),
-      dtype: 'q4',
-      createSession: async (graph) => (await ort.InferenceSession.create(graph.bytes, { externalData: graph.externalData })) as unknown as OrtSession,
-    });
+  const load = () => loadFolderEngine(ort, model.dir);
 
   it('stops a long answer at the last position the model knows', async () => {
     const engine = await load();
