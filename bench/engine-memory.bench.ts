@@ -21,7 +21,7 @@ import { pageOf } from './lib/long-page';
  * (context-plan.ts requestBytes). Each case in a browser of its own (WebAssembly memory never shrinks, so a second
  * request in the same document would grow into pages the first left resident): as a device reporting 4 GiB
  * (navigator.deviceMemory set in the engine's document before the load), then as this machine's browser reports
- * its memory (8 GiB, its most here: the figure).
+ * its memory (the figure: Chromium 156 on this 24 GiB machine reports 16, and WebAssembly's 4 GiB bounds the plan).
  */
 const SMALL_DEVICE_GIB = 4;
 const NEW_TOKENS = 16;

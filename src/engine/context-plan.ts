@@ -11,9 +11,10 @@ export const WASM_ADDRESS_BYTES = 4 * GiB;
 /** ORT's own runtime, kernels and scratch beside the weights (measured: ~300 MB for the 1.2B in a fresh document). */
 export const RUNTIME_BYTES = 384 * MiB;
 /**
- * The engine takes at most half of the memory the browser reports. Browsers report at most 8 GiB, so 8 means "8 or
- * more": on the CPU, where the weights and caches live in the browser's own memory, it is taken at its word (an 8 GiB
- * laptop must not be asked for more); on a GPU, whose memory no browser reports, only less than 8 binds.
+ * The engine takes at most half of the memory the browser reports. Browsers round the figure down and cap it (at
+ * 8 GiB for years; Chromium 156 here reports 16 of 24), so a report at the cap may mean more. On the CPU, where the
+ * weights and caches live in the browser's own memory, the report is taken at its word (a laptop that says 8 must
+ * not be asked for more); on a GPU, whose memory no browser reports, only less than 8 binds.
  */
 const DEVICE_SHARE = 0.5;
 const REPORTED_CAP_GIB = 8;

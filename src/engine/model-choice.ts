@@ -43,7 +43,7 @@ export function judgeModels(caps: Capabilities, candidates: readonly ModelCandid
 /** Why `candidate` does not run on this machine, or undefined when it does. */
 export function whyNot(caps: Capabilities, candidate: ModelCandidate): ChoiceReason | undefined {
   const memory = caps.deviceMemoryGiB;
-  // deviceMemory is capped at 8 GiB by browsers, so only a low value can rule a model out.
+  // deviceMemory is rounded down and capped by browsers (8 GiB in most), so only a low value can rule a model out.
   if (memory !== undefined && memory < 8 && memory * GiB < candidate.weightBytes * HEADROOM) return 'memory-low';
   if (candidate.backend === 'wasm') return candidate.weightBytes * HEADROOM > WASM_MEMORY_LIMIT ? 'wasm-memory-limit' : undefined;
   const gpu = caps.webgpu;

@@ -27,7 +27,7 @@ describe('planContext', () => {
     expect(plan.prefixCacheBytes).toBe(plan.contextTokens * plan.kvBytesPerToken);
   });
 
-  it('a browser reporting 8 GiB (its most) may be an 8 GiB laptop: on the CPU the 1.2B stays within half of that, above 16K', () => {
+  it('a browser reporting 8 GiB may be an 8 GiB laptop: on the CPU the 1.2B stays within half of that, above 16K', () => {
     const plan = planContext({ config: config('lfm2.5-1.2b'), backend: 'wasm', stateElementBytes: 4, logitsRows: 1, weightBytes: 1.2e9, deviceMemoryGiB: 8 });
     expect(plan.limitedBy).toBe('memory');
     expect(plan.contextTokens).toBeGreaterThan(16_384);
