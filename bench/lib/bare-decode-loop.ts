@@ -73,8 +73,9 @@ function openSource(input: { ortUrl: string; modelUrl: string; dtype: string; da
         const vocab = out.logits.dims[out.logits.dims.length - 1];
         let best = data.length - vocab;
         for (let i = best + 1; i < data.length; i++) if (data[i] > data[best]) best = i;
+        const token = best - (data.length - vocab);
         free(out.logits);
-        return best - (data.length - vocab);
+        return token;
       }
       let next = 0;
       for (let at = 0; at < prompt.length; at += chunk) next = await step(prompt.slice(at, at + chunk));
