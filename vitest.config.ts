@@ -15,7 +15,8 @@ export default defineConfig({
           testTimeout: 60_000,
           // ArrayBuffer.prototype.transfer, which Chromium has and Node 20 keeps behind a flag: the engine frees a
           // released tensor's memory with it (engine/release-tensor.ts), and the unit tests check that it does.
-          execArgv: ['--harmony-rab-gsab-transfer'],
+          // Newer Node has it already (and may not know the flag).
+          execArgv: 'transfer' in ArrayBuffer.prototype ? [] : ['--harmony-rab-gsab-transfer'],
         },
       },
       {
