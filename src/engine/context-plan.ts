@@ -2,6 +2,7 @@
 // token costs and what memory is left once the weights are in. The trained context (128K for LFM2.5-8B-A1B) is an
 // upper bound, not a plan: on WASM a 100K-token prompt would not fit beside the weights in 4 GiB.
 import type { Lfm2Config } from '../model/config';
+import { PREFILL_CHUNK } from './generation';
 
 const GiB = 1024 ** 3;
 const MiB = 1024 ** 2;
@@ -18,8 +19,6 @@ export const RUNTIME_BYTES = 384 * MiB;
  */
 const DEVICE_SHARE = 0.5;
 const REPORTED_CAP_GIB = 8;
-/** Prompts are fed this many tokens at a time (generation.ts PREFILL_CHUNK); their activations are the workspace. */
-const RUN_TOKENS = 256;
 /**
  * Float32 buffers of one KV head's scores alive at once in the WASM graph's attention (MatMul, Add, Softmax: the
  * product is freed only once the sum exists), besides the causal bias they share (one more). Measured in
@@ -92,9 +91,10 @@ function requestCost(input: ContextPlanInput): RequestCost {
   const attentionLayers = config.layerTypes.filter((type) => type === 'full_attention').length;
   const conv = 2 * (config.layerTypes.length - attentionLayers) * config.hiddenSize * config.convLCache * stateElementBytes;
   const groups = config.numHeads / config.numKvHeads;
-  const scores = backend === 'wasm' && attentionLayers > 0 ? (SCORE_BUFFERS + 1) * groups * RUN_TOKENS * 4 : 0;
+  // Prompts are fed PREFILL_CHUNK tokens a run: one run's scores and activations are the workspace.
+  const scores = backend === 'wasm' && attentionLayers > 0 ? (SCORE_BUFFERS + 1) * groups * PREFILL_CHUNK * 4 : 0;
   const logits = input.logitsRows * config.vocabSize * 4;
-  const activations = RUN_TOKENS * (4 * config.hiddenSize + 2 * config.intermediateSize) * 4;
+  const activations = PREFILL_CHUNK * (4 * config.hiddenSize + 2 * config.intermediateSize) * 4;
   if (backend === 'wasm') return { backendPerToken: 2 * kv + scores, backendFixed: conv + activations + logits, hostPerToken: 3 * kv, hostFixed: conv + logits };
   return { backendPerToken: 3 * kv + scores, backendFixed: conv + activations + logits, hostPerToken: 0, hostFixed: logits };
 }
@@ -121,7 +121,7 @@ export function planContext(input: ContextPlanInput): ContextPlan {
   return {
     contextTokens,
     kvBytesPerToken: perToken,
-      // The prefix cache keeps at most one planned context's caches (its share is in the per-token costs above).
+    // The prefix cache keeps at most one planned context's caches (its share is in the per-token costs above).
     prefixCacheBytes: contextTokens * perToken,
     requestBytes: (tokens) => bytesAt(cost, tokens),
     limitedBy,

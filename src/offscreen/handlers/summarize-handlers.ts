@@ -5,6 +5,7 @@ import { Conversations, type Conversation } from '../../tasks/summarize/conversa
 import { followUpMessages } from '../../tasks/summarize/follow-up';
 import { summaryBudgets } from '../../tasks/summarize/summary-budget';
 import { pageGrounding, planSummary } from '../../tasks/summarize/summary-plan';
+import { afterCache } from '../../tasks/summarize/summary-cost';
 import { checked, runSummary, summaryResult, type SummaryModel } from '../../tasks/summarize/summary-runner';
 import type { EngineHost } from '../engine-host';
 
@@ -41,9 +42,8 @@ export function summarizeHandlers(host: EngineHost): SummarizeHandlers {
       const budget = summaryBudgets(model.contextTokens, conversation.options).ask;
       const messages = plannedOrExplained(() => followUpMessages({ ...conversation, question }, budget, model.contextTokens, model.meter));
       // A follow-up usually reuses the processed page; one sent again after the host was closed reads it all again.
-      const prompt = model.meter.promptTokens(messages);
-      const reused = Math.min(prompt - 1, model.reusableTokens?.(messages) ?? 0);
-      const estimateMs = model.estimateMs?.({ prefillTokens: prompt - reused, pastTokens: reused, newTokens: budget.maxNewTokens });
+      // The optional call skips measuring the prompt where this device's speed is not known yet.
+      const estimateMs = model.estimateMs?.(afterCache({ prefillTokens: model.meter.promptTokens(messages), pastTokens: 0, newTokens: budget.maxNewTokens }, model.reusableTokens?.(messages) ?? 0));
       emit({ type: 'progress', stage: 'final', part: 1, parts: 1, pageParts: 0, fraction: 0, ...(estimateMs !== undefined ? { secondsLeft: estimateMs / 1000 } : {}), ...(model.runsOn ? { runsOn: model.runsOn } : {}) });
       const answer = await model.generate(checked(messages, budget, model), budget, signal, (type, text) => emit({ type, text }));
       conversations.addTurn(conversationId, { question, answer: answer.answer });

@@ -26,3 +26,9 @@ export function plannedWork(plan: SummaryPlan, meter: PromptMeter): GenerationWo
   work.push(call(meter.promptTokens(summaryMessages(title, notesGrounding(notesOf(notes)), options)) + notes * note, written(budgets.final)));
   return work;
 }
+
+/** `work` when the engine's cache already holds `reusable` of its prompt tokens (a request always feeds at least one). */
+export function afterCache(work: GenerationWork, reusable: number): GenerationWork {
+  const reused = Math.min(work.prefillTokens - 1, reusable);
+  return { ...work, prefillTokens: work.prefillTokens - reused, pastTokens: work.pastTokens + reused };
+}

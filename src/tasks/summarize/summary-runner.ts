@@ -1,7 +1,7 @@
 import type { ChatMessage } from '../../engine/chat-format';
 import type { GenerationWork } from '../../engine/device-speed';
 import { JobPace } from '../job-pace';
-import { plannedWork } from './summary-cost';
+import { afterCache, plannedWork } from './summary-cost';
 import { NOTES_CHARS, type SummaryEvent, type summarizeCommands } from '../../protocol/commands/summarize-commands';
 import type { InferOutput } from 'valibot';
 import { fitText, type PromptMeter } from './prompt-meter';
@@ -91,10 +91,7 @@ export async function runSummary(
  */
 function estimates(plan: SummaryPlan, model: SummaryModel, estimateMs: (work: GenerationWork) => number | undefined): Array<number | undefined> {
   const work = plannedWork(plan, model.meter);
-  if (plan.single !== undefined && model.reusableTokens) {
-    const reused = Math.min(work[0]!.prefillTokens - 1, model.reusableTokens(summaryMessages(plan.title, plan.single, plan.options)));
-    work[0] = { ...work[0]!, prefillTokens: work[0]!.prefillTokens - reused, pastTokens: reused };
-  }
+  if (plan.single !== undefined && model.reusableTokens) work[0] = afterCache(work[0]!, model.reusableTokens(summaryMessages(plan.title, plan.single, plan.options)));
   return work.map(estimateMs);
 }
 
