@@ -20,6 +20,7 @@ import { FolderModelSource } from '../test/support/folder-model-source';
 import type { Benchmark, Figure } from './figure';
 import { peakGrowth, sampleWhile, threadCpuSeconds } from './lib/browser-process';
 import { call } from './lib/engine-call';
+import { tensorsEnding, withLastBitNudged } from './lib/last-bit-floor';
 import { compareSteps, type StepComparison } from './lib/logit-agreement';
 
 /**
@@ -54,6 +55,12 @@ interface FullSizeModel {
   dtype: 'int8' | 'q4';
   /** The Node exporter's target for the same graph. */
   target: 'wasm' | 'gpu';
+  /**
+   * onnxruntime-node's backend that checks the extension: its CPU for the WASM graph, its WebGPU (Dawn over
+   * SwiftShader, the adapter the extension's Chromium gets here) for the WebGPU graph, so that both sides run
+   * the same kernels' arithmetic. The 8B is also run on onnxruntime-node's CPU, as a diagnosis.
+   */
+  reference: 'cpu' | 'webgpu';
   tokens: number;
   /** The 8B's question is short: SwiftShader runs WebGPU on the CPU, minutes per prompt of a few dozen tokens. */
   messages: ReturnType<typeof question>;
@@ -68,9 +75,9 @@ const SMALL_ON_WEBGPU = process.env.FULLSIZE_1_2B_ON_WEBGPU === '1';
 
 const MODELS: FullSizeModel[] = [
   SMALL_ON_WEBGPU
-    ? { preset: 'lfm2.5-1.2b', builtIn: 'lfm2.5-1.2b-instruct', shards: 1, backend: 'webgpu', dtype: 'q4', target: 'gpu', tokens: 2, messages: question('Hi') }
-    : { preset: 'lfm2.5-1.2b', builtIn: 'lfm2.5-1.2b-instruct', shards: 1, backend: 'wasm', dtype: 'int8', target: 'wasm', tokens: 16, messages: question('Give me the gist of this page about night trains in Europe, in one sentence.') },
-  { preset: 'lfm2.5-8b-a1b', builtIn: 'lfm2.5-8b-a1b', shards: 4, backend: 'webgpu', dtype: 'q4', target: 'gpu', tokens: 1, messages: question('Hi') },
+    ? { preset: 'lfm2.5-1.2b', builtIn: 'lfm2.5-1.2b-instruct', shards: 1, backend: 'webgpu', dtype: 'q4', target: 'gpu', reference: 'cpu', tokens: 2, messages: question('Hi') }
+    : { preset: 'lfm2.5-1.2b', builtIn: 'lfm2.5-1.2b-instruct', shards: 1, backend: 'wasm', dtype: 'int8', target: 'wasm', reference: 'cpu', tokens: 16, messages: question('Give me the gist of this page about night trains in Europe, in one sentence.') },
+  { preset: 'lfm2.5-8b-a1b', builtIn: 'lfm2.5-8b-a1b', shards: 4, backend: 'webgpu', dtype: 'q4', target: 'gpu', reference: 'webgpu', tokens: 1, messages: question('Hi') },
 ];
 
 interface BrowserRun {
@@ -88,10 +95,10 @@ interface ModelOutcome {
   checkpoint: VirtualCheckpoint;
   browser: BrowserRun;
   identical: boolean;
-  native: GenerationResult;
+  reference: string;
   steps: StepComparison;
-  /** The extension against onnxruntime-web's WASM build run in Node on the Node export (WASM models only). */
-  sameRuntime?: StepComparison;
+  /** The other comparisons, in words: onnxruntime-web in Node, onnxruntime-node's CPU, the reference's own floor. */
+  extra: string[];
 }
 
 const mb = (bytes: number) => bytes / 1e6;
@@ -178,14 +185,21 @@ async function inBrowser(model: FullSizeModel, checkpoint: VirtualCheckpoint): P
   }
 }
 
+type NodeRuntime = 'onnxruntime-node CPU' | 'onnxruntime-node WebGPU' | 'onnxruntime-web WASM';
+const SESSION_OPTIONS: Record<NodeRuntime, object> = {
+  'onnxruntime-node CPU': { intraOpNumThreads: 2 },
+  'onnxruntime-node WebGPU': { executionProviders: ['webgpu'] },
+  'onnxruntime-web WASM': { executionProviders: ['wasm'] },
+};
+
 /** The same greedy generation, through the same engine code, on a runtime in this process. */
-async function generateWith(ort: typeof ortNode | typeof ortWeb, dir: string, model: FullSizeModel, dtype: string): Promise<GenerationResult> {
-  const options = ort === ortWeb ? { executionProviders: ['wasm'] } : { intraOpNumThreads: 2 };
+async function generateWith(runtime: NodeRuntime, dir: string, model: FullSizeModel, dtype: string): Promise<GenerationResult> {
+  const ort = runtime === 'onnxruntime-web WASM' ? ortWeb : ortNode;
   const engine = await Engine.load({
     ort: ort as unknown as OrtApi,
     source: new FolderModelSource(dir),
     dtype,
-    createSession: async (graph) => (await ort.InferenceSession.create(graph.bytes, { externalData: graph.externalData, ...options })) as unknown as OrtSession,
+    createSession: async (graph) => (await ort.InferenceSession.create(graph.bytes, { externalData: graph.externalData, ...SESSION_OPTIONS[runtime] })) as unknown as OrtSession,
   });
   try {
     return await engine.generate({ messages: model.messages, sampling: greedy, maxNewTokens: model.tokens, topLogits: TOP });
@@ -194,19 +208,45 @@ async function generateWith(ort: typeof ortNode | typeof ortWeb, dir: string, mo
   }
 }
 
+/** Tensors nudged, one at a time, to measure a graph's own floor: the first conv layers' depthwise kernels. */
+const FLOOR_TENSORS = 3;
+
+interface NodeRuns {
+  identical: boolean;
+  reference: NodeRuntime;
+  native: GenerationResult;
+  /** onnxruntime-node's CPU on the 8B's WebGPU graph: how far the two backends' QMoE kernels lie apart. */
+  cpu?: GenerationResult;
+  /** onnxruntime-web's WASM build in Node on the WASM graph: the extension's runtime outside the browser. */
+  web?: GenerationResult;
+  /** The reference again with one tensor's last bit moved, once per nudged tensor (graphs that quantize activations). */
+  nudged: Array<{ tensor: string; result: GenerationResult }>;
+}
+
 /**
- * The Node exporter's graph of the same bytes (the stored files must hash the same), run by onnxruntime-node's CPU
- * backend and, for a WASM model, by onnxruntime-web's WASM build in Node: the extension's own runtime outside the
- * browser, which separates what the extension does from what differs between the two runtimes' kernels.
+ * The Node exporter's graph of the same bytes (the stored files must hash the same), run by onnxruntime-node on
+ * the model's reference backend and, for the WASM graph, by onnxruntime-web's WASM build in Node, which
+ * separates what the extension does from what differs between the two runtimes' kernels. A graph that quantizes
+ * its activations is run again with a last bit moved (last-bit-floor.ts): how closely it defines its logits.
  */
-async function inNode(model: FullSizeModel, checkpoint: VirtualCheckpoint, browser: BrowserRun, dir: string): Promise<{ identical: boolean; native: GenerationResult; web?: GenerationResult }> {
+async function inNode(model: FullSizeModel, checkpoint: VirtualCheckpoint, browser: BrowserRun, dir: string): Promise<NodeRuns> {
   exportCheckpoint({ checkpoint, out: dir, dtype: browser.dtype as never, target: model.target });
   const mismatched: string[] = [];
   for (const [path, hex] of Object.entries(browser.digests)) if (path.startsWith('onnx/') && (await sha256File(join(dir, path))) !== hex) mismatched.push(path);
   if (mismatched.length > 0) console.log(`${model.preset}: stored files that differ from the Node export: ${mismatched.join(', ')}`);
-  const native = await generateWith(ortNode, dir, model, browser.dtype);
-  const web = model.backend === 'wasm' ? await generateWith(ortWeb, dir, model, browser.dtype) : undefined;
-  return { identical: mismatched.length === 0, native, ...(web ? { web } : {}) };
+  const reference: NodeRuntime = model.reference === 'webgpu' ? 'onnxruntime-node WebGPU' : 'onnxruntime-node CPU';
+  const cpu = model.reference === 'webgpu' ? await generateWith('onnxruntime-node CPU', dir, model, browser.dtype) : undefined;
+  console.log(`${model.preset}: running the reference, ${reference}`);
+  const native = await generateWith(reference, dir, model, browser.dtype);
+  const web = model.backend === 'wasm' ? await generateWith('onnxruntime-web WASM', dir, model, browser.dtype) : undefined;
+  const nudged: NodeRuns['nudged'] = [];
+  if (browser.dtype === 'int8') {
+    const graph = join(dir, 'onnx', `model_${browser.dtype}.onnx`);
+    for (const tensor of await tensorsEnding(graph, '.conv.conv.weight', FLOOR_TENSORS)) {
+      nudged.push({ tensor, result: await withLastBitNudged(graph, tensor, () => generateWith(reference, dir, model, browser.dtype)) });
+    }
+  }
+  return { identical: mismatched.length === 0, reference, native, ...(cpu ? { cpu } : {}), ...(web ? { web } : {}), nudged };
 }
 
 async function measure(model: FullSizeModel): Promise<ModelOutcome> {
@@ -216,12 +256,19 @@ async function measure(model: FullSizeModel): Promise<ModelOutcome> {
   const browser = await inBrowser(model, checkpoint);
   const dir = await mkdtemp(join(tmpdir(), `pagewise-fullsize-${model.preset}-`));
   try {
-    const { identical, native, web } = await inNode(model, checkpoint, browser, dir);
-    const steps = compareSteps(browser.result.topLogits ?? [], native.topLogits ?? [], TOLERANCE);
-    const sameRuntime = web ? compareSteps(browser.result.topLogits ?? [], web.topLogits ?? [], TOLERANCE) : undefined;
-    console.log(`${model.preset}: against onnxruntime-node: ${steps.summary}${sameRuntime ? `; against onnxruntime-web in Node: ${sameRuntime.summary}` : ''}`);
-    console.log(`${model.preset}: first step, extension ${JSON.stringify(browser.result.topLogits?.[0])}; onnxruntime-node ${JSON.stringify(native.topLogits?.[0])}`);
-    return { model, checkpoint, browser, identical, native, steps, ...(sameRuntime ? { sameRuntime } : {}) };
+    const runs = await inNode(model, checkpoint, browser, dir);
+    const floors = runs.nudged.map(({ tensor, result }) => ({ tensor, steps: compareSteps(result.topLogits ?? [], runs.native.topLogits ?? [], TOLERANCE) }));
+    for (const { tensor, steps } of floors) console.log(`${model.preset}: ${runs.reference} with ${tensor} nudged by one bit, against itself: ${steps.summary}`);
+    const extension = browser.result.topLogits ?? [];
+    const steps = compareSteps(extension, runs.native.topLogits ?? [], TOLERANCE);
+    const extra = [
+      runs.web ? `against onnxruntime-web's WASM in Node on the Node export: ${compareSteps(extension, runs.web.topLogits ?? [], TOLERANCE).summary}` : '',
+      runs.cpu ? `against onnxruntime-node's CPU (a diagnosis): ${compareSteps(extension, runs.cpu.topLogits ?? [], TOLERANCE).summary}` : '',
+      floors.length ? `the graph's own floor (${runs.reference} against itself after one bit moved in ${floors.map((f) => f.tensor).join(', ')}, one at a time): ${floors.map((f) => f.steps.maxRelative.toExponential(2)).join(', ')} of the largest logit` : '',
+    ].filter(Boolean);
+    console.log(`${model.preset}: against ${runs.reference}: ${steps.summary}${extra.map((e) => `; ${e}`).join('')}`);
+    console.log(`${model.preset}: first step, extension ${JSON.stringify(extension[0])}; ${runs.reference} ${JSON.stringify(runs.native.topLogits?.[0])}`);
+    return { model, checkpoint, browser, identical: runs.identical, reference: runs.reference, steps, extra };
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
@@ -243,8 +290,9 @@ interface Measured {
   ttftMs: number;
   tokens: number;
   identical: boolean;
+  reference: string;
   steps: StepComparison;
-  sameRuntime?: StepComparison;
+  extra: string[];
 }
 
 function measured(o: ModelOutcome): Measured {
@@ -264,10 +312,17 @@ function measured(o: ModelOutcome): Measured {
     ttftMs: browser.result.ttftMs,
     tokens: browser.result.tokens.length,
     identical: o.identical,
+    reference: o.reference,
     steps: o.steps,
-    ...(o.sameRuntime ? { sameRuntime: o.sameRuntime } : {}),
+    extra: o.extra,
   };
 }
+
+/**
+ * onnxruntime-node's WebGPU backend (Dawn) finds a Vulkan driver through these, read when the process starts:
+ * Debian's Chromium ships SwiftShader's, the software adapter the extension's WebGPU gets here.
+ */
+const NODE_WEBGPU_ENV = { LD_LIBRARY_PATH: '/usr/lib/chromium', VK_ICD_FILENAMES: '/usr/lib/chromium/vk_swiftshader_icd.json' };
 
 /**
  * Each model is measured in a process of its own (FULLSIZE_CHILD): the 8B's Node export and onnxruntime-node
@@ -275,7 +330,7 @@ function measured(o: ModelOutcome): Measured {
  */
 async function inChildProcess(preset: string): Promise<Measured> {
   const out = join(await mkdtemp(join(tmpdir(), 'pagewise-fullsize-')), 'measured.json');
-  const child = spawn(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'run.ts'), 'fullsize'], { stdio: 'inherit', env: { ...process.env, FULLSIZE_CHILD: preset, FULLSIZE_OUT: out } });
+  const child = spawn(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'run.ts'), 'fullsize'], { stdio: 'inherit', env: { ...process.env, ...NODE_WEBGPU_ENV, FULLSIZE_CHILD: preset, FULLSIZE_OUT: out } });
   const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
   if (code !== 0) throw new Error(`measuring ${preset} ended with exit code ${code}`);
   return JSON.parse(await readFile(out, 'utf8')) as Measured;
@@ -300,7 +355,7 @@ const bench: Benchmark = {
     }
     const [small, large] = outcomes as [Measured, Measured];
     const per = (o: Measured) =>
-      `${o.preset}: ${o.shards} shard(s), ${mb(o.weightBytes).toFixed(0)} MB BF16 -> ${o.dtype} on ${o.backend}, ${mb(o.storedBytes).toFixed(0)} MB stored, converted in ${seconds(o.convertMs)} s, loaded in ${seconds(o.loadMs)} s, first token ${seconds(o.ttftMs)} s; stored files ${o.identical ? 'byte-identical to' : 'DIFFERENT from'} the Node export; against onnxruntime-node: ${o.steps.summary}${o.sameRuntime ? `; against onnxruntime-web's WASM in Node on the Node export: ${o.sameRuntime.summary}` : ''}`;
+      `${o.preset}: ${o.shards} shard(s), ${mb(o.weightBytes).toFixed(0)} MB BF16 -> ${o.dtype} on ${o.backend}, ${mb(o.storedBytes).toFixed(0)} MB stored, converted in ${seconds(o.convertMs)} s, loaded in ${seconds(o.loadMs)} s, first token ${seconds(o.ttftMs)} s; stored files ${o.identical ? 'byte-identical to' : 'DIFFERENT from'} the Node export; against ${o.reference}: ${o.steps.summary}${o.extra.map((e) => `; ${e}`).join('')}`;
     const allMatch = outcomes.every((o) => o.identical && o.steps.ok && o.tokens >= o.tokensWanted);
     const sourceMbps = mb(large.weightBytes) / (large.convertMs / 1000);
     const largestF32 = large.largestTensorElements * 4;
@@ -308,7 +363,7 @@ const bench: Benchmark = {
     const loadOk = large.tokens >= 1 ? 1 : 0;
     const context = outcomes.map(per).join(' | ');
     return [
-      { name: 'fullsize.tokens_match', value: allMatch ? 1 : 0, unit: 'bool', baseline: 1, ratio: allMatch ? 1 : 0, notes: `onnxruntime-node (CPU) on the Node exporter's graph of the same bytes is the baseline; logits compared on each step's top ${TOP}, relative to the step's largest, tolerance ${TOLERANCE}. ${context}` },
+      { name: 'fullsize.tokens_match', value: allMatch ? 1 : 0, unit: 'bool', baseline: 1, ratio: allMatch ? 1 : 0, notes: `onnxruntime-node on the Node exporter's graph of the same bytes is the baseline (its CPU for the WASM graph, its WebGPU over SwiftShader for the WebGPU graph); logits compared on each step's top ${TOP}, relative to the step's largest, tolerance ${TOLERANCE}; for a graph that quantizes its activations, the notes also give the reference's own difference after one bit of one tensor moved (bench/lib/last-bit-floor.ts). ${context}` },
       { name: 'fullsize.convert_source_mb_per_s', value: sourceMbps, unit: 'MB/s', baseline: 100, ratio: sourceMbps / 100, notes: `${large.preset}: ${mb(large.weightBytes).toFixed(0)} MB of BF16 source from the local hub on 127.0.0.1 (${large.shards} shards), fetched, SHA-256 checked, converted to ${large.dtype} and stored in IndexedDB in ${seconds(large.convertMs)} s; baseline is the target (an 800 Mbit/s connection on 2 cores). 1.2B: ${(mb(small.weightBytes) / (small.convertMs / 1000)).toFixed(0)} MB/s.` },
       { name: 'fullsize.convert_peak_over_largest_tensor', value: peakRatio, unit: 'x', baseline: 3, ratio: peakRatio / 3, notes: `${large.preset}: peak PSS growth of the browser's processes while converting ${mb(large.peakBytes).toFixed(0)} MB (sampled every 3 s), over the largest source tensor in float32 ${mb(largestF32).toFixed(0)} MB; baseline is the target. 1.2B: ${(small.peakBytes / (small.largestTensorElements * 4)).toFixed(2)}x.` },
       { name: 'fullsize.load_ok_8b_webgpu', value: loadOk, unit: 'bool', baseline: 1, ratio: loadOk, notes: `${large.preset} ${large.dtype} on WebGPU (SwiftShader): loaded in ${seconds(large.loadMs)} s, first token after ${seconds(large.ttftMs)} s.` },

@@ -6,7 +6,8 @@ import { dequantizeInt4, quantizeInt4, type QuantizedMatrix } from './quantizati
 /**
  * q4f16 / q4: 4-bit MatMulNBits (WebGPU; native CPU). int8: per-channel int8 with MatMulInteger, the CPU (WASM)
  * variant: onnxruntime-web's WASM MatMulNBits was 10× slower than int8 MatMulInteger on the 1.2B's layer shapes
- * (bench/lib/matmul-variants.ts), and fp32 (fast in WASM) does not fit its 4 GB memory.
+ * (bench/lib/matmul-variants.ts), and fp32 does not fit its 4 GB memory. fp32 runs one token faster than int8
+ * in WASM but a prefill run slower (npm run bench -- cpu_precision; model-registry.ts says which model takes which).
  */
 export type ExportDtype = 'q4f16' | 'q4' | 'int8' | 'fp32';
 

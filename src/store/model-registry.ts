@@ -80,6 +80,11 @@ export const BUILT_IN_MODELS: readonly ModelEntry[] = [
     revision: '0f604ada3f766f9f257460c4c9f0b5d6f69d431b',
     // On the CPU the int8 graph (8 bits per weight, one tied [2048, 65536] table): onnxruntime-web's WASM
     // MatMulNBits ran 10x slower than int8 MatMulInteger on these shapes (bench/lib/matmul-variants.ts).
+    // No layer in float32 (npm run bench -- cpu_precision, one layer of these shapes in Chromium): float32 runs a
+    // token 1.56x as fast but a 256-token prefill run at 0.39x, and its session grew the renderer by 1,052 MiB
+    // against 363 for int8. Summaries and form fills are mostly prefill (a 4,168-token page: 80 s of prefill, a
+    // few hundred tokens out), so each float32 layer would slow them by about 7 s there, would save about 1 s on
+    // a 300-token translation, and would take ~0.7 GB of WebAssembly's 4 GB: the context a long page needs.
     targets: [
       { backend: 'webgpu', dtype: 'q4f16', needs: { weightBytes: 0.75 * GiB, largestBufferBytes: 68 * MiB } },
       { backend: 'webgpu', dtype: 'q4', needs: { weightBytes: 0.8 * GiB, largestBufferBytes: 68 * MiB } },
@@ -95,8 +100,10 @@ export const BUILT_IN_MODELS: readonly ModelEntry[] = [
     format: 'safetensors',
     repo: 'LiquidAI/LFM2.5-350M',
     revision: '9e6c6ccf47cd318696e137d381a7ded8fe4df09f',
-    // Small enough to keep every weight in float32 on the CPU, where onnxruntime-web's float MatMul runs at
-    // native speed (int8 at a fraction of it).
+    // Small enough to keep every weight in float32 on the CPU (1.33 GiB): one layer of these shapes ran a token
+    // 2.29x as fast as in int8 and a 256-token prefill run at 0.38x (npm run bench -- cpu_precision). This is
+    // the fast choice for answers and translations, which are mostly generated tokens; a long page's summary
+    // is mostly prefill, which the 1.2B's int8 graph does faster per weight.
     targets: [
       { backend: 'webgpu', dtype: 'q4f16', needs: { weightBytes: 0.23 * GiB, largestBufferBytes: 34 * MiB } },
       { backend: 'wasm', dtype: 'fp32', needs: { weightBytes: 1.33 * GiB, largestBufferBytes: 256 * MiB } },
