@@ -52,7 +52,7 @@ interface FullSizeModel {
   shards: number;
   backend: 'wasm' | 'webgpu';
   /** The graph converted: onnxruntime-node's CPU backend runs it too (q4f16 would need its WebGPU backend). */
-  dtype: 'int8' | 'q4';
+  dtype: 'int8' | 'fp32' | 'q4';
   /** The Node exporter's target for the same graph. */
   target: 'wasm' | 'gpu';
   /**
@@ -77,6 +77,7 @@ const MODELS: FullSizeModel[] = [
   SMALL_ON_WEBGPU
     ? { preset: 'lfm2.5-1.2b', builtIn: 'lfm2.5-1.2b-instruct', shards: 1, backend: 'webgpu', dtype: 'q4', target: 'gpu', reference: 'cpu', tokens: 2, messages: question('Hi') }
     : { preset: 'lfm2.5-1.2b', builtIn: 'lfm2.5-1.2b-instruct', shards: 1, backend: 'wasm', dtype: 'int8', target: 'wasm', reference: 'cpu', tokens: 16, messages: question('Give me the gist of this page about night trains in Europe, in one sentence.') },
+  { preset: 'lfm2.5-350m', builtIn: 'lfm2.5-350m', shards: 1, backend: 'wasm', dtype: 'fp32', target: 'wasm', reference: 'cpu', tokens: 16, messages: question('Give me the gist of this page about night trains in Europe, in one sentence.') },
   { preset: 'lfm2.5-8b-a1b', builtIn: 'lfm2.5-8b-a1b', shards: 4, backend: 'webgpu', dtype: 'q4', target: 'gpu', reference: 'webgpu', tokens: 1, messages: question('Hi') },
 ];
 
@@ -353,7 +354,9 @@ const bench: Benchmark = {
       console.log(JSON.stringify(outcomes));
       return [];
     }
-    const [small, large] = outcomes as [Measured, Measured];
+    const byPreset = (preset: PresetName) => outcomes.find((o) => o.preset === preset)!;
+    const small = byPreset('lfm2.5-1.2b');
+    const large = byPreset('lfm2.5-8b-a1b');
     const per = (o: Measured) =>
       `${o.preset}: ${o.shards} shard(s), ${mb(o.weightBytes).toFixed(0)} MB BF16 -> ${o.dtype} on ${o.backend}, ${mb(o.storedBytes).toFixed(0)} MB stored, converted in ${seconds(o.convertMs)} s, loaded in ${seconds(o.loadMs)} s, first token ${seconds(o.ttftMs)} s; stored files ${o.identical ? 'byte-identical to' : 'DIFFERENT from'} the Node export; against ${o.reference}: ${o.steps.summary}${o.extra.map((e) => `; ${e}`).join('')}`;
     const allMatch = outcomes.every((o) => o.identical && o.steps.ok && o.tokens >= o.tokensWanted);

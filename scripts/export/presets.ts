@@ -1,6 +1,7 @@
 // Hugging Face config.json contents for the generated checkpoints. Full-size numbers follow the published
 // LFM2.5-1.2B (16 layers: 10 conv + 6 attention at 2, 5, 8, 10, 12, 14; block_ff_dim 12288 auto-adjusted to
-// 8192) and LFM2-8B-A1B (configuration_lfm2_moe.py defaults; attention at 2, 6, 10, 14, 18, 21).
+// 8192), LFM2.5-350M (the same layer pattern at hidden 1,024 with 16 query and 8 KV heads; block_ff_dim 6,656
+// auto-adjusted to 4,608) and LFM2-8B-A1B (configuration_lfm2_moe.py defaults; attention at 2, 6, 10, 14, 18, 21).
 // Checked against the model cards (huggingface.co/LiquidAI/LFM2.5-1.2B-Instruct: vocabulary 65,536, 16 layers =
 // 10 conv + 6 GQA; huggingface.co/LiquidAI/LFM2.5-8B-A1B: vocabulary 128,000, 24 layers = 18 conv + 6 GQA,
 // context 128,000, which vLLM's recipe gives as max_position_embeddings 128000). Not checked, for want of the
@@ -26,6 +27,11 @@ export const PRESETS = {
     ...common, model_type: 'lfm2', architectures: ['Lfm2ForCausalLM'], vocab_size: 65536, hidden_size: 2048, num_hidden_layers: 16,
     num_attention_heads: 32, num_key_value_heads: 8, layer_types: attentionAt(16, [2, 5, 8, 10, 12, 14]), max_position_embeddings: 128000,
     block_ff_dim: 12288, intermediate_size: 12288, block_auto_adjust_ff_dim: true, block_ffn_dim_multiplier: 1.0, block_multiple_of: 256,
+  },
+  'lfm2.5-350m': {
+    ...common, model_type: 'lfm2', architectures: ['Lfm2ForCausalLM'], vocab_size: 65536, hidden_size: 1024, num_hidden_layers: 16,
+    num_attention_heads: 16, num_key_value_heads: 8, layer_types: attentionAt(16, [2, 5, 8, 10, 12, 14]), max_position_embeddings: 128000,
+    block_ff_dim: 6656, intermediate_size: 6656, block_auto_adjust_ff_dim: true, block_ffn_dim_multiplier: 1.0, block_multiple_of: 256,
   },
   'lfm2.5-8b-a1b': {
     ...common, model_type: 'lfm2_moe', architectures: ['Lfm2MoeForCausalLM'], vocab_size: 128000, hidden_size: 2048, num_hidden_layers: 24,

@@ -52,9 +52,25 @@ function num(raw: Json, key: string, fallback?: number): number {
   return value;
 }
 
-function int(raw: Json, key: string, fallback?: number): number {
+/**
+ * Bounds on sizes, far above any LFM2 checkpoint (the 8B: hidden 2,048, 24 layers, 32 experts, vocabulary 128,000)
+ * and far below what would make planning alone build millions of nodes or a graph of terabytes: the config is read
+ * before the user agrees to anything, from a repository anyone can name.
+ */
+const LIMITS = {
+  hidden_size: 16_384, num_hidden_layers: 256, num_attention_heads: 256, num_key_value_heads: 256, head_dim: 1024,
+  vocab_size: 1_048_576, conv_L_cache: 64, max_position_embeddings: 1_048_576, intermediate: 262_144, block_multiple_of: 65_536,
+  num_experts: 1024, moe_intermediate_size: 65_536, token_id: 1_048_576,
+} as const;
+
+/** Experts over all layers (the 8B: 22 × 32 = 704); each is several tensors the plan lists one by one. */
+const MAX_EXPERTS_IN_ALL = 65_536;
+
+function int(raw: Json, key: string, fallback?: number, range: { min?: number; max?: number } = {}): number {
   const value = num(raw, key, fallback);
-  if (!Number.isInteger(value) || value < 0) throw new ConfigError(`config.json: "${key}" must be a non-negative integer, got ${value}`);
+  const { min = 0, max = Number.MAX_SAFE_INTEGER } = range;
+  if (!Number.isInteger(value) || value < min) throw new ConfigError(`config.json: "${key}" must be an integer of at least ${min}, got ${value}`);
+  if (value > max) throw new ConfigError(`config.json: "${key}" is ${value}; Pagewise reads LFM2 checkpoints up to ${max}`);
   return value;
 }
 
@@ -71,7 +87,7 @@ function adjustedFeedForwardSize(raw: Json, base: number): number {
   const multiplier = raw.block_ffn_dim_multiplier ?? 1.0;
   if (multiplier !== null) {
     if (typeof multiplier !== 'number') throw new ConfigError('config.json: "block_ffn_dim_multiplier" must be a number or null');
-    const multipleOf = int(raw, 'block_multiple_of', 256);
+    const multipleOf = int(raw, 'block_multiple_of', 256, { min: 1, max: LIMITS.block_multiple_of });
     size = Math.trunc(multiplier * size);
     size = multipleOf * Math.ceil(size / multipleOf);
   }
@@ -99,51 +115,55 @@ export function parseConfig(raw: Json): Lfm2Config {
   if (modelType !== 'lfm2' && modelType !== 'lfm2_moe') {
     throw new ConfigError(`config.json: unknown model_type "${String(modelType)}"; this exporter handles "lfm2" and "lfm2_moe"`);
   }
-  const hiddenSize = int(raw, 'hidden_size');
-  const numLayers = int(raw, 'num_hidden_layers');
-  const numHeads = int(raw, 'num_attention_heads');
-  const numKvHeads = int(raw, 'num_key_value_heads', numHeads);
-  const headDim = int(raw, 'head_dim', Math.trunc(hiddenSize / numHeads));
+  const hiddenSize = int(raw, 'hidden_size', undefined, { min: 1, max: LIMITS.hidden_size });
+  const numLayers = int(raw, 'num_hidden_layers', undefined, { min: 1, max: LIMITS.num_hidden_layers });
+  const numHeads = int(raw, 'num_attention_heads', undefined, { min: 1, max: LIMITS.num_attention_heads });
+  const numKvHeads = int(raw, 'num_key_value_heads', numHeads, { min: 1, max: LIMITS.num_key_value_heads });
+  const headDim = int(raw, 'head_dim', Math.trunc(hiddenSize / numHeads), { min: 1, max: LIMITS.head_dim });
   if (numHeads % numKvHeads !== 0) throw new ConfigError(`config.json: num_attention_heads ${numHeads} is not a multiple of num_key_value_heads ${numKvHeads}`);
   const rope = (raw.rope_parameters ?? raw.rope_scaling) as Json | undefined;
   const ropeType = rope && (rope.rope_type ?? rope.type);
   if (ropeType !== undefined && ropeType !== 'default') throw new ConfigError(`config.json: rope type "${String(ropeType)}" is not supported`);
   const ropeTheta = num(rope && typeof rope.rope_theta === 'number' ? rope : raw, 'rope_theta', typeof raw.theta === 'number' ? raw.theta : 1_000_000);
   // Lfm2Config reads block_ff_dim first "to fit original config keys".
-  const baseFf = int(raw, 'block_ff_dim' in raw ? 'block_ff_dim' : 'intermediate_size');
+  const baseFf = int(raw, 'block_ff_dim' in raw ? 'block_ff_dim' : 'intermediate_size', undefined, { min: 1, max: LIMITS.intermediate });
   const config: Lfm2Config = {
     modelType,
-    vocabSize: int(raw, 'vocab_size'),
+    vocabSize: int(raw, 'vocab_size', undefined, { min: 1, max: LIMITS.vocab_size }),
     hiddenSize,
     numLayers,
     numHeads,
     numKvHeads,
     headDim,
     layerTypes: layerTypesOf(raw, numLayers),
-    convLCache: int(raw, 'conv_L_cache', 3),
+    convLCache: int(raw, 'conv_L_cache', 3, { min: 1, max: LIMITS.conv_L_cache }),
     convBias: bool(raw, 'conv_bias', false),
     normEps: num(raw, 'norm_eps', 1e-5),
     ropeTheta,
-    maxPositionEmbeddings: int(raw, 'max_position_embeddings', 128_000),
+    maxPositionEmbeddings: int(raw, 'max_position_embeddings', 128_000, { min: 1, max: LIMITS.max_position_embeddings }),
     // Lfm2MoeMLP uses intermediate_size as is; only the dense lfm2 MLP applies the auto-adjust rule.
     intermediateSize: modelType === 'lfm2' ? adjustedFeedForwardSize(raw, baseFf) : baseFf,
     tieWordEmbeddings: bool(raw, 'tie_word_embeddings', bool(raw, 'tie_embedding', true)),
-    bosTokenId: int(raw, 'bos_token_id', 1),
+    bosTokenId: int(raw, 'bos_token_id', 1, { max: LIMITS.token_id }),
     eosTokenId: (raw.eos_token_id as number | number[] | undefined) ?? 2,
-    padTokenId: int(raw, 'pad_token_id', 0),
+    padTokenId: int(raw, 'pad_token_id', 0, { max: LIMITS.token_id }),
   };
   if (modelType === 'lfm2_moe') {
     config.moe = {
-      numDenseLayers: int(raw, 'num_dense_layers', 2),
-      numExperts: int(raw, 'num_experts', 32),
-      numExpertsPerToken: int(raw, 'num_experts_per_tok', 4),
-      moeIntermediateSize: int(raw, 'moe_intermediate_size', 1792),
+      numDenseLayers: int(raw, 'num_dense_layers', 2, { max: numLayers }),
+      numExperts: int(raw, 'num_experts', 32, { min: 1, max: LIMITS.num_experts }),
+      numExpertsPerToken: int(raw, 'num_experts_per_tok', 4, { min: 1 }),
+      moeIntermediateSize: int(raw, 'moe_intermediate_size', 1792, { min: 1, max: LIMITS.moe_intermediate_size }),
       useExpertBias: bool(raw, 'use_expert_bias', true),
       normTopkProb: bool(raw, 'norm_topk_prob', true),
       routedScalingFactor: num(raw, 'routed_scaling_factor', 1.0),
     };
     if (config.moe.numExpertsPerToken > config.moe.numExperts) {
       throw new ConfigError(`config.json: num_experts_per_tok ${config.moe.numExpertsPerToken} exceeds num_experts ${config.moe.numExperts}`);
+    }
+    const expertLayers = config.numLayers - config.moe.numDenseLayers;
+    if (expertLayers * config.moe.numExperts > MAX_EXPERTS_IN_ALL) {
+      throw new ConfigError(`config.json: ${expertLayers} layers of ${config.moe.numExperts} experts; Pagewise reads checkpoints of up to ${MAX_EXPERTS_IN_ALL} experts in all`);
     }
   }
   return config;

@@ -19,31 +19,61 @@ export class SafetensorsError extends Error {
   override name = 'SafetensorsError';
 }
 
-/** Parses the header given the file's first bytes; `fileSize` lets it catch truncated files before any read. */
+/**
+ * Parses the header given the file's first bytes; `fileSize` lets it catch truncated files before any read. Held
+ * to what the format's own reader (huggingface/safetensors, Metadata::validate) demands, so that a header cannot
+ * point two names at the same bytes or at bytes outside the data: every entry an object with a known dtype, a
+ * shape of whole numbers and offsets with begin <= end, its byte count the shape's, and the tensors laid end to
+ * end from the start of the data to the end of the file with no gap and no overlap. A converter that checks the
+ * file's checksum then also knows which bytes every name stands for.
+ */
 export function parseSafetensorsHeader(headerBytes: Uint8Array, fileSize: number, fileName: string): TensorEntry[] {
   const headerLength = Number(new DataView(headerBytes.buffer, headerBytes.byteOffset, 8).getBigUint64(0, true));
   const dataStart = 8 + headerLength;
   if (dataStart > fileSize) throw new SafetensorsError(`${fileName}: truncated: header says ${headerLength} bytes but the file has ${fileSize}`);
-  let header: Record<string, { dtype: string; shape: number[]; data_offsets: [number, number] }>;
+  let header: unknown;
   try {
     header = JSON.parse(new TextDecoder().decode(headerBytes.subarray(8, dataStart)));
   } catch {
     throw new SafetensorsError(`${fileName}: header is not valid JSON (not a safetensors file, or truncated)`);
   }
+  if (!isObject(header)) throw new SafetensorsError(`${fileName}: header is not a JSON object`);
   const entries: TensorEntry[] = [];
   for (const [name, info] of Object.entries(header)) {
     if (name === '__metadata__') continue;
-    if (!(info.dtype in BYTES)) throw new SafetensorsError(`${fileName}: tensor ${name} has dtype ${info.dtype}; only F32, F16 and BF16 are read`);
-    const dtype = info.dtype as SafetensorsDtype;
-    const [begin, end] = info.data_offsets;
-    const expected = info.shape.reduce((a, b) => a * b, 1) * BYTES[dtype];
-    if (end - begin !== expected) throw new SafetensorsError(`${fileName}: tensor ${name} has ${end - begin} bytes for shape [${info.shape.join(', ')}] ${dtype}`);
-    if (dataStart + end > fileSize) {
-      throw new SafetensorsError(`${fileName}: truncated: tensor ${name} ends at byte ${dataStart + end} but the file has ${fileSize}`);
-    }
-    entries.push({ name, dtype, shape: info.shape, begin: dataStart + begin, end: dataStart + end });
+    entries.push(tensorEntry(name, info, dataStart, fileName));
   }
+  entries.sort((a, b) => a.begin - b.begin || a.end - b.end);
+  let at = dataStart;
+  for (const entry of entries) {
+    if (entry.begin !== at) throw new SafetensorsError(`${fileName}: tensor ${entry.name} starts at byte ${entry.begin - dataStart} of the data, not ${at - dataStart}: tensors must lie end to end`);
+    if (entry.end > fileSize) throw new SafetensorsError(`${fileName}: truncated: tensor ${entry.name} ends at byte ${entry.end} but the file has ${fileSize}`);
+    at = entry.end;
+  }
+  if (at < fileSize) throw new SafetensorsError(`${fileName}: ${fileSize - at} bytes after the last tensor belong to none`);
   return entries;
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+const isCount = (value: unknown): value is number => Number.isSafeInteger(value) && (value as number) >= 0;
+
+function tensorEntry(name: string, info: unknown, dataStart: number, fileName: string): TensorEntry {
+  if (!isObject(info)) throw new SafetensorsError(`${fileName}: tensor ${name} is not described by an object`);
+  const { dtype, shape, data_offsets: offsets } = info;
+  if (typeof dtype !== 'string' || !Object.hasOwn(BYTES, dtype)) throw new SafetensorsError(`${fileName}: tensor ${name} has dtype ${String(dtype).slice(0, 20)}; only F32, F16 and BF16 are read`);
+  if (!Array.isArray(shape) || shape.length > 8 || !shape.every(isCount)) throw new SafetensorsError(`${fileName}: tensor ${name} has no shape of whole numbers`);
+  if (!Array.isArray(offsets) || offsets.length !== 2 || !offsets.every(isCount) || offsets[0]! > offsets[1]!) throw new SafetensorsError(`${fileName}: tensor ${name} has no byte range of whole numbers`);
+  const [begin, end] = offsets as [number, number];
+  let expected = BYTES[dtype as SafetensorsDtype];
+  for (const size of shape as number[]) {
+    expected *= size;
+    if (!Number.isSafeInteger(expected)) throw new SafetensorsError(`${fileName}: tensor ${name} has a shape too large to hold`);
+  }
+  if (end - begin !== expected) throw new SafetensorsError(`${fileName}: tensor ${name} has ${end - begin} bytes for shape [${(shape as number[]).join(', ')}] ${dtype}`);
+  return { name, dtype: dtype as SafetensorsDtype, shape: shape as number[], begin: dataStart + begin, end: dataStart + end };
 }
 
 /**

@@ -40,7 +40,7 @@ export function checkListing(listing: readonly PinnedFile[], pins: ListingPins, 
     if (!file) throw refuse(`does not list ${path}, which is in`);
     if (pinOf(file) !== pin) throw refuse(`lists ${path} with another checksum than`);
   }
-  for (const path of listed.keys()) if (!(path in pins)) throw refuse(`lists ${path}, which is not in`);
+  for (const path of listed.keys()) if (!Object.hasOwn(pins, path)) throw refuse(`lists ${path}, which is not in`);
 }
 
 /**

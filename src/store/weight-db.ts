@@ -52,6 +52,8 @@ export interface ConversionRecord {
    * (empty until then), and when the file was last changed.
    */
   sources: Array<{ path: string; size: number; digest: FileDigest; verified: boolean; modifiedAt?: number }>;
+  /** Each weight file's header's SHA-256 as planned: a resumed conversion must be planned from the same headers. */
+  headerDigests?: string[];
   /** The folder on this computer it was read from; absent for a checkpoint from the hub (at the record's commit). */
   folder?: string;
   pagewiseVersion: string;

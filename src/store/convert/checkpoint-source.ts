@@ -38,8 +38,11 @@ export class SourceChecksumError extends Error {
   }
 }
 
-/** The largest safetensors header read (the format's own limit is 100 MB; real ones are a few hundred kB). */
-const MAX_HEADER_BYTES = 100_000_000;
+/**
+ * The largest safetensors header read. The format's own limit is 100 MB; real ones are a few hundred kB (the 8B's
+ * four shards about 100 kB each; one tensor's entry is ~150 bytes, so 32 MB would name 200,000 tensors).
+ */
+const MAX_HEADER_BYTES = 32_000_000;
 
 export function hubCheckpointSource(hub: HubClient, repo: string, commit: string, fetchFn: typeof fetch, stallMs = DEFAULT_STALL_MS): CheckpointSource {
   const range = async (file: SourceFile, start: number, end: number | undefined, signal: AbortSignal): Promise<Response> => {
@@ -76,12 +79,14 @@ export function hubCheckpointSource(hub: HubClient, repo: string, commit: string
     range,
     bytes,
     // A small file that arrives wrong is asked for once more before its checksum refuses it.
-    whole: (file, signal) =>
-      withRetries(signal, (error) => isTransient(error) || error instanceof SourceChecksumError, async () => {
+    whole: (file, signal) => {
+      let mismatches = 0;
+      return withRetries(signal, (error) => isTransient(error) || (error instanceof SourceChecksumError && ++mismatches < 2), async () => {
         const whole = await bytes(file, 0, file.size, signal);
         await checkDigest(file, whole);
         return whole;
-      }),
+      });
+    },
   };
 }
 
@@ -128,7 +133,7 @@ export async function recordedDigest(file: SourceFile, bytes: Uint8Array): Promi
   return file.digest === COMPUTED ? { algorithm: 'sha256', hex: await digestOf('sha256', bytes) } : file.digest;
 }
 
-async function digestOf(algorithm: FileDigest['algorithm'], bytes: Uint8Array): Promise<string> {
+export async function digestOf(algorithm: FileDigest['algorithm'], bytes: Uint8Array): Promise<string> {
   const hasher = await createHashWasm(algorithm, bytes.length);
   hasher.update(bytes);
   return hasher.digest('hex');

@@ -7,7 +7,7 @@ import { encodeGraph } from '../../model/onnx/graph-builder';
 import type { FileDigest } from '../hub-client';
 import type { ModelTarget } from '../model-registry';
 import { checkpointFiles, shardsFromIndex, type CheckpointFiles } from './checkpoint-files';
-import { recordedDigest, shardHeader, type CheckpointSource, type SourceFile } from './checkpoint-source';
+import { digestOf, recordedDigest, shardHeader, type CheckpointSource, type SourceFile } from './checkpoint-source';
 import { textOutputs, type TextSources } from './converted-text-files';
 
 /**
@@ -33,6 +33,12 @@ export interface ConversionPlan {
   shards: SourceFile[];
   headers: Uint8Array[];
   /**
+   * Each header's SHA-256. A resumed conversion streams from past the header, so what it was planned from is
+   * checked against the record's (a mirror that serves a different header to the Range requests than the bytes
+   * the file's checksum covers cannot move tensors around on a resume).
+   */
+  headerDigests: string[];
+  /**
    * The digest recorded for each small file read so far: the published one it matched, or its SHA-256 computed as
    * it was read (tokenizer.json joins them when the conversion starts and reads it).
    */
@@ -56,6 +62,9 @@ export interface ConversionPlan {
   storedBytes: number;
 }
 
+
+/** What every shard's header may hold together before consent: they are read, and kept, to plan. */
+const MAX_HEADERS_BYTES = 64_000_000;
 
 export function exportTargetOf(target: ModelTarget): ExportTarget {
   return target.backend === 'webgpu' ? 'gpu' : 'wasm';
@@ -81,11 +90,15 @@ export async function planConversion(
   const shards = files.index ? shardsFromIndex(new TextDecoder().decode(await whole(files.index)), listing, repo) : files.weights;
   const tensors: ShardTensor[] = [];
   const headers: Uint8Array[] = [];
+  let headerBytes = 0;
   for (const [shard, file] of shards.entries()) {
     const read = await shardHeader(source, file, signal);
+    headerBytes += read.header.byteLength;
+    if (headerBytes > MAX_HEADERS_BYTES) throw new ConfigError(`${repo}'s weight files have headers of more than ${MAX_HEADERS_BYTES / 1e6} MB together; real checkpoints have a few hundred kB`);
     headers.push(read.header);
     for (const entry of read.tensors) tensors.push({ ...entry, shard });
   }
+  const headerDigests = await Promise.all(headers.map((header) => digestOf('sha256', header)));
   const texts: TextSources = {
     generationConfig: files.generationConfig ? await whole(files.generationConfig) : undefined,
     tokenizerConfig: await whole(files.tokenizerConfig),
@@ -105,6 +118,7 @@ export async function planConversion(
     files,
     shards,
     headers,
+    headerDigests,
     digests,
     texts,
     tensors,

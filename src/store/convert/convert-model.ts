@@ -174,7 +174,7 @@ async function convertUnlocked(deps: StoreDeps, request: ConversionRequest): Pro
   return { status: 'verified', commit: planned.commit, totalBytes: plan.downloadBytes, fetchedBytes: plan.downloadBytes };
 }
 
-/** A record that continues this plan: same graph, same source files (same commit) and the same Pagewise that began it. */
+/** A record that continues this plan: same graph, same source files (same commit) and headers, and the same Pagewise that began it. */
 function sameConversion(record: ModelRecord, plan: ConversionPlan, version?: string): boolean {
   const c = record.conversion;
   return (
@@ -183,6 +183,8 @@ function sameConversion(record: ModelRecord, plan: ConversionPlan, version?: str
     record.backend === plan.target.backend &&
     record.dtype === plan.target.dtype &&
     sameSources(c.sources, plan) &&
+    c.headerDigests?.length === plan.headerDigests.length &&
+    c.headerDigests.every((hex, i) => hex === plan.headerDigests[i]) &&
     record.files.some((file) => file.path === plan.graphPath && file.size === plan.graph.byteLength)
   );
 }
@@ -241,6 +243,7 @@ async function startRecord(deps: StoreDeps, request: ConversionRequest, { plan, 
         const read = plan.digests.get(file.path);
         return { path: file.path, size: file.size, digest: read ?? hashedAs(file), verified: read !== undefined, ...(file.modifiedAt !== undefined ? { modifiedAt: file.modifiedAt } : {}) };
       }),
+      headerDigests: plan.headerDigests,
       ...(folder ? { folder } : {}),
       pagewiseVersion: request.pagewiseVersion,
       settings: { dtype: plan.target.dtype, backend: plan.target.backend, exportTarget: plan.exportTarget },

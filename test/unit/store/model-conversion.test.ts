@@ -151,6 +151,33 @@ describe('converting a checkpoint in the store', () => {
     expect(hashes).toEqual(await exported(checkpoint, GPU_Q4, Object.keys(hashes)));
   });
 
+  test('a resume planned from another header than the first pass read starts over, and is refused by the checksum', async () => {
+    // A mirror that serves the genuine file to the stream (its checksum matches) but a header naming two tensors of
+    // the same shape the other way round to the Range requests: on a resume the header is not streamed again.
+    const checkpoint = ensureTestModel('tiny-dense').checkpoint;
+    const hub = await hubFor(checkpoint, `pagewise-test/swapped-${++dbs}`);
+    const d = deps();
+    const controller = new AbortController();
+    hub.setThrottle(1_000_000);
+    const first = request(hub, [WASM_INT8], { signal: controller.signal, onProgress: ({ overall }) => overall.bytes > overall.totalBytes / 2 && controller.abort() });
+    await expect(convertModel(d, first)).rejects.toThrow();
+    expect((await d.db.getModel(first.entry.id))!.conversion!.resume.tensor).toBeGreaterThan(0);
+    hub.setThrottle(undefined);
+    const [a, b] = ['model.layers.4.feed_forward.w1.weight', 'model.layers.5.feed_forward.w1.weight'];
+    const swapping: typeof fetch = async (input, init) => {
+      const response = await fetch(input, init);
+      const range = new Headers(init?.headers).get('Range') ?? '';
+      if (!String(input).endsWith('model.safetensors') || !/^bytes=8-\d+$/.test(range)) return response;
+      const text = new TextDecoder().decode(await response.arrayBuffer());
+      expect(text).toContain(a);
+      const swapped = text.replaceAll(a, '\u0000').replaceAll(b, a).replaceAll('\u0000', b);
+      return new Response(new TextEncoder().encode(swapped), { status: response.status, headers: response.headers });
+    };
+    const second = request(hub, [WASM_INT8]);
+    await expect(convertModel({ ...d, fetchFn: swapping }, second)).rejects.toThrow(/did not match its published checksum/);
+    expect((await d.db.getModel(first.entry.id))?.state).not.toBe('verified');
+  });
+
   test('a quota too small for the converted model is reported before anything is fetched, and nothing is stored', async () => {
     const hub = await hubFor(ensureTestModel('tiny-dense').checkpoint, 'pagewise-test/small-quota');
     const d = deps(100_000);
