@@ -5,12 +5,15 @@ import { fileBytesStored, type WeightDb } from './weight-db';
 /**
  * Re-reads a stored model chunk by chunk and checks every file against its checksum again (the model
  * manager's "re-verify"). A file that fails is discarded, and the model is no longer usable until it is
- * downloaded again; files that pass are kept.
+ * downloaded again; files that pass are kept. A model converted here is the exception: its files come out of
+ * one pass over the checkpoint, in order, so one damaged file cannot be made again alone. All of its files go
+ * and its conversion starts over (`convertAgain`): Resume converts the checkpoint again.
  */
 export interface VerifyOutcome {
   verified: boolean;
   badFiles: string[];
   missingFiles: string[];
+  convertAgain?: boolean;
 }
 
 export function verifyModel(
@@ -55,7 +58,17 @@ async function verifyUnlocked(db: WeightDb, id: string, signal: AbortSignal, onP
     await db.discardFile(record, file.path);
   }
   if (missingFiles.length > 0) record.state = 'partial';
+  const convertAgain = record.conversion !== undefined && badFiles.length > 0;
+  if (convertAgain) {
+    for (const file of record.files) {
+      file.chunks = 0;
+      file.verified = false;
+      delete file.hashState;
+      await db.discardFile(record, file.path);
+    }
+    record.conversion!.resume = { tensor: 0, jobsDone: 0, streamOffset: 0, shard: 0, shardOffset: 0 };
+  }
   await db.putModel(record);
-  return { verified: record.state === 'verified', badFiles, missingFiles };
+  return { verified: record.state === 'verified', badFiles, missingFiles, ...(convertAgain ? { convertAgain } : {}) };
 }
 

@@ -169,7 +169,7 @@ export const storeCommands = {
   /** Hashes every stored file again; files that fail are discarded and the model is no longer usable. */
   'store.verify-model': {
     payload: v.object({ modelId: ModelId }),
-    result: v.object({ verified: v.boolean(), badFiles: v.array(v.string()), missingFiles: v.array(v.string()) }),
+    result: v.object({ verified: v.boolean(), badFiles: v.array(v.string()), missingFiles: v.array(v.string()), convertAgain: v.optional(v.boolean()) }),
     event: v.object({ type: v.literal('progress'), bytes: Bytes, totalBytes: Bytes }),
   },
   /**

@@ -145,6 +145,9 @@ async function convertUnlocked(deps: StoreDeps, request: ConversionRequest): Pro
   // goes when the new conversion starts (startRecord), so a checkpoint refused before then loses nothing.
   const replacedBytes = record && !sameConversion(record, plan, request.pagewiseVersion) ? recordBytesStored(record) : undefined;
   if (replacedBytes !== undefined) record = undefined;
+  // The small files are written when a conversion starts, not by the pass that resumes: without them (a re-verify
+  // found damage and emptied the model), it starts again.
+  if (record && !smallFilesStored(record, plan)) record = undefined;
   const space = await spaceFigures(deps.estimate);
   if (plan.storedBytes - (record ? recordBytesStored(record) : 0) > space.availableBytes + (replacedBytes ?? 0)) return quotaOutcome(deps, plan.storedBytes, entry.id);
   try {
@@ -172,6 +175,11 @@ async function convertUnlocked(deps: StoreDeps, request: ConversionRequest): Pro
   record.conversion!.finishedAt = Date.now();
   await deps.db.putModel(record);
   return { status: 'verified', commit: planned.commit, totalBytes: plan.downloadBytes, fetchedBytes: plan.downloadBytes };
+}
+
+function smallFilesStored(record: ModelRecord, plan: ConversionPlan): boolean {
+  const data = new Set(plan.layout.dataFiles.map((file) => `onnx/${file.name}`));
+  return record.files.every((file) => data.has(file.path) || file.verified);
 }
 
 /** A record that continues this plan: same graph, same source files (same commit) and headers, and the same Pagewise that began it. */

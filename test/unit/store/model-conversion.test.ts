@@ -178,6 +178,26 @@ describe('converting a checkpoint in the store', () => {
     expect((await d.db.getModel(first.entry.id))?.state).not.toBe('verified');
   });
 
+  test.each([['a data file', 'onnx/model_int8.onnx_data'], ['the graph', 'onnx/model_int8.onnx']])('%s damaged in the store: re-verify empties the model and Resume converts it again, exactly', async (_what, path) => {
+    const checkpoint = ensureTestModel('tiny-dense').checkpoint;
+    const hub = await hubFor(checkpoint, `pagewise-test/damaged-${++dbs}`);
+    const d = deps();
+    const req = request(hub, [WASM_INT8]);
+    expect(await convertModel(d, req)).toMatchObject({ status: 'verified' });
+    const record = (await d.db.getModel(req.entry.id))!;
+    const [chunk] = await d.db.getChunks(req.entry.id, path, 1);
+    const bytes = new Uint8Array(await chunk!.arrayBuffer());
+    bytes[bytes.length >> 1]! ^= 0x40;
+    await d.db.putChunk(record, path, 0, new Blob([bytes]));
+    const outcome = await verifyModel(d, req.entry.id, new AbortController().signal, () => undefined);
+    expect(outcome).toMatchObject({ verified: false, badFiles: [path], convertAgain: true });
+    expect(await d.db.countChunks()).toBe(0);
+    expect(await convertModel(d, request(hub, [WASM_INT8]))).toMatchObject({ status: 'verified' });
+    const hashes = await stored(d.db, req.entry.id);
+    expect(hashes).toEqual(await exported(checkpoint, WASM_INT8, Object.keys(hashes)));
+    expect(await verifyModel(d, req.entry.id, new AbortController().signal, () => undefined)).toEqual({ verified: true, badFiles: [], missingFiles: [] });
+  });
+
   test('a quota too small for the converted model is reported before anything is fetched, and nothing is stored', async () => {
     const hub = await hubFor(ensureTestModel('tiny-dense').checkpoint, 'pagewise-test/small-quota');
     const d = deps(100_000);

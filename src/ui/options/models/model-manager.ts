@@ -130,6 +130,7 @@ class ModelManager implements ModelShelf {
       const result = await this.connection.engine.call('store.verify-model', { modelId: model.id }, { onEvent: (e) => (bar.value = e.totalBytes ? e.bytes / e.totalBytes : 1) });
       await this.refresh();
       if (result.verified) this.panels.message(model.id, 'info', t('models_verifyOk'));
+      else if (result.convertAgain) this.panels.message(model.id, 'error', t('models_verifyBadConverted', [result.badFiles.join(', ')]));
       else this.panels.message(model.id, 'error', t('models_verifyBad', [[...result.badFiles, ...result.missingFiles].join(', ')]));
     } catch (error) {
       this.panels.message(model.id, 'error', errorMessage(error));
