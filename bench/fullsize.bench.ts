@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { spawn } from 'node:child_process';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { execFile, spawn } from 'node:child_process';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as ortNode from 'onnxruntime-node';
@@ -24,15 +24,16 @@ import { tensorsEnding, withLastBitNudged } from './lib/last-bit-floor';
 import { compareSteps, type StepComparison } from './lib/logit-agreement';
 
 /**
- * Full-size proof: random weights at the real shapes of LFM2.5-1.2B-Instruct and LFM2.5-8B-A1B, served as BF16
- * safetensors by the local hub under the official repository names and pinned commits (a virtual checkpoint: bytes
- * computed from a seed and the offset, nothing written). The extension converts each into IndexedDB through the
- * code a user's first download runs (store.plan-download, store.download), loads it (the 1.2B on WASM, the 8B on
- * WebGPU, here this machine's software adapter) and generates greedily; the Node exporter converts the same bytes,
- * the stored files must hash the same, and onnxruntime-node runs that graph on its CPU backend with the same engine
- * code: the logits must agree within TOLERANCE (relative to the step's largest) and the greedy tokens must be equal.
+ * Full-size proof: random weights at the real shapes of LFM2.5-1.2B-Instruct, LFM2.5-350M and LFM2.5-8B-A1B,
+ * served as BF16 safetensors by the local hub under the official repository names and pinned commits (a virtual
+ * checkpoint: bytes computed from a seed and the offset, nothing written). The extension converts each into
+ * IndexedDB through the code a user's first download runs (store.plan-download, store.download) into the graph the
+ * registry ships (1.2B int8 and 350M float32 on WASM, the 8B q4 on WebGPU, here this machine's software adapter),
+ * loads it and generates greedily; the Node exporter converts the same bytes, the stored files must hash the same,
+ * and onnxruntime-node runs that graph with the same engine code (its CPU for the WASM graphs, its WebGPU for the
+ * 8B): the logits must agree within TOLERANCE (relative to the step's largest) and the greedy tokens must be equal.
  *
- * - fullsize.tokens_match: 1 when both models match, else 0;
+ * - fullsize.tokens_match: 1 when every model matches, else 0;
  * - fullsize.convert_source_mb_per_s (8B): source bytes converted and stored per second, baseline the 100 MB/s target;
  * - fullsize.convert_peak_over_largest_tensor (8B): peak PSS growth of the browser while converting over the largest
  *   source tensor in float32, baseline the target of 3;
@@ -337,6 +338,23 @@ async function inChildProcess(preset: string): Promise<Measured> {
   return JSON.parse(await readFile(out, 'utf8')) as Measured;
 }
 
+/** Each model's last measurement, kept between runs: a model can be measured again alone. */
+const KEPT_DIR = join(import.meta.dirname, '../.cache/fullsize');
+type Kept = Measured & { measuredAt: string; commit: string };
+
+async function keepMeasurement(result: Measured): Promise<Kept> {
+  const git = (args: string[]) => new Promise<string>((resolve) => execFile('git', args, { cwd: import.meta.dirname }, (_e, out) => resolve(String(out).trim())));
+  const commit = `${await git(['rev-parse', '--short', 'HEAD'])}${(await git(['status', '--porcelain', '--untracked-files=no'])) ? ' with changes' : ''}`;
+  const kept: Kept = { ...result, measuredAt: new Date().toISOString(), commit };
+  await mkdir(KEPT_DIR, { recursive: true });
+  await writeFile(join(KEPT_DIR, `${result.preset}.json`), JSON.stringify(kept));
+  return kept;
+}
+
+async function keptMeasurement(preset: string): Promise<Kept | undefined> {
+  return readFile(join(KEPT_DIR, `${preset}.json`), 'utf8').then((text) => JSON.parse(text) as Kept, () => undefined);
+}
+
 const bench: Benchmark = {
   name: 'fullsize.tokens_match fullsize.convert_source_mb_per_s fullsize.convert_peak_over_largest_tensor fullsize.load_ok_8b_webgpu',
   async run(): Promise<Figure[]> {
@@ -346,19 +364,26 @@ const bench: Benchmark = {
       await writeFile(process.env.FULLSIZE_OUT!, JSON.stringify(result));
       return [];
     }
-    // FULLSIZE_ONLY=<preset> measures one model alone (while working on it); the figures need both.
-    const only = process.env.FULLSIZE_ONLY;
-    const outcomes: Measured[] = [];
-    for (const model of MODELS.filter((m) => !only || m.preset === only)) outcomes.push(await inChildProcess(model.preset));
-    if (only) {
-      console.log(JSON.stringify(outcomes));
-      return [];
+    // FULLSIZE_ONLY=<preset>[,<preset>] measures those models again and takes the others' last measurements
+    // (kept under .cache/fullsize with their date and commit, and named in the notes); the figures need every model.
+    const only = process.env.FULLSIZE_ONLY?.split(',');
+    const outcomes: Kept[] = [];
+    for (const model of MODELS) {
+      if (only && !only.includes(model.preset)) {
+        const earlier = await keptMeasurement(model.preset);
+        if (!earlier) {
+          console.log(`${model.preset} has no earlier measurement in ${KEPT_DIR}: run it too for the figures`);
+          return [];
+        }
+        outcomes.push(earlier);
+        continue;
+      }
+      outcomes.push(await keepMeasurement(await inChildProcess(model.preset)));
     }
-    const byPreset = (preset: PresetName) => outcomes.find((o) => o.preset === preset)!;
-    const small = byPreset('lfm2.5-1.2b');
-    const large = byPreset('lfm2.5-8b-a1b');
-    const per = (o: Measured) =>
-      `${o.preset}: ${o.shards} shard(s), ${mb(o.weightBytes).toFixed(0)} MB BF16 -> ${o.dtype} on ${o.backend}, ${mb(o.storedBytes).toFixed(0)} MB stored, converted in ${seconds(o.convertMs)} s, loaded in ${seconds(o.loadMs)} s, first token ${seconds(o.ttftMs)} s; stored files ${o.identical ? 'byte-identical to' : 'DIFFERENT from'} the Node export; against ${o.reference}: ${o.steps.summary}${o.extra.map((e) => `; ${e}`).join('')}`;
+    const large = outcomes.find((o) => o.preset === 'lfm2.5-8b-a1b')!;
+    const others = outcomes.filter((o) => o !== large);
+    const per = (o: Kept) =>
+      `${o.preset} (measured ${o.measuredAt.slice(0, 16)} at ${o.commit}): ${o.shards} shard(s), ${mb(o.weightBytes).toFixed(0)} MB BF16 -> ${o.dtype} on ${o.backend}, ${mb(o.storedBytes).toFixed(0)} MB stored, converted in ${seconds(o.convertMs)} s, loaded in ${seconds(o.loadMs)} s, first token ${seconds(o.ttftMs)} s; stored files ${o.identical ? 'byte-identical to' : 'DIFFERENT from'} the Node export; against ${o.reference}: ${o.steps.summary}${o.extra.map((e) => `; ${e}`).join('')}`;
     const allMatch = outcomes.every((o) => o.identical && o.steps.ok && o.tokens >= o.tokensWanted);
     const sourceMbps = mb(large.weightBytes) / (large.convertMs / 1000);
     const largestF32 = large.largestTensorElements * 4;
@@ -367,8 +392,8 @@ const bench: Benchmark = {
     const context = outcomes.map(per).join(' | ');
     return [
       { name: 'fullsize.tokens_match', value: allMatch ? 1 : 0, unit: 'bool', baseline: 1, ratio: allMatch ? 1 : 0, notes: `onnxruntime-node on the Node exporter's graph of the same bytes is the baseline (its CPU for the WASM graph, its WebGPU over SwiftShader for the WebGPU graph); logits compared on each step's top ${TOP}, relative to the step's largest, tolerance ${TOLERANCE}; for a graph that quantizes its activations, the notes also give the reference's own difference after one bit of one tensor moved (bench/lib/last-bit-floor.ts). ${context}` },
-      { name: 'fullsize.convert_source_mb_per_s', value: sourceMbps, unit: 'MB/s', baseline: 100, ratio: sourceMbps / 100, notes: `${large.preset}: ${mb(large.weightBytes).toFixed(0)} MB of BF16 source from the local hub on 127.0.0.1 (${large.shards} shards), fetched, SHA-256 checked, converted to ${large.dtype} and stored in IndexedDB in ${seconds(large.convertMs)} s; baseline is the target (an 800 Mbit/s connection on 2 cores). 1.2B: ${(mb(small.weightBytes) / (small.convertMs / 1000)).toFixed(0)} MB/s.` },
-      { name: 'fullsize.convert_peak_over_largest_tensor', value: peakRatio, unit: 'x', baseline: 3, ratio: peakRatio / 3, notes: `${large.preset}: peak PSS growth of the browser's processes while converting ${mb(large.peakBytes).toFixed(0)} MB (sampled every 3 s), over the largest source tensor in float32 ${mb(largestF32).toFixed(0)} MB; baseline is the target. 1.2B: ${(small.peakBytes / (small.largestTensorElements * 4)).toFixed(2)}x.` },
+      { name: 'fullsize.convert_source_mb_per_s', value: sourceMbps, unit: 'MB/s', baseline: 100, ratio: sourceMbps / 100, notes: `${large.preset}: ${mb(large.weightBytes).toFixed(0)} MB of BF16 source from the local hub on 127.0.0.1 (${large.shards} shards), fetched, SHA-256 checked, converted to ${large.dtype} and stored in IndexedDB in ${seconds(large.convertMs)} s; baseline is the target (an 800 Mbit/s connection on 2 cores). ${others.map((o) => `${o.preset}: ${(mb(o.weightBytes) / (o.convertMs / 1000)).toFixed(0)} MB/s`).join(', ')}.` },
+      { name: 'fullsize.convert_peak_over_largest_tensor', value: peakRatio, unit: 'x', baseline: 3, ratio: peakRatio / 3, notes: `${large.preset}: peak PSS growth of the browser's processes while converting ${mb(large.peakBytes).toFixed(0)} MB (sampled every 3 s), over the largest source tensor in float32 ${mb(largestF32).toFixed(0)} MB; baseline is the target. ${others.map((o) => `${o.preset}: ${(o.peakBytes / (o.largestTensorElements * 4)).toFixed(2)}x`).join(', ')}.` },
       { name: 'fullsize.load_ok_8b_webgpu', value: loadOk, unit: 'bool', baseline: 1, ratio: loadOk, notes: `${large.preset} ${large.dtype} on WebGPU (SwiftShader): loaded in ${seconds(large.loadMs)} s, first token after ${seconds(large.ttftMs)} s.` },
     ];
   },
