@@ -124,6 +124,7 @@ export function storeHandlers(host: EngineHost, db: WeightDb): StoreHandlers {
             entry,
             hubBaseUrl: hubUrl(payload.hubBaseUrl),
             approvedBytes: payload.consent.approvedBytes,
+            ...(payload.consent.approvedStoredBytes !== undefined ? { approvedStoredBytes: payload.consent.approvedStoredBytes } : {}),
             chunkBytes: payload.chunkBytes ?? DEFAULT_CHUNK_BYTES,
             ...(payload.stallTimeoutMs ? { stallMs: payload.stallTimeoutMs } : {}),
           };

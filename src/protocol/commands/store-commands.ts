@@ -133,8 +133,11 @@ export const storeCommands = {
     payload: v.object({
       modelId: ModelId,
       hubBaseUrl: v.optional(HubBaseUrl),
-      /** The size the user agreed to on the consent screen; must cover the whole model. */
-      consent: v.object({ approvedBytes: Bytes }),
+      /**
+       * The sizes the user agreed to on the consent screen: the download (must cover the whole model) and, for a
+       * checkpoint converted here, what it occupies once converted (a conversion that would store more is refused).
+       */
+      consent: v.object({ approvedBytes: Bytes, approvedStoredBytes: v.optional(Bytes) }),
       backend: v.optional(BackendSchema),
       dtype: v.optional(v.pipe(v.string(), v.maxLength(20))),
       /** Tuning, bounded: chunk size and how long a silent connection is given before it is retried. */

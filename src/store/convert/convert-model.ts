@@ -37,6 +37,8 @@ export interface ConversionSettings {
   targets: readonly ModelTarget[];
   /** The download size the user agreed to; must cover every source byte. */
   approvedBytes: number;
+  /** What the user agreed the converted model may occupy; absent, only the download is bound. */
+  approvedStoredBytes?: number;
   /** Recorded with the model; a conversion begun by another version starts over. */
   pagewiseVersion: string;
   chunkBytes?: number;
@@ -140,6 +142,11 @@ async function convertUnlocked(deps: StoreDeps, request: ConversionRequest): Pro
   let planned = await planFor(deps, request, signal, record?.commit);
   const { plan } = planned;
   if (request.approvedBytes < plan.downloadBytes) throw new Error(`Converting ${entry.label} needs consent for ${plan.downloadBytes} bytes of download.`);
+  // What the consent screen said it would occupy: a source that now describes a larger model (another config.json
+  // than the one planned from) is refused before anything is stored.
+  if (request.approvedStoredBytes !== undefined && plan.storedBytes > request.approvedStoredBytes) {
+    throw new Error(`Converted now, ${entry.label} would occupy ${plan.storedBytes} bytes, more than the ${request.approvedStoredBytes} agreed to. Nothing was stored: ask for it again.`);
+  }
   if (entry.repo && planned.commit && planned.listing) await rememberListing(deps.db, entry.repo, planned.commit, planned.listing.files, planned.listing.from);
   // Another graph, another version of Pagewise, another commit or other files: nothing stored can be reused. It
   // goes when the new conversion starts (startRecord), so a checkpoint refused before then loses nothing.

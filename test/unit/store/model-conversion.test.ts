@@ -198,6 +198,17 @@ describe('converting a checkpoint in the store', () => {
     expect(await verifyModel(d, req.entry.id, new AbortController().signal, () => undefined)).toEqual({ verified: true, badFiles: [], missingFiles: [] });
   });
 
+  test('a conversion that would occupy more than the consent said is refused before anything is stored', async () => {
+    const hub = await hubFor(ensureTestModel('tiny-dense').checkpoint, `pagewise-test/grown-${++dbs}`);
+    const d = deps();
+    const probe = request(hub, [WASM_INT8]);
+    const plan = await planModelConversion(d, probe.entry, [WASM_INT8], hub.baseUrl, probe.signal);
+    const req = request(hub, [WASM_INT8], { approvedBytes: plan.totalBytes, approvedStoredBytes: plan.occupiesBytes - 1 });
+    await expect(convertModel(d, req)).rejects.toThrow(/would occupy \d+ bytes, more than the \d+ agreed to/);
+    expect(await d.db.countChunks()).toBe(0);
+    expect(await convertModel(d, request(hub, [WASM_INT8], { approvedBytes: plan.totalBytes, approvedStoredBytes: plan.occupiesBytes }))).toMatchObject({ status: 'verified' });
+  });
+
   test('a quota too small for the converted model is reported before anything is fetched, and nothing is stored', async () => {
     const hub = await hubFor(ensureTestModel('tiny-dense').checkpoint, 'pagewise-test/small-quota');
     const d = deps(100_000);

@@ -73,7 +73,7 @@ export class CheckpointFolderFlow {
     const stay = (event: BeforeUnloadEvent): void => event.preventDefault();
     addEventListener('beforeunload', stay);
     try {
-      const job = { entry, targets, folder, approvedBytes: plan.totalBytes, pagewiseVersion: chrome.runtime.getManifest().version };
+      const job = { entry, targets, folder, approvedBytes: plan.totalBytes, approvedStoredBytes: plan.occupiesBytes, pagewiseVersion: chrome.runtime.getManifest().version };
       const outcome = await convertInWorker(job, controller.signal, (progress) => show({ type: 'progress', ...progress }), show);
       if (outcome.status === 'verified') this.say('info', t('models_converted', [folder.name, graph, formatBytes(plan.occupiesBytes)]));
       else this.say('warning', quotaText(outcome.neededBytes, outcome.availableBytes, outcome.quotaBytes));

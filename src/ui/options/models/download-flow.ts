@@ -99,7 +99,7 @@ export class DownloadFlow {
         model.format === 'safetensors'
           ? t('models_consentConvert', [model.label, formatBytes(plan.totalBytes), t(`models_graph_${plan.backend}`, [plan.dtype]), formatBytes(plan.occupiesBytes), formatBytes(plan.availableBytes)])
           : t('models_consent', [model.label, formatBytes(plan.remainingBytes), formatBytes(plan.totalBytes), formatBytes(plan.availableBytes)]);
-      const confirm = button(t('models_consentYes', [formatBytes(plan.totalBytes)]), () => void this.download(model, plan.totalBytes, hub), 'consent');
+      const confirm = button(t('models_consentYes', [formatBytes(plan.totalBytes)]), () => void this.download(model, { approvedBytes: plan.totalBytes, approvedStoredBytes: plan.occupiesBytes }, hub), 'consent');
       const decline = button(t('models_consentNo'), () => this.panels.clear(model.id), 'decline', true);
       this.panels.message(model.id, 'info', `${text} ${where}`, el('div', { className: 'actions' }, confirm, decline));
     } catch (error) {
@@ -107,13 +107,13 @@ export class DownloadFlow {
     }
   }
 
-  private async download(model: ModelSummary, approvedBytes: number, hub: string | undefined): Promise<void> {
+  private async download(model: ModelSummary, consent: { approvedBytes: number; approvedStoredBytes: number }, hub: string | undefined): Promise<void> {
     const { panel, show: onEvent } = progressPanel();
     this.own.add(model.id);
     this.cancelled.delete(model.id);
     this.panels.show(model.id, panel);
     try {
-      const result = await this.connection.engine.call('store.download', { modelId: model.id, consent: { approvedBytes }, ...(hub ? { hubBaseUrl: hub } : {}) }, { onEvent });
+      const result = await this.connection.engine.call('store.download', { modelId: model.id, consent, ...(hub ? { hubBaseUrl: hub } : {}) }, { onEvent });
       this.own.delete(model.id);
       await this.finished(model, result);
     } catch (error) {
