@@ -4,7 +4,7 @@
 import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseConfig } from '../../src/model/config';
-import { encodeSafetensorsHeader } from '../../src/model/safetensors';
+import { encodeSafetensorsHeader, toBfloat16Bits } from '../../src/model/safetensors';
 import { weightName } from '../../src/model/weight-names';
 import { CheckpointReader } from './checkpoint-reader';
 
@@ -24,16 +24,53 @@ function tensorsOf(from: string): Tensor[] {
   return reader.stored.map((t, i) => ({ name: t.name, shape: [...t.shape], values: reader.readStored(i) }));
 }
 
-function writeSafetensors(file: string, tensors: Tensor[]): void {
-  const { header } = encodeSafetensorsHeader(tensors, 'F32');
-  const body = new Uint8Array(header.length + tensors.reduce((sum, t) => sum + t.values.byteLength, 0));
+function writeSafetensors(file: string, tensors: Tensor[], dtype: 'F32' | 'BF16' = 'F32'): void {
+  const { header } = encodeSafetensorsHeader(tensors, dtype);
+  const bytesPer = dtype === 'F32' ? 4 : 2;
+  const body = new Uint8Array(header.length + tensors.reduce((sum, t) => sum + t.values.length * bytesPer, 0));
   body.set(header);
   let at = header.length;
   for (const t of tensors) {
-    body.set(new Uint8Array(t.values.buffer, t.values.byteOffset, t.values.byteLength), at);
-    at += t.values.byteLength;
+    if (dtype === 'F32') body.set(new Uint8Array(t.values.buffer, t.values.byteOffset, t.values.byteLength), at);
+    else {
+      const bits = new Uint32Array(t.values.buffer, t.values.byteOffset, t.values.length);
+      const view = new DataView(body.buffer, at, t.values.length * 2);
+      for (let i = 0; i < bits.length; i++) view.setUint16(i * 2, toBfloat16Bits(bits[i]!), true);
+    }
+    at += t.values.length * bytesPer;
   }
   writeFileSync(file, body);
+}
+
+/**
+ * `from` written to `to` the way Liquid AI's repositories publish a checkpoint: BF16 weights, the chat template
+ * in chat_template.jinja rather than in tokenizer_config.json, and optionally an untied LM head (`lm_head.weight`,
+ * tie_word_embeddings false) and a tensor no graph reads (`unusedBytes` of it, as buffers some exports keep).
+ */
+export function writePublishedCheckpoint(from: string, to: string, options: { untiedHead?: boolean; unusedBytes?: number } = {}): void {
+  copyTextFiles(from, to);
+  const tensors = tensorsOf(from);
+  const config = JSON.parse(readFileSync(join(from, 'config.json'), 'utf8')) as Record<string, unknown>;
+  if (options.untiedHead) {
+    const embed = tensors.find((t) => t.name === weightName.embed)!;
+    // A head of its own: the embedding's values scaled, so that tying it by mistake changes every logit.
+    tensors.push({ name: weightName.lmHead, shape: [...embed.shape], values: Float32Array.from(embed.values, (v, i) => v * (0.5 + (i % 7) / 7)) });
+    config.tie_word_embeddings = false;
+    writeFileSync(join(to, 'config.json'), JSON.stringify(config, null, 2));
+  }
+  if (options.unusedBytes) tensors.push({ name: 'model.rotary_emb.inv_freq_buffer', shape: [options.unusedBytes / 2], values: Float32Array.from({ length: options.unusedBytes / 2 }, (_, i) => Math.sin(i)) });
+  const tokenizerConfig = JSON.parse(readFileSync(join(from, 'tokenizer_config.json'), 'utf8')) as Record<string, unknown>;
+  if (typeof tokenizerConfig.chat_template !== 'string') throw new Error(`${from}'s tokenizer_config.json has no chat template to move`);
+  writeFileSync(join(to, 'chat_template.jinja'), tokenizerConfig.chat_template);
+  delete tokenizerConfig.chat_template;
+  writeFileSync(join(to, 'tokenizer_config.json'), JSON.stringify(tokenizerConfig, null, 2));
+  writeSafetensors(join(to, 'model.safetensors'), tensors, 'BF16');
+}
+
+/** `from` written to `to` without the tensors named: a checkpoint the converter must refuse, naming what is missing. */
+export function writeCheckpointWithout(from: string, to: string, names: readonly string[]): void {
+  copyTextFiles(from, to);
+  writeSafetensors(join(to, 'model.safetensors'), tensorsOf(from).filter((t) => !names.includes(t.name)));
 }
 
 /** `from` (per-expert tensors) written to `to` with each MoE layer's experts fused. */

@@ -11,6 +11,7 @@ import { buildLfm2Graph } from '../../src/model/export/lfm2-graph';
 import type { ExportDtype } from '../../src/model/export-dtype';
 import { encodeGraph } from '../../src/model/onnx/graph-builder';
 import { CheckpointReader, checkpointFiles, readText, type CheckpointFiles } from './checkpoint-reader';
+import { tokenizerConfigWithTemplate } from '../../src/store/convert/converted-text-files';
 
 export type { ExportTarget };
 
@@ -23,7 +24,8 @@ export interface ExportRequest {
   chunkBytes?: number;
 }
 
-const TOKENIZER_FILES = ['tokenizer.json', 'tokenizer_config.json', 'special_tokens_map.json', 'chat_template.jinja'];
+/** Copied as published; tokenizer_config.json is written with chat_template.jinja folded in, as the browser's converter does. */
+const TOKENIZER_FILES = ['tokenizer.json', 'special_tokens_map.json'];
 
 export function exportCheckpoint(request: ExportRequest): { modelFile: string; dataFiles: string[] } {
   const source = checkpointFiles(request.checkpoint);
@@ -64,9 +66,11 @@ export function exportCheckpoint(request: ExportRequest): { modelFile: string; d
   const previous = existsSync(outConfig) ? (JSON.parse(readFileSync(outConfig, 'utf8')) as Record<string, Record<string, Record<string, number>>>) : {};
   const chunks = { ...previous['transformers.js_config']?.use_external_data_format, [modelName]: layout.dataFiles.length };
   writeFileSync(outConfig, JSON.stringify({ ...raw, layer_types: config.layerTypes, 'transformers.js_config': { use_external_data_format: chunks } }, null, 2));
-  const copy = (path: string) => writeFileSync(join(request.out, path), source.read(path, 0, source.size(path)));
+  const read = (path: string) => source.read(path, 0, source.size(path));
+  const copy = (path: string) => writeFileSync(join(request.out, path), read(path));
   if (source.has('generation_config.json')) copy('generation_config.json');
   else writeFileSync(join(request.out, 'generation_config.json'), JSON.stringify({ bos_token_id: config.bosTokenId, eos_token_id: config.eosTokenId, pad_token_id: config.padTokenId }, null, 2));
   for (const f of TOKENIZER_FILES) if (source.has(f)) copy(f);
+  if (source.has('tokenizer_config.json')) writeFileSync(join(request.out, 'tokenizer_config.json'), tokenizerConfigWithTemplate(read('tokenizer_config.json'), source.has('chat_template.jinja') ? read('chat_template.jinja') : undefined));
   return { modelFile: join(onnx, modelName), dataFiles: layout.dataFiles.map((f) => join(onnx, f.name)) };
 }

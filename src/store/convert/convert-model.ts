@@ -412,12 +412,18 @@ async function streamShard(pass: ShardPass): Promise<void> {
         if (!sameBytes(gap.subarray(0, overlap), planned.subarray(start, start + overlap))) throw new SourceChecksumError(file.path);
         hash(gap);
       }
-      const bytes = await read(tensor.end - tensor.begin);
-      hash(bytes);
-      if (plan.feeds.used.has(index)) await writer.write(run.feed(plan.feeds.inputs(index, decodeTensor(tensor.dtype, bytes))));
+      if (plan.feeds.used.has(index)) {
+        const bytes = await read(tensor.end - tensor.begin);
+        hash(bytes);
+        await writer.write(run.feed(plan.feeds.inputs(index, decodeTensor(tensor.dtype, bytes))));
+      } else {
+        // A tensor the graph does not read is only hashed, a piece at a time: its size is the checkpoint's to
+        // choose (the config bounds the ones that are read), and memory stays bounded by those.
+        for (let left = tensor.end - tensor.begin; left > 0; left -= HASH_PIECE) hash(await read(Math.min(left, HASH_PIECE)));
+      }
       if (run.quiet) writer.noteQuiet({ tensor: index + 1, jobsDone: run.jobsDone, shard, shardOffset: stream.position, shardHashState: hashed });
     }
-    if (stream.position < file.size) hash(await read(file.size - stream.position));
+    while (stream.position < file.size) hash(await read(Math.min(file.size - stream.position, HASH_PIECE)));
     await hashed;
   } finally {
     await stream.close();

@@ -30,13 +30,20 @@ export function textOutputs(plan: Planned, tokenizer: Uint8Array): Array<{ path:
   const graphName = plan.graphPath.slice('onnx/'.length);
   const outConfig = { ...plan.rawConfig, layer_types: config.layerTypes, 'transformers.js_config': { use_external_data_format: { [graphName]: plan.layout.dataFiles.length } } };
   const generation = texts.generationConfig ?? encode({ bos_token_id: config.bosTokenId, eos_token_id: config.eosTokenId, pad_token_id: config.padTokenId });
-  const tokenizerConfig = texts.chatTemplate
-    ? encode({ ...parseJson(texts.tokenizerConfig, 'tokenizer_config.json'), chat_template: new TextDecoder().decode(texts.chatTemplate) })
-    : texts.tokenizerConfig;
   return [
     { path: 'config.json', bytes: encode(outConfig) },
     { path: 'generation_config.json', bytes: generation },
     { path: 'tokenizer.json', bytes: tokenizer },
-    { path: 'tokenizer_config.json', bytes: tokenizerConfig },
+    { path: 'tokenizer_config.json', bytes: tokenizerConfigWithTemplate(texts.tokenizerConfig, texts.chatTemplate) },
   ];
+}
+
+/**
+ * tokenizer_config.json as a converted model keeps it: holding chat_template.jinja's text as its chat_template
+ * where the checkpoint ships that file (the engine reads the template from tokenizer_config.json), else as published.
+ */
+export function tokenizerConfigWithTemplate(tokenizerConfig: Uint8Array, chatTemplate: Uint8Array | undefined): Uint8Array {
+  if (!chatTemplate) return tokenizerConfig;
+  const merged = { ...parseJson(tokenizerConfig, 'tokenizer_config.json'), chat_template: new TextDecoder().decode(chatTemplate) };
+  return new TextEncoder().encode(JSON.stringify(merged, null, 2));
 }

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createStore } from 'idb-keyval';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { writeFusedCheckpoint, writeShardedCheckpoint } from '../../../scripts/export/checkpoint-variants';
+import { writeCheckpointWithout, writeFusedCheckpoint, writePublishedCheckpoint, writeShardedCheckpoint } from '../../../scripts/export/checkpoint-variants';
 import { ensureTestModel } from '../../../scripts/export/test-models';
 import { startLocalHub, type LocalHub } from '../../../scripts/local-hub';
 import { convertModel, planModelConversion, type ConversionRequest } from '../../../src/store/convert/convert-model';
@@ -74,11 +74,18 @@ describe('converting a checkpoint in the store', () => {
     ['an MoE checkpoint with per-expert tensors, to the WebGPU q4 graph', 'tiny-moe', 'single', GPU_Q4],
     ['an MoE checkpoint with fused experts', 'tiny-moe', 'fused', GPU_Q4],
     ['an MoE checkpoint in three shards', 'tiny-moe', 'sharded', GPU_Q4],
+    // As Liquid AI publishes: BF16, the template in chat_template.jinja (folded into tokenizer_config.json).
+    ['a BF16 checkpoint with chat_template.jinja', 'tiny-dense', 'published', WASM_INT8],
+    // An untied LM head, and 20 MB of a tensor no graph reads (hashed in pieces, never held whole).
+    ['a BF16 checkpoint with its own LM head and an unused tensor', 'tiny-dense', 'untied', WASM_INT8],
+    ['a BF16 checkpoint with its own LM head, to the WebGPU q4 graph', 'tiny-dense', 'untied', GPU_Q4],
   ] as const)('%s: the stored model is the Node exporter\'s, byte for byte', async (_what, preset, shape, target) => {
     const source = ensureTestModel(preset).checkpoint;
     const checkpoint = shape === 'single' ? source : join(root, `${preset}-${shape}`);
     if (shape === 'fused') writeFusedCheckpoint(source, checkpoint);
     if (shape === 'sharded') writeShardedCheckpoint(source, checkpoint, 3);
+    if (shape === 'published') writePublishedCheckpoint(source, checkpoint);
+    if (shape === 'untied') writePublishedCheckpoint(source, checkpoint, { untiedHead: true, unusedBytes: 20_000_000 });
     const hub = await hubFor(checkpoint, `pagewise-test/${preset}-${shape}`);
     const d = deps();
     const req = request(hub, [target]);
@@ -91,6 +98,16 @@ describe('converting a checkpoint in the store', () => {
     expect(record.files.reduce((sum, f) => sum + f.size, 0)).toBe(plan.occupiesBytes);
     expect(record.conversion!.sources.every((s) => s.verified)).toBe(true);
     expect(await verifyModel(d, req.entry.id, new AbortController().signal, () => undefined)).toEqual({ verified: true, badFiles: [], missingFiles: [] });
+    if (shape === 'untied') {
+      // The head is its own weight, not the embedding's table read again.
+      const graphPath = `onnx/model_${target.dtype}.onnx`;
+      const graph = await d.db.getChunks(req.entry.id, graphPath, record.files.find((f) => f.path === graphPath)!.chunks);
+      expect(await new Blob(graph).text()).toContain('lm_head.weight');
+    }
+    if (shape === 'published') {
+      const [config] = await d.db.getChunks(req.entry.id, 'tokenizer_config.json', 1);
+      expect(JSON.parse(await config!.text()).chat_template).toBe(await readFile(join(checkpoint, 'chat_template.jinja'), 'utf8'));
+    }
   });
 
   test.each([
@@ -223,6 +240,7 @@ describe('converting a checkpoint in the store', () => {
     ['an unknown model_type', (dir: string) => editConfig(dir, { model_type: 'llama' }), /unknown model_type "llama"/],
     ['a config whose layers disagree with the tensors', (dir: string) => editConfig(dir, { hidden_size: 96 }), /has shape \[512, 64\], but the config implies \[512, 96\]/],
     ['a truncated header', (dir: string) => truncateHeader(dir), /truncated|not a safetensors file/],
+    ['a missing tensor', (dir: string) => dropTensor(dir, 'model.layers.3.conv.out_proj.weight'), /model\.layers\.3\.conv\.out_proj\.weight/],
   ])('%s is refused while planning, naming the problem, before any weight is fetched', async (_what, edit, message) => {
     const dir = join(root, `bad-${++dbs}`);
     writeShardedCheckpoint(ensureTestModel('tiny-dense').checkpoint, dir, 1);
@@ -240,6 +258,13 @@ describe('converting a checkpoint in the store', () => {
 async function editConfig(dir: string, change: Record<string, unknown>): Promise<void> {
   const path = join(dir, 'config.json');
   await writeFile(path, JSON.stringify({ ...(JSON.parse(await readFile(path, 'utf8')) as object), ...change }));
+}
+
+/** The one-shard checkpoint in `dir` written again without the tensor `name`. */
+async function dropTensor(dir: string, name: string): Promise<void> {
+  const without = `${dir}-without`;
+  writeCheckpointWithout(ensureTestModel('tiny-dense').checkpoint, without, [name]);
+  writeShardedCheckpoint(without, dir, 1);
 }
 
 /** Cuts the shard inside its header: its length field then points past the end of the file. */
