@@ -167,9 +167,12 @@ describe('a checkpoint converted in the browser', () => {
 });
 
 describe('a stored model that does not run', () => {
+  let goodId = '';
+  let brokenId = '';
+
   test('is passed over for the next stored model that does, and the engine says so', async () => {
     const goodHub = await hubFor(ensureTestModel('tiny-dense').checkpoint, 'pagewise-test/good');
-    const goodId = await addCheckpoint(ui, goodHub);
+    goodId = await addCheckpoint(ui, goodHub);
     expect(await storeModel(ui, goodId)).toMatchObject({ ok: true, result: { status: 'verified' } });
     expect(await callEngine(ui, 'engine.load', { modelId: goodId })).toMatchObject({ ok: true });
     const broken = join(dir, 'broken');
@@ -177,7 +180,7 @@ describe('a stored model that does not run', () => {
     // A model that loads but whose first run fails: a graph whose config the engine cannot use.
     const brokenHub = await hubFor(broken, 'pagewise-test/broken');
     const added = await callEngine(ui, 'store.add-custom-model', { format: 'onnx', repo: brokenHub.repo, revision: 'main', dtype: 'q4', backend: 'wasm', baseUrl: brokenHub.baseUrl });
-    const brokenId = (added as { result: { id: string } }).result.id;
+    brokenId = (added as { result: { id: string } }).result.id;
     expect(await storeModel(ui, brokenId)).toMatchObject({ ok: true, result: { status: 'verified' } });
     // The broken model is the one the user chose last.
     await ui.evaluate(async (id) => {
@@ -201,6 +204,23 @@ describe('a stored model that does not run', () => {
     const state = await callEngine(ui, 'engine.get-state', {});
     expect(state).toMatchObject({ ok: true, result: { phase: 'ready', notice: expect.stringContaining('did not run here') } });
     expect((state as { result: { modelId: string } }).result.modelId).toBe(goodId);
+  });
+
+  test('chosen with Use, it says why it did not load and offers the stored model that runs, which then loads', async () => {
+    expect(brokenId).not.toBe('');
+    const page = await ext.openExtensionPage('ui/options/options.html');
+    try {
+      const broken = page.locator(`li.model[data-model-id="${brokenId}"]`);
+      await broken.locator('button[data-action="use"]').click();
+      await expect.poll(() => broken.textContent(), { timeout: 60_000 }).toContain('Could not load the model');
+      const instead = broken.locator('button[data-action="use-instead"]');
+      const goodLabel = await page.locator(`li.model[data-model-id="${goodId}"] .model-label`).textContent();
+      expect(await instead.textContent()).toBe(`Use ${goodLabel} instead`);
+      await instead.click();
+      await expect.poll(async () => ((await callEngine(page, 'engine.get-state', {})) as { result?: { phase: string; modelId?: string } }).result, { timeout: 60_000 }).toMatchObject({ phase: 'ready', modelId: goodId });
+    } finally {
+      await page.close();
+    }
   });
 });
 

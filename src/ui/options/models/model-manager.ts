@@ -118,10 +118,21 @@ class ModelManager implements ModelShelf {
       const loaded = await this.connection.engine.call('engine.load', { modelId: model.id }, { onEvent: (event) => (bar.value = event.fraction) });
       this.panels.message(model.id, 'info', t('models_loaded', [model.label, t(`models_backend_${loaded.backend}`), formatDuration(loaded.loadMs)]));
     } catch (error) {
-      this.panels.message(model.id, 'error', t('models_loadFailed', [errorMessage(error)]));
+      const next = this.nextFitting(model);
+      const instead = next && (next.state === 'verified' ? button(t('models_useInstead', [next.label]), () => void this.use(next), 'use-instead') : button(t('models_getInstead', [next.label]), () => void this.downloads.askConsent(next), 'get-instead'));
+      this.panels.message(model.id, 'error', t('models_loadFailed', [errorMessage(error)]), ...(instead ? [el('div', { className: 'actions' }, instead)] : []));
     } finally {
       this.loading.delete(model.id);
     }
+  }
+
+  /**
+   * What to offer when `failed` would not load or run: the best other stored model that fits this device, else
+   * the best built-in that fits, to download. In the list's order (recommended first).
+   */
+  private nextFitting(failed: ModelSummary): ModelSummary | undefined {
+    const others = this.models.filter((m) => m.id !== failed.id && verdictOf(m, this.hardware)?.fit !== 'does-not-fit');
+    return others.find((m) => m.state === 'verified') ?? others.find((m) => !m.custom);
   }
 
   private async verify(model: ModelSummary): Promise<void> {
