@@ -40,6 +40,21 @@ describe('judging a downloaded ONNX graph before its data', () => {
     expect(problems).toContainEqual(expect.stringMatching(/fc1 takes 200 MB, more than this GPU allows in one buffer \(128 MB\)/));
   });
 
+  it('refuses for WASM a graph whose weights leave no room to compute in its 4 GB, and passes one that does', () => {
+    const weights = (gigabytes: number) => {
+      const g = new GraphBuilder('big');
+      const x = g.input('x', 'float32', [1, 4]);
+      const bytes = gigabytes * 1e9;
+      const w = g.initializer({ name: 'w', elementType: 'float32', dims: [4, bytes / 16], external: { location: 'model.onnx_data', offset: 0, length: bytes } });
+      g.op1('MatMul', [x, w], {}, { outputs: ['y'] });
+      g.output('y', 'float32', [1, bytes / 16]);
+      return summarizeGraph(encodeGraph(g.build()));
+    };
+    expect(graphProblems(weights(3.2), 'wasm', gpu)).toEqual([expect.stringContaining('its weights take 3.2 GB, too much for the browser\'s WebAssembly memory')]);
+    // The 350M in float32, the largest graph Pagewise itself runs on WASM.
+    expect(graphProblems(weights(1.44), 'wasm', gpu)).toEqual([]);
+  });
+
   it('passes our own graphs on the backends they were made for', () => {
     const dense = ensureTestModel('tiny-dense').dir;
     expect(graphProblems(summarizeGraph(readFileSync(join(dense, 'onnx/model_int8.onnx'))), 'wasm', gpu)).toEqual([]);
