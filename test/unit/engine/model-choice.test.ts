@@ -83,5 +83,8 @@ describe('chooseModel', () => {
     expect(onGpu.ok && onGpu.candidate).toMatchObject({ modelId: 'lfm2.5-8b-a1b', backend: 'webgpu', dtype: 'q4f16' });
     const onCpu = chooseModel(caps({}), builtIns);
     expect(onCpu.ok && onCpu.candidate).toMatchObject({ modelId: 'lfm2.5-1.2b-instruct', backend: 'wasm', dtype: 'int8' });
+    // A device reporting 1 GiB holds neither the 1.2B nor the 350M's float32 graph: the 350M in int8 still runs.
+    const small = chooseModel(caps({ deviceMemoryGiB: 1 }), builtIns);
+    expect(small.ok && small.candidate).toMatchObject({ modelId: 'lfm2.5-350m', backend: 'wasm', dtype: 'int8' });
   });
 });
