@@ -134,9 +134,11 @@ export async function planDownload(
 }
 
 /**
- * The graph file of an ONNX model as planned (it is small; its data are not), fetched and checked against the
- * hub's checksum: what the compatibility check reads before any data is downloaded.
+ * The most of an ONNX graph file read before consent. Graphs with external data are small (the official 8B's is
+ * well under 1 MB); a graph file larger than this holds its weights inline, and reading it would be a download.
  */
+const MAX_GRAPH_BEFORE_CONSENT = 64_000_000;
+
 /**
  * An ONNX model's graph file, to check before its data is downloaded: from the store when an earlier download
  * verified it, else from the hub (checked against its digest, kept only in memory: nothing is stored before
@@ -146,6 +148,9 @@ export async function readGraphFile(deps: Pick<StoreDeps, 'fetchFn' | 'db'>, rec
   const { entry } = record;
   const file = record.files.find((f) => f.path === `onnx/model_${record.dtype}.onnx`);
   if (!file || !entry.repo || !record.commit) throw new Error(`${entry.label} has no graph file to check.`);
+  if (file.size > MAX_GRAPH_BEFORE_CONSENT) {
+    throw new Error(`${entry.label}'s graph file ${file.path} takes ${Math.round(file.size / 1e6)} MB: its weights are inside it rather than in data files, and Pagewise reads at most ${MAX_GRAPH_BEFORE_CONSENT / 1e6} MB of a model before you agree to download it.`);
+  }
   const stored = await deps.db.getModel(entry.id);
   const storedFile = stored?.commit === record.commit ? stored.files.find((f) => f.path === file.path && f.verified) : undefined;
   if (storedFile) return new Uint8Array(await new Blob(await deps.db.getChunks(entry.id, file.path, storedFile.chunks)).arrayBuffer());

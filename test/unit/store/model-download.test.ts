@@ -7,7 +7,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
 import { startLocalHub, writeFixtureModel, type FixtureModel, type LocalHub } from '../../e2e/harness/local-hub';
 import { customHubEntry, type ModelEntry } from '../../../src/store/model-registry';
 import { memoryLocks } from '../../support/memory-locks';
-import { deleteStoredModel, downloadModel, planDownload, type DownloadRequest, type StoreDeps } from '../../../src/store/model-download';
+import { deleteStoredModel, downloadModel, planDownload, readGraphFile, type DownloadRequest, type StoreDeps } from '../../../src/store/model-download';
 import { ModelBusyError } from '../../../src/store/model-lock';
 import { openModel } from '../../../src/store/open-model';
 import { verifyModel } from '../../../src/store/verify-model';
@@ -167,6 +167,16 @@ describe('downloading a model into the store', () => {
     expect(outcome).toMatchObject({ status: 'verified', totalBytes: model.totalBytes });
     if (outcome.status === 'verified') expect(outcome.fetchedBytes).toBeLessThan(model.totalBytes);
     await expectByteIdentical(deps.db, first.entry.id);
+  });
+
+  test('an ONNX graph file too large to be only a graph is refused before consent, and nothing is fetched', async () => {
+    const deps = freshDeps();
+    let fetched = 0;
+    const record = { ...(await planDownload(deps, entry(), hub.baseUrl, new AbortController().signal)).record };
+    record.files = record.files.map((file) => (file.path.endsWith('.onnx') ? { ...file, size: 300_000_000 } : file));
+    const counting: typeof fetch = (input, init) => (fetched++, fetch(input, init));
+    await expect(readGraphFile({ ...deps, fetchFn: counting }, record, hub.baseUrl, new AbortController().signal)).rejects.toThrow(/takes 300 MB: its weights are inside it/);
+    expect(fetched).toBe(0);
   });
 
   test('refuses to start without consent for the full size, and stores nothing', async () => {
