@@ -83,7 +83,7 @@ export const BUILT_IN_MODELS: readonly ModelEntry[] = [
     // No layer in float32 (npm run bench -- cpu_precision, one layer of these shapes in Chromium): float32 runs a
     // token 1.56x as fast but a 256-token prefill run at 0.39x, and its session grew the renderer by 1,052 MiB
     // against 363 for int8. Summaries and form fills are mostly prefill (a 4,168-token page: 80 s of prefill, a
-    // few hundred tokens out), so each float32 layer would slow them by about 7 s there, would save about 1 s on
+    // few hundred tokens out), so each float32 layer would slow them by about 8 s there, would save about 1 s on
     // a 300-token translation, and would take ~0.7 GB of WebAssembly's 4 GB: the context a long page needs.
     targets: [
       { backend: 'webgpu', dtype: 'q4f16', needs: { weightBytes: 0.75 * GiB, largestBufferBytes: 68 * MiB } },
