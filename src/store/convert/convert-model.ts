@@ -417,13 +417,21 @@ async function streamShard(pass: ShardPass): Promise<void> {
         hash(bytes);
         await writer.write(run.feed(plan.feeds.inputs(index, decodeTensor(tensor.dtype, bytes))));
       } else {
-        // A tensor the graph does not read is only hashed, a piece at a time: its size is the checkpoint's to
-        // choose (the config bounds the ones that are read), and memory stays bounded by those.
-        for (let left = tensor.end - tensor.begin; left > 0; left -= HASH_PIECE) hash(await read(Math.min(left, HASH_PIECE)));
+        // A tensor the graph does not read is only hashed, a piece at a time, each read once the hasher has taken
+        // the one before: its size is the checkpoint's to choose (the config bounds the ones that are read).
+        for (let left = tensor.end - tensor.begin; left > 0; left -= HASH_PIECE) {
+          const piece = await read(Math.min(left, HASH_PIECE));
+          await hashed;
+          hash(piece);
+        }
       }
       if (run.quiet) writer.noteQuiet({ tensor: index + 1, jobsDone: run.jobsDone, shard, shardOffset: stream.position, shardHashState: hashed });
     }
-    while (stream.position < file.size) hash(await read(Math.min(file.size - stream.position, HASH_PIECE)));
+    while (stream.position < file.size) {
+      const piece = await read(Math.min(file.size - stream.position, HASH_PIECE));
+      await hashed;
+      hash(piece);
+    }
     await hashed;
   } finally {
     await stream.close();
