@@ -113,7 +113,7 @@ function layerTypesOf(raw: Json, numLayers: number): LayerType[] {
 export function parseConfig(raw: Json): Lfm2Config {
   const modelType = raw.model_type;
   if (modelType !== 'lfm2' && modelType !== 'lfm2_moe') {
-    throw new ConfigError(`config.json: unknown model_type "${String(modelType)}"; this exporter handles "lfm2" and "lfm2_moe"`);
+    throw new ConfigError(`config.json: unknown model_type "${String(modelType).slice(0, 40)}". Pagewise converts LFM2 checkpoints (model_type "lfm2" or "lfm2_moe").`);
   }
   const hiddenSize = int(raw, 'hidden_size', undefined, { min: 1, max: LIMITS.hidden_size });
   const numLayers = int(raw, 'num_hidden_layers', undefined, { min: 1, max: LIMITS.num_hidden_layers });

@@ -36,6 +36,16 @@ const MAX_TREE_PAGES = 50;
  */
 export const LISTING_LIMITS = { fileBytes: 64 * 2 ** 30, files: 10_000, pathChars: 500 } as const;
 
+/** A hub API request answered with an error status that retrying does not mend. */
+class HubStatusError extends Error {
+  constructor(
+    readonly status: number,
+    url: string,
+  ) {
+    super(`The hub answered ${status} for ${url}.`);
+  }
+}
+
 export class HubClient {
   constructor(
     readonly baseUrl: string,
@@ -44,7 +54,11 @@ export class HubClient {
 
   /** The commit a branch or tag points at now (a sha is returned as is, after the hub confirms it exists). */
   async resolveCommit(repo: string, revision: string, signal: AbortSignal): Promise<string> {
-    const response = await this.getJson(`${this.baseUrl}/api/models/${repo}/revision/${encodeURIComponent(revision)}`, signal);
+    const response = await this.getJson(`${this.baseUrl}/api/models/${repo}/revision/${encodeURIComponent(revision)}`, signal).catch((error: unknown) => {
+      // The hub answers 401 or 404 alike for a repository that does not exist and for one that is private.
+      if (error instanceof HubStatusError && (error.status === 404 || error.status === 401)) throw new Error(`${repo} (revision ${revision}) was not found on the hub: check the name, or it may be private.`);
+      throw error;
+    });
     const sha = (response.body as { sha?: unknown }).sha;
     if (typeof sha !== 'string' || !isCommitSha(sha)) throw new Error(`The hub gave no commit for ${repo}@${revision}.`);
     // A pinned commit is what we download, whatever a mirror answers for it.
@@ -82,7 +96,7 @@ export class HubClient {
           cache: 'no-store',
         });
         if (isRetryableStatus(response.status)) throw new RetryableHttpError(response.status, parseRetryAfter(response.headers.get('retry-after')));
-        if (!response.ok) throw new Error(`The hub answered ${response.status} for ${url}.`);
+        if (!response.ok) throw new HubStatusError(response.status, url);
         return { body: await response.json(), next: nextLink(response.headers.get('link'), url) };
       } catch (error) {
         if (signal.aborted) throw signal.reason;

@@ -212,7 +212,8 @@ describe('a stored model that does not run', () => {
     try {
       const broken = page.locator(`li.model[data-model-id="${brokenId}"]`);
       await broken.locator('button[data-action="use"]').click();
-      await expect.poll(() => broken.textContent(), { timeout: 60_000 }).toContain('Could not load the model');
+      await expect.poll(() => broken.textContent(), { timeout: 60_000 }).toContain('The model could not be loaded');
+      expect(await broken.locator(`button[data-action="verify"]`).count()).toBe(2);
       const instead = broken.locator('button[data-action="use-instead"]');
       const goodLabel = await page.locator(`li.model[data-model-id="${goodId}"] .model-label`).textContent();
       expect(await instead.textContent()).toBe(`Use ${goodLabel} instead`);

@@ -30,3 +30,8 @@ test('a listing of more files than a model repository holds is refused', async (
   const many = Array.from({ length: LISTING_LIMITS.files + 1 }, (_, i) => ({ type: 'file', path: `f${i}.json`, size: 1, oid: 'd'.repeat(40) }));
   await expect(hubListing(many).listFiles('org/model', COMMIT, new AbortController().signal)).rejects.toThrow(/more than 10000 files/);
 });
+
+test('a repository the hub does not know is named in words, not as a status and a URL', async () => {
+  const hub = new HubClient('https://mirror.example', async () => new Response('{"error":"Repository not found"}', { status: 404 }));
+  await expect(hub.resolveCommit('LiquidAI/LFM2.5-does-not-exist', 'main', new AbortController().signal)).rejects.toThrow('LiquidAI/LFM2.5-does-not-exist (revision main) was not found on the hub: check the name, or it may be private.');
+});

@@ -123,7 +123,7 @@ export class DownloadFlow {
       // once this page is connected again, shows it running here as a download this page watches.
       if (error instanceof PagewiseError && error.code === 'connection-lost') return;
       await this.shelf.refresh();
-      if (isCancelled(error)) this.panels.message(model.id, 'info', t('models_paused'));
+      if (isCancelled(error)) this.panels.message(model.id, 'info', this.pausedText(model.id));
       else this.panels.message(model.id, 'error', t('models_downloadFailed', [errorMessage(error)]));
     }
   }
@@ -132,16 +132,24 @@ export class DownloadFlow {
     try {
       await this.connection.engine.call('store.pause-download', { modelId: model.id });
       // A download this page started says so when its call ends; one it only watched says so here.
-      if (!this.own.has(model.id)) this.panels.message(model.id, 'info', t('models_paused'));
       await this.shelf.refresh();
+      if (!this.own.has(model.id)) this.panels.message(model.id, 'info', this.pausedText(model.id));
     } catch (error) {
       this.panels.message(model.id, 'error', errorMessage(error));
     }
   }
 
+  /** What a pause keeps: a conversion stores its output in chunks, and one paused before its first chunk keeps nothing. */
+  private pausedText(modelId: string): string {
+    const stored = this.shelf.models.find((m) => m.id === modelId)?.storedBytes ?? 0;
+    return stored > 0 ? t('models_paused') : t('models_pausedNothingKept');
+  }
+
   private async finished(model: ModelSummary, result: DownloadResult): Promise<void> {
     await this.shelf.refresh();
-    if (result.status === 'verified') this.panels.message(model.id, 'info', t('models_verifiedNow', [formatBytes(result.totalBytes)]));
+    // A converted model occupies what it was converted to, not what was downloaded: the row shows that size too.
+    const stored = (totalBytes: number) => this.shelf.models.find((m) => m.id === model.id)?.storedBytes ?? totalBytes;
+    if (result.status === 'verified') this.panels.message(model.id, 'info', model.format === 'safetensors' ? t('models_convertedNow', [formatBytes(stored(result.totalBytes)), formatBytes(result.totalBytes)]) : t('models_verifiedNow', [formatBytes(result.totalBytes)]));
     else this.offerSpace(model, result.neededBytes, result.availableBytes, result.quotaBytes, result.otherModels);
   }
 

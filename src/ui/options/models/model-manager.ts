@@ -95,7 +95,9 @@ class ModelManager implements ModelShelf {
   private actions(model: ModelSummary, judged: Judged | undefined): HTMLButtonElement[] {
     if (model.downloading || this.downloads.isRunning(model.id)) return this.downloads.controls(model);
     const actions: HTMLButtonElement[] = [];
-    if (model.state !== 'verified' && model.source === 'hub') {
+    // A built-in model this device cannot run is not offered for download: its fit line says why.
+    const runsNowhereHere = judged?.fit === 'does-not-fit' && !model.custom && model.state === 'absent';
+    if (model.state !== 'verified' && model.source === 'hub' && !runsNowhereHere) {
       const resume = model.state === 'partial';
       // The primary button goes to the model this device should get; any other is offered, not pushed.
       const secondary = !resume && judged?.fit !== 'recommended' && this.hardware !== undefined && !model.custom;
@@ -118,9 +120,12 @@ class ModelManager implements ModelShelf {
       const loaded = await this.connection.engine.call('engine.load', { modelId: model.id }, { onEvent: (event) => (bar.value = event.fraction) });
       this.panels.message(model.id, 'info', t('models_loaded', [model.label, t(`models_backend_${loaded.backend}`), formatDuration(loaded.loadMs)]));
     } catch (error) {
+      // Its files may be damaged (they were whole when stored): checking them says so, and what to do.
+      const offers = [button(t('models_verify'), () => void this.verify(model), 'verify', true)];
       const next = this.nextFitting(model);
-      const instead = next && (next.state === 'verified' ? button(t('models_useInstead', [next.label]), () => void this.use(next), 'use-instead') : button(t('models_getInstead', [next.label]), () => void this.downloads.askConsent(next), 'get-instead'));
-      this.panels.message(model.id, 'error', t('models_loadFailed', [errorMessage(error)]), ...(instead ? [el('div', { className: 'actions' }, instead)] : []));
+      if (next) offers.unshift(next.state === 'verified' ? button(t('models_useInstead', [next.label]), () => void this.use(next), 'use-instead') : button(t('models_getInstead', [next.label]), () => void this.downloads.askConsent(next), 'get-instead'));
+      // The engine's message already says the model could not be loaded, and why.
+      this.panels.message(model.id, 'error', errorMessage(error), el('div', { className: 'actions' }, ...offers));
     } finally {
       this.loading.delete(model.id);
     }
