@@ -1,4 +1,5 @@
 import { probeCapabilities } from '../engine/capability-probe';
+import { ProtobufFormatError } from '../model/onnx/protobuf-reader';
 import { Engine } from '../engine/engine';
 import { speedKey, type SpeedStore } from '../engine/device-speed';
 import type { ModelGraph } from '../engine/model-source';
@@ -140,7 +141,8 @@ export class EngineHost {
       emit({ type: 'progress', stage: 'ready', fraction: 1 });
       return result;
     } catch (error) {
-      const message = error instanceof Error ? error.message : String(error);
+      // A graph file that does not parse was damaged after it was stored whole: say so, and what mends it.
+      const message = error instanceof ProtobufFormatError ? `its graph file is damaged (${error.message}); Check files again in the settings finds what to fetch again` : error instanceof Error ? error.message : String(error);
       this.status.set({ phase: 'error', modelId, modelLabel, error: { code: 'internal', message } });
       throw new PagewiseError(signal.aborted ? 'cancelled' : 'internal', `The model could not be loaded: ${message}`);
     }

@@ -9,7 +9,6 @@ import { t } from '../shared/i18n';
  * The options page's hardware section: what this device offers (WebGPU adapter and limits, memory, threads)
  * and which model the engine picked, with every reason in words — never a raw exception.
  */
-const GiB = 1024 ** 3;
 
 /** A built-in model's name as the model list shows it, never its id. */
 const modelName = (id: string): string => BUILT_IN_MODELS.find((model) => model.id === id)?.label ?? id;
@@ -28,7 +27,8 @@ function render(section: HTMLElement, report: HardwareReport): void {
   const { choice } = report;
   if (choice.ok && choice.candidate) {
     const c = choice.candidate;
-    line(section, t('hardwareChoice', [modelName(c.modelId), c.backend === 'webgpu' ? 'WebGPU' : 'WASM', c.dtype, (c.weightBytes / GiB).toFixed(1)]));
+    // The backend in the words the model list uses ("CPU (WebAssembly)"), the size as every other size here.
+    line(section, t('hardwareChoice', [modelName(c.modelId), t(`models_backend_${c.backend}`), c.dtype, formatBytes(c.weightBytes)]));
   } else {
     line(section, t('hardwareNothingFits'));
   }
