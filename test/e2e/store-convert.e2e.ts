@@ -147,7 +147,23 @@ describe('a checkpoint converted in the browser', () => {
     }
   });
 
-  test('an ONNX export whose experts carry zero points is refused for WebGPU before its data is downloaded, saying why', async () => {
+  test('a repository the hub does not have, or a checkpoint that is not LFM2, is refused when it is added, in words, and not listed', async () => {
+    const hub = await hubFor(ensureTestModel('tiny-dense').checkpoint, 'pagewise-test/present');
+    const missing = await callEngine(ui, 'store.add-custom-model', { format: 'safetensors', repo: 'pagewise-test/absent', revision: 'main', baseUrl: hub.baseUrl });
+    expect(missing).toMatchObject({ ok: false, error: { message: 'pagewise-test/absent (revision main) was not found on the hub: check the name, or it may be private.' } });
+    const llama = join(dir, 'llama');
+    writeShardedCheckpoint(ensureTestModel('tiny-dense').checkpoint, llama, 1);
+    await writeFile(join(llama, 'config.json'), JSON.stringify({ model_type: 'llama', hidden_size: 64 }));
+    const llamaHub = await hubFor(llama, 'pagewise-test/llama');
+    const refused = await callEngine(ui, 'store.add-custom-model', { format: 'safetensors', repo: llamaHub.repo, revision: 'main', baseUrl: llamaHub.baseUrl });
+    expect(refused).toMatchObject({ ok: false, error: { code: 'unsupported', message: expect.stringContaining('Pagewise converts LFM2 checkpoints') } });
+    const listed = await callEngine(ui, 'store.list-models', {});
+    const repos = (listed as { result: { models: Array<{ repo?: string }> } }).result.models.map((m) => m.repo);
+    expect(repos).not.toContain('pagewise-test/absent');
+    expect(repos).not.toContain(llamaHub.repo);
+  });
+
+  test('an ONNX export whose experts carry zero points is refused for WebGPU when it is added, before its data is downloaded, saying why', async () => {
     const repo = join(dir, 'zero-points');
     await writeZeroPointExport(repo);
     const hub = await hubFor(repo, 'pagewise-test/zero-points');
@@ -155,10 +171,11 @@ describe('a checkpoint converted in the browser', () => {
     try {
       const page = await webgpu.openExtensionPage('ui/options/options.html');
       const added = await callEngine(page, 'store.add-custom-model', { format: 'onnx', repo: hub.repo, revision: 'main', dtype: 'q4', backend: 'webgpu', baseUrl: hub.baseUrl });
-      const modelId = (added as { result: { id: string } }).result.id;
-      const plan = await callEngine(page, 'store.plan-download', { modelId });
-      expect(plan).toMatchObject({ ok: false, error: { code: 'unsupported', message: expect.stringContaining('zero points') } });
-      expect((plan as { error: { message: string } }).error.message).toMatch(/runs on this device instead/);
+      expect(added).toMatchObject({ ok: false, error: { code: 'unsupported', message: expect.stringContaining('zero points') } });
+      expect((added as { error: { message: string } }).error.message).toMatch(/runs on this device instead/);
+      // Refused, it is not listed.
+      const listed = await callEngine(page, 'store.list-models', {});
+      expect((listed as { result: { models: Array<{ repo?: string }> } }).result.models.map((m) => m.repo)).not.toContain(hub.repo);
       expect(hub.contentRequests().filter((r) => r.path.includes('onnx_data'))).toEqual([]);
     } finally {
       await webgpu.close();

@@ -35,8 +35,9 @@ afterAll(async () => {
 
 describe('downloading a model from a faulty hub', () => {
   test('survives 20+ dropped connections, 500s, 429s, a stall and a corrupt file, and ends byte-identical', async () => {
-    hub.setFaults({ drops: 24, dropSpacing: 200_000, serverErrors: 2, rateLimits: 2, stalls: 1, corruptOnce: ['onnx/model_q4.onnx_data_2'], rate: 0.5, seed: 3 });
+    // Adding plans the model (the listing and its graph): the faults are for the download that follows.
     const modelId = await addHubModel(ui, hub);
+    hub.setFaults({ drops: 24, dropSpacing: 200_000, serverErrors: 2, rateLimits: 2, stalls: 1, corruptOnce: ['onnx/model_q4.onnx_data_2'], rate: 0.5, seed: 3 });
     const outcome = await planAndDownload(ui, modelId, { chunkBytes: CHUNK, stallTimeoutMs: 1_500 });
     expect(outcome).toMatchObject({ ok: true, result: { status: 'verified', totalBytes: model.totalBytes, commit: hub.commit } });
 
@@ -57,8 +58,8 @@ describe('downloading a model from a faulty hub', () => {
     const bad = await writeFixtureModel(badDir, { width: 128, dataFiles: 2, weightsPerFile: 1 });
     const badHub = await startLocalHub({ modelDir: bad.dir, repo: 'pagewise-test/always-wrong' });
     try {
-      badHub.setFaults({ corruptAlways: ['onnx/model_q4.onnx_data_1'] });
       const modelId = await addHubModel(ui, badHub);
+      badHub.setFaults({ corruptAlways: ['onnx/model_q4.onnx_data_1'] });
       const outcome = await planAndDownload(ui, modelId, { chunkBytes: CHUNK, stallTimeoutMs: 1_500 });
       expect(outcome).toMatchObject({ ok: false, error: { message: expect.stringContaining('onnx/model_q4.onnx_data_1') } });
       expect(await modelRow(ui, modelId)).toMatchObject({ state: 'partial' });

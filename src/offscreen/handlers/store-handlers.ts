@@ -63,8 +63,9 @@ export function storeHandlers(host: EngineHost, db: WeightDb): StoreHandlers {
     // Asked for by name, a software adapter is slow but runs: only the automatic choice passes it over.
     const fitting = judged.filter((j) => j.reason === undefined || (backend && j.reason === 'webgpu-software')).map((j) => j.target);
     if (fitting.length === 0) {
-      const why = judged.map((j) => `${j.target.dtype} on ${j.target.backend === 'webgpu' ? 'the GPU' : 'the CPU'}: ${j.reason}`).join('; ');
-      throw new PagewiseError('unsupported', `${entry.label} does not run on this device (${why}). The hardware section of the settings says why.`);
+      // In the words the hardware section uses for the same reasons (the codes meant nothing to a person).
+      const why = judged.map((j) => `${j.target.dtype} on ${j.target.backend === 'webgpu' ? 'the GPU' : 'the CPU'} ${chrome.i18n.getMessage(`hardwareReason_${(j.reason ?? '').replaceAll('-', '_')}`) || j.reason}`).join(' ');
+      throw new PagewiseError('unsupported', `${entry.label} does not run on this device: ${why}`);
     }
     return fitting;
   }
@@ -180,12 +181,21 @@ export function storeHandlers(host: EngineHost, db: WeightDb): StoreHandlers {
       }).catch(busyIsBusy);
     },
 
-    'store.add-custom-model': async (payload) => {
+    'store.add-custom-model': async (payload, { signal }) => {
       let entry: ModelEntry;
       try {
         entry = customHubEntry({ ...payload, ...(payload.baseUrl ? { baseUrl: payload.baseUrl } : {}) });
       } catch (error) {
         throw new PagewiseError('bad-message', error instanceof Error ? error.message : String(error));
+      }
+      // Planned before it is listed, as a download would be (nothing is stored or remembered): a repository that
+      // does not exist, or holds nothing Pagewise can convert or run here, is refused now, in words, not at Download.
+      const hub = hubUrl(payload.hubBaseUrl);
+      try {
+        if (entry.format === 'safetensors') await planModelConversion(deps, entry, await fittingTargets(entry), hub, signal);
+        else await checkOnnxGraph((await planDownload(deps, entry, hub, signal)).record, hub, signal, undefined);
+      } catch (error) {
+        throw refusal(error);
       }
       await deps.db.putCustomEntry(entry);
       return listing(entry, await deps.db.getModel(entry.id), false);

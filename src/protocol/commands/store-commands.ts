@@ -179,9 +179,13 @@ export const storeCommands = {
    * Adds a hub repository: an LFM2 checkpoint (safetensors, converted here into the graph this device runs best)
    * or an ONNX export in the transformers.js layout (one graph, downloaded as it is).
    */
+  /**
+   * Planned as a download would be before it is listed (nothing fetched beyond the plan's small reads): `baseUrl` is
+   * the model's own mirror, `hubBaseUrl` the settings' hub the plan asks when it has none.
+   */
   'store.add-custom-model': {
     payload: v.variant('format', [
-      v.object({ format: v.literal('safetensors'), repo: v.pipe(v.string(), v.maxLength(200)), revision: v.pipe(v.string(), v.maxLength(200)), baseUrl: v.optional(HubBaseUrl) }),
+      v.object({ format: v.literal('safetensors'), repo: v.pipe(v.string(), v.maxLength(200)), revision: v.pipe(v.string(), v.maxLength(200)), baseUrl: v.optional(HubBaseUrl), hubBaseUrl: v.optional(HubBaseUrl) }),
       v.object({
         format: v.literal('onnx'),
         repo: v.pipe(v.string(), v.maxLength(200)),
@@ -189,6 +193,7 @@ export const storeCommands = {
         dtype: v.pipe(v.string(), v.maxLength(20)),
         backend: BackendSchema,
         baseUrl: v.optional(HubBaseUrl),
+        hubBaseUrl: v.optional(HubBaseUrl),
       }),
     ]),
     result: ModelSummarySchema,

@@ -3,6 +3,7 @@ import type { EngineConnection } from '../../shared/engine-connection';
 import { errorMessage } from '../../shared/format';
 import { t } from '../../shared/i18n';
 import { backendSelect, labelled, selectedBackend } from './form-fields';
+import { hubBaseUrl } from '../hub-setting';
 
 /**
  * Adds a model from the hub or a mirror to the list: an LFM2 checkpoint (converted here into the graph this device
@@ -40,13 +41,17 @@ export function addModelForm(connection: EngineConnection, onAdded: () => Promis
   form.addEventListener('submit', (event) => {
     event.preventDefault();
     const baseUrl = mirror.value.trim();
-    void connection.engine
-      .call(
-        'store.add-custom-model',
-        format.value === 'onnx'
-          ? { format: 'onnx', repo: repo.value.trim(), revision: revision.value.trim(), dtype: dtype.value.trim(), backend: selectedBackend(backend), ...(baseUrl ? { baseUrl } : {}) }
-          : { format: 'safetensors', repo: repo.value.trim(), revision: revision.value.trim(), ...(baseUrl ? { baseUrl } : {}) },
-      )
+    status.textContent = t('models_adding');
+    void hubBaseUrl()
+      .then((hub) => {
+        const where = { ...(baseUrl ? { baseUrl } : {}), ...(hub ? { hubBaseUrl: hub } : {}) };
+        return connection.engine.call(
+          'store.add-custom-model',
+          format.value === 'onnx'
+            ? { format: 'onnx', repo: repo.value.trim(), revision: revision.value.trim(), dtype: dtype.value.trim(), backend: selectedBackend(backend), ...where }
+            : { format: 'safetensors', repo: repo.value.trim(), revision: revision.value.trim(), ...where },
+        );
+      })
       .then(
         (added) => {
           status.textContent = t('models_added', [added.label]);
