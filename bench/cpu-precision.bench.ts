@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { launchExtension } from '../test/e2e/harness/launch-extension';
-import { ortTestPage, startOrtTestPageServer } from '../test/e2e/harness/ort-test-page-server';
+import { openReadyOrtPage, startOrtTestPageServer } from '../test/e2e/harness/ort-test-page-server';
 import type { Benchmark, Figure } from './figure';
 import { peakResidentGrowth } from './lib/browser-process';
 import { BLOCK_1_2B, BLOCK_350M, blockWeights, buildBlock, type BlockShape } from './lib/layer-block';
@@ -64,9 +64,7 @@ async function timeInTurn(page: Page, model: string, hidden: number): Promise<Bl
 async function sessionMemory(origin: string, model: string, variant: string, hidden: number): Promise<number> {
   const ext = await launchExtension();
   try {
-    const page = await ext.context.newPage();
-    await page.goto(origin + ortTestPage('wasm'));
-    await page.waitForFunction(() => document.title === 'ready', undefined, { timeout: 30_000 });
+    const page = await openReadyOrtPage(ext.context, origin, 'wasm');
     const { bytes } = await peakResidentGrowth(ext.userDataDir, () =>
       page.evaluate(`(async () => {
         const ort = window.ort;
@@ -96,10 +94,7 @@ async function measureShape(shape: BlockShape): Promise<ShapeResult> {
     const ext = await launchExtension();
     let times: BlockTimes;
     try {
-      const page = await ext.context.newPage();
-      await page.goto(server.origin + ortTestPage('wasm'));
-      await page.waitForFunction(() => document.title === 'ready', undefined, { timeout: 30_000 });
-      times = await timeInTurn(page, 'block', shape.hidden);
+      times = await timeInTurn(await openReadyOrtPage(ext.context, server.origin, 'wasm'), 'block', shape.hidden);
     } finally {
       await ext.close();
     }

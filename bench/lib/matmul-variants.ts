@@ -10,7 +10,7 @@ import { join, resolve } from 'node:path';
 import * as ortNode from 'onnxruntime-node';
 import { chromium } from 'playwright-core';
 import { CHROMIUM, extensionLaunchArgs } from '../../scripts/lib/chromium';
-import { ortTestPage, startOrtTestPageServer } from '../../test/e2e/harness/ort-test-page-server';
+import { openReadyOrtPage, startOrtTestPageServer } from '../../test/e2e/harness/ort-test-page-server';
 import { median } from '../figure';
 import { ALL_VARIANTS, BLOCK_1_2B, buildBlock, type Variant } from './layer-block';
 
@@ -44,12 +44,7 @@ mkdirSync(dir, { recursive: true });
 const server = await startOrtTestPageServer({ mv: dir });
 const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: extensionLaunchArgs().filter((a) => !a.includes('extension')) });
 /** A page with onnxruntime-web's WASM build loaded and ready. */
-const readyPage = async () => {
-  const page = await browser.newPage();
-  await page.goto(server.origin + ortTestPage('wasm'));
-  await page.waitForFunction(() => document.title === 'ready', undefined, { timeout: 30_000 });
-  return page;
-};
+const readyPage = () => openReadyOrtPage(browser, server.origin, 'wasm');
 try {
   if (process.argv[4] === 'interleave') {
     for (const variant of variants) writeFileSync(join(dir, `${variant}.onnx`), buildBlock(variant));

@@ -94,6 +94,14 @@ export async function startOrtTestPageServer(models: Record<string, string>): Pr
   ]);
 }
 
+/** A new page of `browser` (a browser or a context) on the test page of `build`, once onnxruntime-web has loaded. */
+export async function openReadyOrtPage(browser: { newPage(): Promise<Page> }, origin: string, build: OrtBuild): Promise<Page> {
+  const page = await browser.newPage();
+  await page.goto(origin + ortTestPage(build));
+  await page.waitForFunction(() => document.title === 'ready', undefined, { timeout: 30_000 });
+  return page;
+}
+
 export interface OrtTestPages {
   server: PageServer;
   pages: Record<OrtBuild, Page>;
@@ -109,12 +117,7 @@ export async function openOrtTestPages(models: Record<string, string>, builds: r
   const args = extensionLaunchArgs({ webgpu: true }).filter((arg) => !arg.includes('extension'));
   const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args });
   const pages = {} as Record<OrtBuild, Page>;
-  for (const build of builds) {
-    const page = await browser.newPage();
-    await page.goto(server.origin + ortTestPage(build));
-    await page.waitForFunction(() => document.title === 'ready', undefined, { timeout: 30_000 });
-    pages[build] = page;
-  }
+  for (const build of builds) pages[build] = await openReadyOrtPage(browser, server.origin, build);
   return {
     server,
     pages,
