@@ -53,7 +53,7 @@ interface FullSizeModel {
   builtIn: string;
   shards: number;
   backend: 'wasm' | 'webgpu';
-  /** The graph converted: onnxruntime-node's CPU backend runs it too (q4f16 would need its WebGPU backend). */
+  /** The graph converted: q4, not q4f16, for WebGPU, since SwiftShader has no f16 shaders. */
   dtype: 'int8' | 'fp32' | 'q4';
   /** The Node exporter's target for the same graph. */
   target: 'wasm' | 'gpu';
@@ -101,7 +101,7 @@ interface ModelOutcome {
   identical: boolean;
   reference: string;
   steps: StepComparison;
-  /** The other comparisons, in words: onnxruntime-web in Node, onnxruntime-node's CPU, the reference's own floor. */
+  /** The other comparisons, in words: onnxruntime-web in Node on the WASM graphs, the int8 graph's own floor. */
   extra: string[];
 }
 

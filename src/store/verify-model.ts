@@ -1,6 +1,6 @@
 import { createHashWasm } from './file-hasher';
 import { withModelLock } from './model-lock';
-import { fileBytesStored, type WeightDb } from './weight-db';
+import { CONVERSION_START, fileBytesStored, type StoredFile, type WeightDb } from './weight-db';
 
 /**
  * Re-reads a stored model chunk by chunk and checks every file against its checksum again (the model
@@ -33,6 +33,13 @@ async function verifyUnlocked(db: WeightDb, id: string, signal: AbortSignal, onP
   const badFiles: string[] = [];
   const missingFiles: string[] = [];
   let bytes = 0;
+  const discard = async (file: StoredFile): Promise<void> => {
+    file.chunks = 0;
+    file.verified = false;
+    delete file.hashState;
+    delete file.etag;
+    await db.discardFile(record, file.path);
+  };
   for (const file of record.files) {
     if (fileBytesStored(record, file) < file.size) {
       missingFiles.push(file.path);
@@ -50,23 +57,14 @@ async function verifyUnlocked(db: WeightDb, id: string, signal: AbortSignal, onP
     }
     if (intact && hasher.digest('hex') === file.digest.hex) continue;
     badFiles.push(file.path);
-    file.chunks = 0;
-    file.verified = false;
-    delete file.hashState;
-    delete file.etag;
     record.state = 'partial';
-    await db.discardFile(record, file.path);
+    await discard(file);
   }
   if (missingFiles.length > 0) record.state = 'partial';
   const convertAgain = record.conversion !== undefined && badFiles.length > 0;
   if (convertAgain) {
-    for (const file of record.files) {
-      file.chunks = 0;
-      file.verified = false;
-      delete file.hashState;
-      await db.discardFile(record, file.path);
-    }
-    record.conversion!.resume = { tensor: 0, jobsDone: 0, streamOffset: 0, shard: 0, shardOffset: 0 };
+    for (const file of record.files) if (file.chunks > 0) await discard(file);
+    record.conversion!.resume = { ...CONVERSION_START };
   }
   await db.putModel(record);
   return { verified: record.state === 'verified', badFiles, missingFiles, ...(convertAgain ? { convertAgain } : {}) };

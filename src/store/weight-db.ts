@@ -44,6 +44,9 @@ export interface ResumePoint {
   shardHashState?: Uint8Array;
 }
 
+/** Where a conversion begins: before the first tensor, with nothing streamed (copied into a record, never shared). */
+export const CONVERSION_START: Readonly<ResumePoint> = { tensor: 0, jobsDone: 0, streamOffset: 0, shard: 0, shardOffset: 0 };
+
 /** A model converted here from a checkpoint: what it was made from, by what, and how far it has come. */
 export interface ConversionRecord {
   /**

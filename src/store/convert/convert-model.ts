@@ -10,7 +10,7 @@ import { ProgressMeter } from '../progress-meter';
 import { backoffMs, DEFAULT_STALL_MS, isTransient, MAX_CONSECUTIVE_FAILURES, RetryableHttpError, sleep } from '../retry-policy';
 import type { StoreNotice } from '../file-download';
 import { isBlobWriteError, isQuotaError, StorageFullError } from '../store-errors';
-import { recordBytesStored, type ConversionRecord, type ModelRecord, type ResumePoint, type StoredFile } from '../weight-db';
+import { CONVERSION_START, recordBytesStored, type ConversionRecord, type ModelRecord, type StoredFile } from '../weight-db';
 import { COMPUTED, hashedAs, hubCheckpointSource, SourceChecksumError, type CheckpointSource, type SourceFile } from './checkpoint-source';
 import { parseJson, planConversion, readWhole, type ConversionPlan } from './conversion-plan';
 import { folderCheckpointSource, folderListing, type CheckpointFolder } from './folder-checkpoint-source';
@@ -240,7 +240,6 @@ async function startRecord(deps: StoreDeps, request: ConversionRequest, { plan, 
   // Stored as it is, and read only when the model loads: one that is not JSON would make a model that never runs.
   parseJson(tokenizer, 'tokenizer.json');
   const texts = textOutputs(plan, tokenizer);
-  const start: ResumePoint = { tensor: 0, jobsDone: 0, streamOffset: 0, shard: 0, shardOffset: 0 };
   const record: ModelRecord = {
     entry: request.entry,
     backend: plan.target.backend,
@@ -262,7 +261,7 @@ async function startRecord(deps: StoreDeps, request: ConversionRequest, { plan, 
       ...(folder ? { folder } : {}),
       pagewiseVersion: request.pagewiseVersion,
       settings: { dtype: plan.target.dtype, backend: plan.target.backend, exportTarget: plan.exportTarget },
-      resume: start,
+      resume: { ...CONVERSION_START },
       startedAt: Date.now(),
     },
     updatedAt: Date.now(),

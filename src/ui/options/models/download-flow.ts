@@ -139,18 +139,22 @@ export class DownloadFlow {
     }
   }
 
+  /** What the list (as last refreshed) says a model occupies here. */
+  private storedBytes(modelId: string): number | undefined {
+    return this.shelf.models.find((m) => m.id === modelId)?.storedBytes;
+  }
+
   /** What a pause keeps: a conversion stores its output in chunks, and one paused before its first chunk keeps nothing. */
   private pausedText(modelId: string): string {
-    const stored = this.shelf.models.find((m) => m.id === modelId)?.storedBytes ?? 0;
-    return stored > 0 ? t('models_paused') : t('models_pausedNothingKept');
+    return (this.storedBytes(modelId) ?? 0) > 0 ? t('models_paused') : t('models_pausedNothingKept');
   }
 
   private async finished(model: ModelSummary, result: DownloadResult): Promise<void> {
     await this.shelf.refresh();
+    if (result.status !== 'verified') return this.offerSpace(model, result.neededBytes, result.availableBytes, result.quotaBytes, result.otherModels);
     // A converted model occupies what it was converted to, not what was downloaded: the row shows that size too.
-    const stored = (totalBytes: number) => this.shelf.models.find((m) => m.id === model.id)?.storedBytes ?? totalBytes;
-    if (result.status === 'verified') this.panels.message(model.id, 'info', model.format === 'safetensors' ? t('models_convertedNow', [formatBytes(stored(result.totalBytes)), formatBytes(result.totalBytes)]) : t('models_verifiedNow', [formatBytes(result.totalBytes)]));
-    else this.offerSpace(model, result.neededBytes, result.availableBytes, result.quotaBytes, result.otherModels);
+    const downloaded = formatBytes(result.totalBytes);
+    this.panels.message(model.id, 'info', model.format === 'safetensors' ? t('models_convertedNow', [formatBytes(this.storedBytes(model.id) ?? result.totalBytes), downloaded]) : t('models_verifiedNow', [downloaded]));
   }
 
   /** Out of space: the figures, and the other stored models the user could delete to make room. */
@@ -159,7 +163,7 @@ export class DownloadFlow {
     const offers = stored
       .filter((other) => other.bytes > 0)
       .map((other) => button(t('models_deleteOther', [other.label, formatBytes(other.bytes)]), () => void this.deleteOther(model, other.id), 'delete-other', true));
-    const kept = (this.shelf.models.find((m) => m.id === model.id)?.storedBytes ?? 0) > 0;
+    const kept = (this.storedBytes(model.id) ?? 0) > 0;
     this.panels.message(model.id, 'warning', quotaText(needed, available, quota, kept), el('div', { className: 'actions' }, ...offers));
   }
 
